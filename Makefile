@@ -1,0 +1,42 @@
+# Factdesk: `make run` serves the desk, `make test` runs the suite. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: run worker test lint bench schema clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Factdesk needs Python 3.11 or newer; set PYTHON=python3.11 (found " + sys.version.split()[0] + ").")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(RUNTIME_STAMP)
+
+## run: install, migrate, load the demo, serve web + worker + beat on http://127.0.0.1:8000
+run: $(RUNTIME_STAMP)
+	$(PY) -m project.stack run
+
+## worker: one more Celery worker on the configured broker (REDIS_URL, or the running embedded one)
+worker: $(RUNTIME_STAMP)
+	$(PY) -m project.stack worker
+
+## test: install the dev tools and run the whole suite
+test: $(DEV_STAMP)
+	$(PY) -m pytest
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+
+bench: $(DEV_STAMP)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var

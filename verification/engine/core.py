@@ -1,0 +1,190 @@
+"""crosscheck(): retrieve passages, run the checks, aggregate into a stance."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import checks, stance
+from .bm25 import BM25
+from .checks import TextView
+from .passages import Passage, split_passages
+from .results import CheckResult, ClaimInput, EvidenceSpan, Finding, SourceInput
+from .text import content_stems, tokenize
+
+ENGINE_VERSION = "rules-lr-1.0"
+
+# Work bounds: a several-MB source is split and indexed, but only a few passages get the
+# expensive checks, and nothing reads past these limits.
+MAX_CLAIM_CHARS = 5_000
+MAX_SOURCE_CHARS = 5_000_000
+MAX_PASSAGES = 50_000
+MAX_TOKENS_PER_PASSAGE = 400
+RERANK_CANDIDATES = 30
+CHECKED_PASSAGES = 3
+QUOTE_PASSAGES = 20
+# Re-rank = a*BM25/best BM25 + b*weighted claim-word coverage + c*bigram coverage + d*shared
+# numbers; chosen on passages pooled from eval/train pages (see README in tests/fixtures/engine).
+RERANK_WEIGHTS = (0.5, 1.0, 0.2, 0.1)
+
+_QUOTE_IN_CLAIM = re.compile(r"[\u201c\"\u00ab\u201e]([^\u201d\"\u00bb\u201c]{12,}?)[\u201d\"\u00bb]")
+
+
+@dataclass
+class _Candidate:
+    passage: Passage
+    view: TextView
+    bm25: float
+    score: float = 0.0
+
+
+@dataclass
+class Analysis:
+    """Everything crosscheck computed before the final stance; train.py fits on `features`."""
+
+    features: list[float]
+    evidence: list[EvidenceSpan]
+    findings: list[Finding]
+    quote_outcome: str | None
+    speaker_outcome: str | None
+    empty: bool
+
+
+def _claim_quote(claim: ClaimInput) -> str | None:
+    if claim.quote and claim.quote.strip():
+        return claim.quote.strip()
+    m = _QUOTE_IN_CLAIM.search(claim.text)
+    if m and len(m.group(1).split()) >= 3:
+        return m.group(1)
+    return None
+
+
+def analyse(claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: int = 5) -> Analysis:
+    """Retrieve, re-rank and check; the stance model is applied by crosscheck()."""
+    claim_text = (claim.text or "")[:MAX_CLAIM_CHARS]
+    cview = TextView(claim_text, tokenize(claim_text, limit=MAX_TOKENS_PER_PASSAGE))
+    quote = _claim_quote(claim)
+    query = content_stems(cview.tokens)
+    if quote:
+        query += content_stems(tokenize(quote[:MAX_CLAIM_CHARS], limit=MAX_TOKENS_PER_PASSAGE))
+
+    passages: list[Passage] = []
+    texts: list[str] = []
+    for si, src in enumerate(sources):
+        text = src.text or ""
+        texts.append(text)
+        budget = MAX_PASSAGES - len(passages)
+        if budget <= 0:
+            break
+        passages.extend(
+            p for p in split_passages(text[:MAX_SOURCE_CHARS], si, max_passages=budget)
+        )
+    views = [
+        TextView(texts[p.source_index],
+                 tokenize(texts[p.source_index][p.start : p.end], p.start, MAX_TOKENS_PER_PASSAGE),
+                 sources[p.source_index].id, p.start, p.end)
+        for p in passages
+    ]
+    findings: list[Finding] = []
+    if not passages or not query:
+        why = "the sources have no text" if not passages else "the claim has no words to check"
+        findings.append(Finding("retrieval", "info", f"nothing to compare: {why}"))
+        return Analysis(stance.feature_vector({}, checks.coverage(cview, cview), 0, 0),
+                        [], findings, None, None, True)
+
+    index = BM25([v.content for v in views])
+    bm = index.scores(query)
+    order = sorted(range(len(passages)), key=lambda i: (-bm[i], i))
+    cands = [_Candidate(passages[i], views[i], bm[i]) for i in order[:RERANK_CANDIDATES]]
+    top_bm = max(c.bm25 for c in cands) or 1.0
+    claim_numbers = {t.norm for t in cview.tokens if t.is_num}
+    for c in cands:
+        cov = checks.coverage(cview, c.view)
+        nums = len(claim_numbers & {t.norm for t in c.view.tokens if t.is_num})
+        a, b, g, d = RERANK_WEIGHTS
+        c.score = a * c.bm25 / top_bm + b * cov["cov_w"] + g * cov["bigram"] + d * min(nums, 3)
+    cands.sort(key=lambda c: (-c.score, c.passage.source_index, c.passage.position))
+
+    evidence = [
+        EvidenceSpan(c.view.source_id or "", c.passage.start, c.passage.end, round(c.score, 4),
+                     c.view.text[c.passage.start : c.passage.end])
+        for c in cands[:max_evidence]
+    ]
+
+    best = cands[0].view
+    cov = checks.coverage(cview, best)
+    cview.counts.clear()
+    findings += checks.check_quantities(cview, best)
+    findings += checks.check_names(cview, best)
+    findings += checks.check_polarity(cview, best)
+    # A figure missing from the best passage may be in the next ones: say so, but the stance
+    # is decided on the best passage alone (the model was fitted that way).
+    for c in cands[1:CHECKED_PASSAGES]:
+        probe = TextView(cview.text, cview.tokens)
+        for f in checks.check_quantities(probe, c.view):
+            if f.outcome in ("agrees", "conflicts"):
+                findings.append(Finding(f.kind, "info", f"in another passage: {f.message}",
+                                        f.claim_start, f.claim_end, f.source_id,
+                                        f.source_start, f.source_end))
+    features = stance.feature_vector(
+        Counter(cview.counts), cov, len(cview.tokens), len(cview.quantities)
+    )
+
+    quote_outcome = speaker_outcome = None
+    if quote:
+        qviews = [c.view for c in cands[:QUOTE_PASSAGES]]
+        outcome, message, qview, qs, qe = checks.align_quote(quote, qviews)
+        quote_outcome = outcome
+        qstart = claim_text.find(quote)
+        cs, ce = (qstart, qstart + len(quote)) if qstart >= 0 else (None, None)
+        findings.insert(0, Finding(
+            "quote", outcome, message, cs, ce,
+            qview.source_id if qview else None, qs if qview else None, qe if qview else None))
+        if claim.speaker and qview is not None:
+            said_by = checks.attributed_speaker(qview, qs, qe)
+            if said_by is None:
+                speaker_outcome = "info"
+                msg = (f"speaker not stated: the source does not say near the quote who said it "
+                       f"(the claim names {claim.speaker})")
+            elif checks.speaker_matches(claim.speaker, said_by):
+                speaker_outcome = "agrees"
+                msg = f"speaker agrees: the source attributes the words to {said_by}"
+            else:
+                speaker_outcome = "conflicts"
+                msg = (f"speaker mismatch: the claim attributes the words to {claim.speaker}, "
+                       f"the source attributes them to {said_by}")
+            findings.insert(1, Finding("speaker", speaker_outcome, msg, None, None,
+                                       qview.source_id, qs, qe))
+    return Analysis(features, evidence, findings, quote_outcome, speaker_outcome, False)
+
+
+def crosscheck(
+    claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: int = 5
+) -> CheckResult:
+    """Check a claim against its sources: stance, confidence, ranked evidence and findings."""
+    a = analyse(claim, sources, max_evidence=max_evidence)
+    if a.empty:
+        probs = {"supports": 0.0, "refutes": 0.0, "not_enough_info": 1.0}
+    else:
+        probs = stance.predict(a.features)
+    label = max(probs, key=lambda k: (probs[k], k == "not_enough_info"))
+    confidence = probs[label]
+    # Quotes and speakers are not in the training data, so these rules are hand-set: a quote
+    # the sources do not contain, or put in someone else's mouth, outweighs the wording check.
+    if a.quote_outcome == "missing":
+        label, confidence = "not_enough_info", max(0.6, probs["not_enough_info"])
+    elif a.quote_outcome == "conflicts" or a.speaker_outcome == "conflicts":
+        label, confidence = "refutes", max(0.7, probs["refutes"])
+    elif a.quote_outcome == "agrees" and label == "not_enough_info" and \
+            a.speaker_outcome in (None, "agrees"):
+        label, confidence = "supports", max(0.6, probs["supports"])
+    return CheckResult(
+        stance=label,
+        confidence=float(confidence),
+        evidence=a.evidence,
+        findings=a.findings,
+        engine_version=ENGINE_VERSION,
+        probabilities=probs,
+    )

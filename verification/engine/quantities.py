@@ -1,0 +1,341 @@
+"""Find quantities (numbers, number words, percentages, money, ordinals, years, dates) in text.
+
+Each quantity is an interval of values, so qualifiers are compared the way a reader would:
+"more than 680" is (680, inf), "about 50" is [45, 55], "2.5 million" may round 2,512,000.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .text import Token, stem
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+SCALES = {
+    "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
+SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000}
+FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20,
+}
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+CURRENCY_SIGNS = {"$": "$", "\u00a3": "\u00a3", "\u20ac": "\u20ac", "\u00a5": "\u00a5"}
+CURRENCY_WORDS = {
+    "dollar": "$", "usd": "$", "pound": "\u00a3", "gbp": "\u00a3", "euro": "\u20ac",
+    "eur": "\u20ac", "yen": "\u00a5", "rupee": "rs", "yuan": "cny",
+}
+PERCENT_WORDS = {"percent", "pct", "percentage"}
+
+# Qualifier phrases, read backwards from the quantity (longest first).
+QUALIFIERS = [
+    (("more", "than"), "gt"), (("greater", "than"), "gt"), (("higher", "than"), "gt"),
+    (("larger", "than"), "gt"), (("over",), "gt"), (("above",), "gt"), (("exceeding",), "gt"),
+    (("exceeds",), "gt"), (("beyond",), "gt"), (("at", "least"), "ge"), (("minimum", "of"), "ge"),
+    (("or", "more"), "ge"),
+    (("less", "than"), "lt"), (("fewer", "than"), "lt"), (("lower", "than"), "lt"),
+    (("under",), "lt"), (("below",), "lt"), (("at", "most"), "le"), (("up", "to"), "le"),
+    (("maximum", "of"), "le"), (("no", "more", "than"), "le"),
+    (("about",), "approx"), (("around",), "approx"), (("approximately",), "approx"),
+    (("roughly",), "approx"), (("nearly",), "approx"), (("almost",), "approx"),
+    (("some",), "approx"), (("estimated",), "approx"), (("circa",), "approx"),
+    (("approx",), "approx"), (("close", "to"), "approx"), (("c",), "approx"),
+    (("later", "than"), "gt"), (("after",), "gt"), (("since",), "ge"),
+    (("earlier", "than"), "lt"), (("before",), "lt"), (("prior", "to"), "lt"),
+]
+QUALIFIER_WORDS = {
+    "gt": "more than", "ge": "at least", "lt": "less than", "le": "at most", "approx": "about",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    kind: str  # "number" | "percent" | "ordinal" | "year" | "date"
+    value: float  # for dates: yyyymmdd-ish ordinal, see _date_value
+    lo: float
+    hi: float
+    qualifier: str | None
+    unit: str | None  # stem of the counted thing or a currency sign
+    start: int
+    end: int
+    context: frozenset[str]
+    date_parts: tuple[int | None, int | None, int | None] | None = None  # (year, month, day)
+    precision: float = 0.0
+
+    def describe(self, text: str) -> str:
+        return " ".join(text[self.start : self.end].split())
+
+
+def _parse_digits(raw: str) -> tuple[float, float] | None:
+    """Return (value, precision) of '1,234.5' style numbers."""
+    s = raw
+    if "," in s:
+        parts = s.split(",")
+        if all(len(p) == 3 for p in parts[1:]) and "." not in parts[0]:
+            s = s.replace(",", "")
+        elif len(parts) == 2 and "." not in s:
+            s = s.replace(",", ".")  # decimal comma: "2,5"
+        else:
+            s = s.replace(",", "")
+    if s.count(".") > 1:
+        return None
+    try:
+        value = float(s)
+    except ValueError:
+        return None
+    decimals = len(s.split(".")[1]) if "." in s else 0
+    return value, 10.0 ** (-decimals)
+
+
+def _words_value(words: list[str]) -> float | None:
+    """'twenty five' -> 25, 'three hundred' -> 300, 'two dozen' -> 24, 'a million' -> 1e6."""
+    total, current = 0.0, 0.0
+    seen = False
+    for w in words:
+        if w in ("a", "an") and not seen:
+            current = 1
+            continue
+        if w == "and":
+            continue
+        if w in UNITS:
+            current += UNITS[w]
+        elif w in TENS:
+            current += TENS[w]
+        elif w == "dozen":
+            current = (current or 1) * 12
+        elif w == "hundred":
+            current = (current or 1) * 100
+        elif w in SCALES:
+            total += (current or 1) * SCALES[w]
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _qualifier(tokens: list[Token], i: int) -> tuple[str | None, int]:
+    """Qualifier ending right before tokens[i]; returns (qualifier, index of its first token)."""
+    for words, qual in QUALIFIERS:
+        n = len(words)
+        if i - n < 0:
+            continue
+        if tuple(t.norm for t in tokens[i - n : i]) == words:
+            if words == ("or", "more"):
+                continue
+            if words == ("c",) and tokens[i - 1].raw != "c":
+                continue
+            return qual, i - n
+    # "just over", "well over": skip the intensifier
+    return None, i
+
+
+def _interval(value: float, qualifier: str | None, precision: float) -> tuple[float, float]:
+    eps = 1e-9 * max(1.0, abs(value))
+    if qualifier == "gt":
+        return value + eps, math.inf
+    if qualifier == "ge":
+        return value, math.inf
+    if qualifier == "lt":
+        return -math.inf, value - eps
+    if qualifier == "le":
+        return -math.inf, value
+    if qualifier == "approx":
+        spread = max(abs(value) * 0.1, precision)
+        return value - spread, value + spread
+    return value, value
+
+
+def _unit_after(tokens: list[Token], j: int) -> str | None:
+    """The counted thing after a quantity: first content word within two tokens."""
+    from .text import STOPWORDS
+
+    for t in tokens[j : j + 3]:
+        if t.is_num:
+            return None
+        if t.norm in STOPWORDS or t.norm in ("of", "and"):
+            continue
+        if t.norm in CURRENCY_WORDS:
+            return CURRENCY_WORDS[t.norm]
+        if stem(t.norm) in CURRENCY_WORDS:
+            return CURRENCY_WORDS[stem(t.norm)]
+        return t.stem
+    return None
+
+
+def _context(tokens: list[Token], i: int, j: int) -> frozenset[str]:
+    window = tokens[max(0, i - 5) : i] + tokens[j : j + 5]
+    return frozenset(t.stem for t in window if not t.is_num and len(t.norm) > 2)
+
+
+def _date_value(y: int | None, m: int | None, d: int | None) -> float:
+    return (y or 0) * 10000 + (m or 0) * 100 + (d or 0)
+
+
+def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
+    """Quantities in reading order; at most limit of them."""
+    out: list[Quantity] = []
+    n = len(tokens)
+    i = 0
+    while i < n and len(out) < limit:
+        t = tokens[i]
+        norm = t.norm
+        value: float | None = None
+        precision = 0.0
+        kind = "number"
+        j = i + 1  # first token after the quantity
+        unit: str | None = None
+        date_parts = None
+        extra_end = 0
+        sign_start: int | None = None
+
+        if t.is_num:
+            parsed = _parse_digits(t.raw)
+            if parsed is None:
+                i += 1
+                continue
+            value, precision = parsed
+            nxt = tokens[i + 1] if i + 1 < n else None
+            adjacent = nxt is not None and nxt.start == t.end
+            if adjacent and nxt.norm in ("st", "nd", "rd", "th"):
+                kind, j = "ordinal", i + 2
+            elif nxt is not None and nxt.norm in SCALES and nxt.start - t.end <= 1:
+                value *= SCALES[nxt.norm]
+                precision *= SCALES[nxt.norm]
+                j = i + 2
+            elif adjacent and nxt.norm in SHORT_SCALES:
+                value *= SHORT_SCALES[nxt.norm]
+                precision *= SHORT_SCALES[nxt.norm]
+                j = i + 2
+        elif norm in UNITS or norm in TENS or norm in ("dozen", "a", "an") or norm in SCALES:
+            k = i
+            words = []
+            while k < n and (
+                tokens[k].norm in UNITS or tokens[k].norm in TENS or tokens[k].norm in SCALES
+                or tokens[k].norm == "dozen"
+                or (tokens[k].norm in ("a", "an") and k == i)
+                or (tokens[k].norm == "and" and words and k + 1 < n
+                    and (tokens[k + 1].norm in UNITS or tokens[k + 1].norm in TENS))
+            ) and k - i < 8:
+                words.append(tokens[k].norm)
+                k += 1
+            # "a third", "two thirds", "a quarter", "half"
+            if k < n and tokens[k].norm in FRACTIONS and words and words[-1] in (
+                set(UNITS) | {"a", "an"}
+            ) and len(words) == 1:
+                numer = 1 if words[0] in ("a", "an") else UNITS[words[0]]
+                value = numer / FRACTIONS[tokens[k].norm] * 100
+                kind, j, precision = "percent", k + 1, 2.0
+            elif words and words != ["a"] and words != ["an"] and words != ["one"]:
+                value = _words_value(words)
+                j = k
+            elif words == ["one"] and k < n and not tokens[k].is_cap:
+                value, j = 1.0, k
+            if value is None:
+                i += 1
+                continue
+        elif norm in ("half",) and not (i > 0 and tokens[i - 1].norm in ORDINALS):
+            value, kind, precision = 50.0, "percent", 2.0
+        elif norm == "twice":
+            value = 2.0
+        elif norm in ORDINALS:
+            value, kind = float(ORDINALS[norm]), "ordinal"
+        elif norm in MONTHS and t.is_cap and (norm != "may" or (i + 1 < n and tokens[i + 1].is_num)):
+            # "March 2019", "November 29, 2019"
+            m = MONTHS[norm]
+            d = y = None
+            k = i + 1
+            if k < n and tokens[k].is_num and tokens[k].raw.isdigit() and 1 <= int(tokens[k].raw) <= 31 \
+                    and len(tokens[k].raw) <= 2:
+                d = int(tokens[k].raw)
+                k += 1
+                if k < n and tokens[k].norm in ("st", "nd", "rd", "th"):
+                    k += 1
+            if k < n and tokens[k].is_num and tokens[k].raw.isdigit() and len(tokens[k].raw) == 4:
+                y = int(tokens[k].raw)
+                k += 1
+            if d is None and y is None:
+                i += 1
+                continue
+            kind, value, j, date_parts = "date", _date_value(y, m, d), k, (y, m, d)
+        else:
+            i += 1
+            continue
+
+        start_i = i
+        # "29 November 2019": a day number followed by a month.
+        if kind == "number" and t.is_num and t.raw.isdigit() and len(t.raw) <= 2 and j < n \
+                and tokens[j].norm in MONTHS and tokens[j].is_cap:
+            d, m = int(t.raw), MONTHS[tokens[j].norm]
+            k = j + 1
+            y = None
+            if k < n and tokens[k].is_num and tokens[k].raw.isdigit() and len(tokens[k].raw) == 4:
+                y = int(tokens[k].raw)
+                k += 1
+            if 1 <= d <= 31:
+                kind, value, j, date_parts = "date", _date_value(y, m, d), k, (y, m, d)
+
+        if kind == "number" and t.is_num and t.raw.isdigit() and len(t.raw) == 4 \
+                and 1000 <= value <= 2100 and j == i + 1:
+            kind, date_parts = "year", (int(value), None, None)
+
+        if kind == "number":
+            before = text[max(0, t.start - 2) : t.start]
+            for sign, cur in CURRENCY_SIGNS.items():
+                if sign in before:
+                    unit = cur
+                    sign_start = max(0, t.start - 2) + before.index(sign)
+            after = text[tokens[j - 1].end : tokens[j - 1].end + 2]
+            if "%" in after:
+                kind = "percent"
+                extra_end = tokens[j - 1].end + after.index("%") + 1
+            elif j < n and tokens[j].norm in PERCENT_WORDS:
+                kind, j = "percent", j + 1
+            elif j + 1 < n and tokens[j].norm == "per" and tokens[j + 1].norm == "cent":
+                kind, j = "percent", j + 2
+            if kind == "number" and unit is None:
+                unit = _unit_after(tokens, j)
+
+        qualifier, q_start = _qualifier(tokens, start_i)
+        if kind == "date" and qualifier == "approx":
+            qualifier = None
+        # "100 or more"
+        if j + 1 < n and tokens[j].norm == "or" and tokens[j + 1].norm in ("more", "over"):
+            qualifier = "ge"
+        elif j + 1 < n and tokens[j].norm == "or" and tokens[j + 1].norm in ("less", "fewer"):
+            qualifier = "le"
+        if kind == "ordinal" and qualifier in ("gt", "lt", "approx"):
+            qualifier = None
+        lo, hi = _interval(float(value), qualifier, precision)
+        if kind == "date":
+            lo, hi = _interval(float(value), qualifier, 0.0)
+        out.append(
+            Quantity(
+                kind=kind, value=float(value), lo=lo, hi=hi, qualifier=qualifier, unit=unit,
+                start=sign_start if sign_start is not None and q_start == start_i
+                else tokens[q_start].start,
+                end=max(tokens[j - 1].end, extra_end),
+                context=_context(tokens, start_i, j), date_parts=date_parts, precision=precision,
+            )
+        )
+        i = j
+    return out

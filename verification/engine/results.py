@@ -1,0 +1,68 @@
+"""Input and output records of the engine (frozen dataclasses, JSON-ready via to_dict)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, field
+
+STANCES = ("supports", "refutes", "not_enough_info")
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    text: str
+    quote: str | None = None
+    speaker: str | None = None
+    claim_date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    id: str
+    text: str
+    title: str = ""
+    date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceSpan:
+    """A passage of a source; start/end are code-point offsets into SourceInput.text."""
+
+    source_id: str
+    start: int
+    end: int
+    score: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "quote" | "speaker" | "number" | "date" | "name" | "negation" | "polarity" | ...
+    outcome: str  # "agrees" | "conflicts" | "differs_slightly" | "missing" | "info"
+    message: str
+    claim_start: int | None = None
+    claim_end: int | None = None
+    source_id: str | None = None
+    source_start: int | None = None
+    source_end: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    stance: str
+    confidence: float
+    evidence: list[EvidenceSpan]
+    findings: list[Finding]
+    engine_version: str
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict (plain str/int/float/list/dict values)."""
+        return {
+            "stance": self.stance,
+            "confidence": round(self.confidence, 4),
+            "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
+            "evidence": [asdict(e) for e in self.evidence],
+            "findings": [asdict(f) for f in self.findings],
+            "engine_version": self.engine_version,
+        }

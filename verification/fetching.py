@@ -1,0 +1,621 @@
+"""Fetch a source URL without letting it reach inside our network.
+
+Plain Python, no Django import: the Celery task and the ``fetch_url`` command both call
+:func:`fetch` with a :class:`FetchPolicy` built from settings.
+
+Server-side request forgery is the main risk, so every hop of a fetch goes through the same gate:
+
+* the URL must be http(s), carry no credentials, and name its host either as a DNS name or as a
+  canonical IP literal (``http://2130706433/`` and ``http://0x7f.1/`` are refused outright);
+* the host is resolved once, every address is checked, and the connection goes to a checked
+  address (the TLS handshake still sends SNI and verifies the certificate for the host name);
+* redirects are followed by hand, and each new location passes the same gate.
+
+A total deadline covers DNS, connect, headers and body; the body is capped while it streams, after
+content decoding, so a small gzip bomb cannot expand past the cap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import ipaddress
+import re
+import socket
+import ssl
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import Message
+from urllib.parse import quote, urljoin, urlsplit
+
+__all__ = [
+    "FetchError",
+    "FetchPolicy",
+    "FetchResult",
+    "address_refusal",
+    "fetch",
+    "resolve_host",
+]
+
+DEFAULT_USER_AGENT = "Factdesk/0.1 (+fact-checking source archiver)"
+DEFAULT_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/pdf")
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+CHUNK_SIZE = 64 * 1024
+
+# Addresses that hand out cloud credentials. They are refused even when private addresses are
+# allowed: no test or local demo needs them, and a demo running on a cloud VM must not leak keys.
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean, Oracle
+        "169.254.170.2",  # AWS ECS task credentials
+        "169.254.169.123",  # AWS time sync
+        "169.254.169.253",  # AWS VPC DNS
+        "100.100.100.200",  # Alibaba Cloud
+        "168.63.129.16",  # Azure WireServer: a public-looking address that is internal on Azure
+        "192.0.0.192",  # Oracle Cloud (classic)
+        "fd00:ec2::254",  # AWS IMDS over IPv6
+        "fd00:ec2::23",  # AWS time sync over IPv6
+    )
+)
+
+# Python's is_global misses these: they are reserved or only meaningful inside a network.
+_EXTRA_INTERNAL_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "64:ff9b:1::/48",  # local-use NAT64 (RFC 8215)
+        "fec0::/10",  # deprecated site-local
+    )
+)
+_NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+_HOSTNAME_RE = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*\.?$")
+_CANONICAL_IPV4_RE = re.compile(
+    r"^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$"
+)
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """The rules one fetch runs under; the defaults are the production rules."""
+
+    allow_private_addresses: bool = False
+    timeout_seconds: float = 10.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    user_agent: str = DEFAULT_USER_AGENT
+    allowed_content_types: tuple = DEFAULT_CONTENT_TYPES
+    per_host_concurrency: int = 2
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A successful fetch: the decoded body and where it came from.
+
+    ``content_type`` is the response's Content-Type header as sent (parameters such as charset
+    included); ``redirects`` lists every URL that answered with a redirect, in order, so the full
+    chain is ``redirects + [final_url]``.
+    """
+
+    requested_url: str
+    final_url: str
+    status: int
+    content_type: str
+    body: bytes
+    sha256: str
+    fetched_at: datetime
+    redirects: list[str] = field(default_factory=list)
+
+
+class FetchError(Exception):
+    """A fetch that did not produce a body; ``reason`` is written for the person who asked."""
+
+    def __init__(self, reason: str, *, transient: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.transient = transient
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Return the IP addresses ``host`` resolves to, in the resolver's order.
+
+    This is the only place the fetcher asks DNS; tests replace it because resolution leaves the
+    machine.
+    """
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    addresses: list[str] = []
+    for _family, _type, _proto, _canonname, sockaddr in infos:
+        address = sockaddr[0]
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+def address_refusal(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_private: bool = False
+) -> str | None:
+    """Return why ``address`` must not be contacted, or None if it may be."""
+    embedded = _embedded_ipv4(address)
+    for candidate in (address, *embedded):
+        if candidate in METADATA_ADDRESSES:
+            return f"refused: address {address} is a cloud metadata address"
+    if allow_private:
+        return None
+    for candidate in (address, *embedded):
+        if _is_internal(candidate):
+            return f"refused: address {address} is internal"
+    return None
+
+
+def _is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    # is_global alone lets through global multicast (224.0.1.0/24, ff0e::/16) and some reserved
+    # ranges, so each property is checked on its own.
+    return (
+        not address.is_global
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_unspecified
+        or address.is_private
+        or any(address in network for network in _EXTRA_INTERNAL_NETWORKS)
+    )
+
+
+def _embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list:
+    """Return IPv4 addresses an IPv6 address carries, which a router may end up contacting."""
+    if address.version == 4:
+        return []
+    found = []
+    if address.ipv4_mapped is not None:
+        found.append(address.ipv4_mapped)
+    if address.sixtofour is not None:
+        found.append(address.sixtofour)
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    for network in (_NAT64_WELL_KNOWN, _IPV4_TRANSLATED, _IPV4_COMPATIBLE):
+        if address in network:
+            found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
+@dataclass(frozen=True)
+class _Target:
+    url: str
+    scheme: str
+    host: str  # IDNA-encoded name or IP literal without brackets
+    port: int
+    request_target: str  # path and query, percent-encoded
+    literal: ipaddress.IPv4Address | ipaddress.IPv6Address | None
+
+
+def _parse_target(url: str) -> _Target:
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise FetchError(f"refused: not a valid URL ({exc})") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = scheme or "none"
+        raise FetchError(f"refused: only http and https URLs are fetched, not {shown}")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise FetchError("refused: URLs with credentials in them are not fetched")
+    raw_host = parts.hostname
+    if not raw_host:
+        raise FetchError("refused: the URL has no host")
+    if port == 0:
+        raise FetchError("refused: port 0 is not a valid port")
+    host, literal = _normalise_host(raw_host)
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    query = quote(parts.query, safe="/?%:@!$&'()*+,;=-._~")
+    request_target = f"{path}?{query}" if query else path
+    return _Target(
+        url=url.strip(),
+        scheme=scheme,
+        host=host,
+        port=port or (443 if scheme == "https" else 80),
+        request_target=request_target,
+        literal=literal,
+    )
+
+
+def _normalise_host(
+    raw_host: str,
+) -> tuple[str, ipaddress.IPv4Address | ipaddress.IPv6Address | None]:
+    if ":" in raw_host:  # urlsplit only leaves a colon in a bracketed IPv6 literal
+        try:
+            return raw_host, ipaddress.IPv6Address(raw_host)
+        except ValueError as exc:
+            raise FetchError(f"refused: {raw_host} is not a valid IPv6 address") from exc
+    try:
+        host = raw_host.encode("idna").decode("ascii").lower()
+    except UnicodeError as exc:
+        raise FetchError(f"refused: {raw_host} is not a valid host name") from exc
+    labels = host.rstrip(".").split(".")
+    last = labels[-1]
+    # Browsers read a host whose last label is a number as an IPv4 address in any of several
+    # spellings (2130706433, 0x7f.1, 017700000001, 127.1); resolvers do too. Only the canonical
+    # dotted quad is accepted, so the address we check is the one a human reads.
+    ends_in_number = last.isdigit() or (
+        last[:2] == "0x" and all(c in "0123456789abcdef" for c in last[2:])
+    )
+    if ends_in_number:
+        dotted = ".".join(labels)
+        if not _CANONICAL_IPV4_RE.match(dotted):
+            raise FetchError(f"refused: host {raw_host} is an IP address in a non-standard form")
+        return dotted, ipaddress.IPv4Address(dotted)
+    if not _HOSTNAME_RE.match(host):
+        raise FetchError(f"refused: {raw_host} is not a valid host name")
+    return host, None
+
+
+class _Deadline:
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.ends_at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        left = self.ends_at - time.monotonic()
+        if left <= 0:
+            raise self.error()
+        return left
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.ends_at
+
+    def error(self) -> FetchError:
+        return FetchError(f"timed out after {self.seconds:g} s", transient=True)
+
+
+def _checked_addresses(target: _Target, policy: FetchPolicy, deadline: _Deadline) -> list[str]:
+    if target.literal is not None:
+        addresses = [target.literal]
+    else:
+        names = _resolve_within(target.host, target.port, deadline)
+        if not names:
+            raise FetchError(f"host not found: {target.host}")
+        try:
+            addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in names]
+        except ValueError as exc:
+            raise FetchError(f"host {target.host} resolved to a malformed address") from exc
+    for address in addresses:
+        reason = address_refusal(address, allow_private=policy.allow_private_addresses)
+        if reason is not None:
+            raise FetchError(reason)
+    return [str(a) for a in addresses]
+
+
+def _resolve_within(host: str, port: int, deadline: _Deadline) -> list[str]:
+    # getaddrinfo has no timeout of its own; run it in a daemon thread and stop waiting at the
+    # deadline (the thread finishes on its own when the resolver gives up).
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["addresses"] = resolve_host(host, port)
+        except (OSError, UnicodeError) as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(deadline.remaining())
+    if worker.is_alive():
+        raise deadline.error()
+    error = outcome.get("error")
+    if isinstance(error, socket.gaierror):
+        transient = error.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_SYSTEM", None))
+        raise FetchError(f"host not found: {host}", transient=transient) from error
+    if error is not None:
+        raise FetchError(f"could not resolve {host}: {error}", transient=True) from error
+    return list(outcome["addresses"])
+
+
+# Per-host politeness. The semaphores are process-local: N worker processes may each run
+# ``per_host_concurrency`` requests to one host, so the real bound is N times the setting.
+_host_slots_lock = threading.Lock()
+_host_slots: dict[str, list] = {}  # host -> [semaphore, holders and waiters]
+
+
+@contextmanager
+def _host_slot(host: str, policy: FetchPolicy, deadline: _Deadline) -> Iterator[None]:
+    with _host_slots_lock:
+        entry = _host_slots.setdefault(
+            host, [threading.BoundedSemaphore(max(1, policy.per_host_concurrency)), 0]
+        )
+        entry[1] += 1
+    acquired = False
+    try:
+        acquired = entry[0].acquire(timeout=deadline.remaining())
+        if not acquired:
+            raise deadline.error()
+        yield
+    finally:
+        if acquired:
+            entry[0].release()
+        with _host_slots_lock:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del _host_slots[host]
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection that talks to an already-checked address instead of resolving."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    default_port = 443
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float):
+        super().__init__(host, port, address=address, timeout=timeout)
+        self.tls_context = ssl.create_default_context()
+
+    def connect(self) -> None:
+        super().connect()
+        # SNI and certificate checks use the host name from the URL, not the address.
+        self.sock = self.tls_context.wrap_socket(self.sock, server_hostname=self.host)
+
+
+@contextmanager
+def _watchdog(connection: http.client.HTTPConnection, deadline: _Deadline) -> Iterator[None]:
+    """Cut the connection at the deadline, however slowly the server drips bytes.
+
+    Socket timeouts restart on every received byte, so they alone cannot bound the total time.
+    """
+
+    def cut() -> None:
+        sock = connection.sock
+        if sock is not None:
+            try:
+                # The plain socket method: SSLSocket.shutdown would tear down TLS state that the
+                # reading thread is still using.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed: nothing left to cut
+
+    timer = threading.Timer(max(0.0, deadline.ends_at - time.monotonic()), cut)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _human_size(n: int) -> str:
+    for unit, size in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if n >= size:
+            return f"{n / size:g} {unit}"
+    return f"{n} bytes"
+
+
+class _Decoder:
+    """Undo Content-Encoding while never producing more than ``limit`` bytes in total."""
+
+    def __init__(self, encoding: str, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.encoding = encoding
+        if encoding in ("", "identity"):
+            self.inflater = None
+        elif encoding in ("gzip", "x-gzip"):
+            self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self.inflater = None  # chosen on the first chunk: zlib-wrapped or raw
+        else:
+            raise FetchError(f"not a supported content encoding: {encoding}")
+        self.started = False
+
+    def feed(self, data: bytes) -> bytes:
+        if self.encoding in ("", "identity"):
+            return self._count(data)
+        if not self.started:
+            self.started = True
+            if self.encoding == "deflate":
+                # Servers disagree on whether "deflate" means zlib-wrapped or raw data.
+                header = int.from_bytes(data[:2], "big")
+                wrapped = len(data) >= 2 and (data[0] & 0x0F) == 8 and header % 31 == 0
+                self.inflater = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        out = []
+        pending = data
+        try:
+            while pending:
+                # max_length bounds the memory of every step; the tail is fed on the next turn.
+                chunk = self.inflater.decompress(pending, self.limit - self.size + 1)
+                out.append(self._count(chunk))
+                pending = self.inflater.unconsumed_tail
+                if self.inflater.eof:
+                    break
+        except zlib.error as exc:
+            raise FetchError(f"the {self.encoding} body is corrupt") from exc
+        return b"".join(out)
+
+    def finish(self) -> bytes:
+        if self.inflater is None:
+            return b""
+        if not self.inflater.eof:
+            raise FetchError(f"the {self.encoding} body ended early", transient=True)
+        return self._count(self.inflater.flush())
+
+    def _count(self, data: bytes) -> bytes:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise FetchError(f"too large: over {_human_size(self.limit)}")
+        return data
+
+
+def _status_error(status: int) -> FetchError:
+    if status == 404:
+        return FetchError("not found (HTTP 404)")
+    if status == 410:
+        return FetchError("gone (HTTP 410)")
+    if status == 429:
+        return FetchError("rate limited by the server (HTTP 429)", transient=True)
+    if status == 408:
+        return FetchError("the server timed out (HTTP 408)", transient=True)
+    if status >= 500:
+        return FetchError(f"server error (HTTP {status})", transient=True)
+    if status >= 400:
+        return FetchError(f"refused by the server (HTTP {status})")
+    return FetchError(f"unexpected response (HTTP {status})")
+
+
+@dataclass
+class _Response:
+    status: int
+    content_type: str
+    location: str | None
+    body: bytes
+
+
+def _exchange(target: _Target, address: str, policy: FetchPolicy, deadline: _Deadline) -> _Response:
+    """Send one GET to ``address`` and read the answer (the body only for a 2xx)."""
+    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(
+        target.host, target.port, address=address, timeout=deadline.remaining()
+    )
+    accept = ", ".join(policy.allowed_content_types) + ", */*;q=0.1"
+    try:
+        with _watchdog(connection, deadline):
+            connection.putrequest("GET", target.request_target, skip_accept_encoding=True)
+            connection.putheader("User-Agent", policy.user_agent)
+            connection.putheader("Accept", accept)
+            connection.putheader("Accept-Encoding", "gzip, deflate")
+            connection.putheader("Connection", "close")
+            connection.endheaders()
+            response = connection.getresponse()
+            status = response.status
+            if status in REDIRECT_STATUSES:
+                return _Response(status, "", response.getheader("Location"), b"")
+            if not 200 <= status < 300:
+                raise _status_error(status)
+            content_type = _check_content_type(response.getheader("Content-Type"), policy)
+            body = _read_body(response, policy, deadline)
+            return _Response(status, content_type, None, body)
+    except FetchError:
+        raise
+    except ssl.SSLCertVerificationError as exc:
+        raise FetchError(
+            f"refused: the certificate of {target.host} could not be verified "
+            f"({exc.verify_message})"
+        ) from exc
+    except TimeoutError as exc:
+        raise deadline.error() from exc
+    except (ssl.SSLError, http.client.HTTPException, OSError) as exc:
+        if deadline.expired():
+            raise deadline.error() from exc
+        raise _connection_error(target, exc) from exc
+    finally:
+        connection.close()
+
+
+def _connection_error(target: _Target, exc: Exception) -> FetchError:
+    if isinstance(exc, ConnectionRefusedError):
+        return FetchError(f"connection refused by {target.host}", transient=True)
+    if isinstance(exc, ssl.SSLError):
+        return FetchError(f"secure connection to {target.host} failed ({exc.reason})")
+    closed_early = (ConnectionError, http.client.IncompleteRead, http.client.RemoteDisconnected)
+    if isinstance(exc, closed_early):
+        return FetchError(f"connection to {target.host} was closed early", transient=True)
+    if isinstance(exc, http.client.HTTPException):
+        return FetchError(f"{target.host} sent a malformed HTTP response")
+    return FetchError(f"could not connect to {target.host} ({exc.strerror or exc})", transient=True)
+
+
+def _check_content_type(header: str | None, policy: FetchPolicy) -> str:
+    if not header or not header.strip():
+        raise FetchError("not a supported type: the server sent no Content-Type")
+    message = Message()
+    message["Content-Type"] = header
+    media_type = message.get_content_type()
+    if media_type not in policy.allowed_content_types:
+        raise FetchError(f"not a supported type: {media_type}")
+    return header.strip()
+
+
+def _read_body(
+    response: http.client.HTTPResponse, policy: FetchPolicy, deadline: _Deadline
+) -> bytes:
+    declared = response.getheader("Content-Length")
+    if declared and declared.strip().isdigit() and int(declared) > policy.max_bytes:
+        raise FetchError(f"too large: over {_human_size(policy.max_bytes)}")
+    encoding = (response.getheader("Content-Encoding") or "").strip().lower()
+    decoder = _Decoder(encoding, policy.max_bytes)
+    parts = []
+    wire_size = 0
+    while True:
+        deadline.remaining()
+        chunk = response.read1(CHUNK_SIZE)
+        if not chunk:
+            break
+        wire_size += len(chunk)
+        if wire_size > policy.max_bytes:
+            raise FetchError(f"too large: over {_human_size(policy.max_bytes)}")
+        parts.append(decoder.feed(chunk))
+    if deadline.expired():
+        # The watchdog cut the socket, which reads as a clean end of the body.
+        raise deadline.error()
+    parts.append(decoder.finish())
+    return b"".join(parts)
+
+
+# A frozen dataclass is immutable, so one shared default instance is safe.
+def fetch(url: str, policy: FetchPolicy = FetchPolicy()) -> FetchResult:  # noqa: B008
+    """Fetch ``url`` under ``policy``, following redirects by hand; raise FetchError if refused."""
+    deadline = _Deadline(policy.timeout_seconds)
+    redirects: list[str] = []
+    current = url
+    while True:
+        target = _parse_target(current)
+        addresses = _checked_addresses(target, policy, deadline)
+        with _host_slot(target.host, policy, deadline):
+            response = _exchange_any(target, addresses, policy, deadline)
+        if response.status not in REDIRECT_STATUSES:
+            break
+        if not response.location or not response.location.strip():
+            raise FetchError(f"redirect without a Location header (HTTP {response.status})")
+        if len(redirects) >= policy.max_redirects:
+            raise FetchError(f"too many redirects: more than {policy.max_redirects}")
+        redirects.append(target.url)
+        current = urljoin(target.url, response.location.strip())
+    return FetchResult(
+        requested_url=url,
+        final_url=target.url,
+        status=response.status,
+        content_type=response.content_type,
+        body=response.body,
+        sha256=hashlib.sha256(response.body).hexdigest(),
+        fetched_at=datetime.now(UTC),
+        redirects=redirects,
+    )
+
+
+def _exchange_any(
+    target: _Target, addresses: list[str], policy: FetchPolicy, deadline: _Deadline
+) -> _Response:
+    """Try the checked addresses in order until one accepts the connection."""
+    last_error: FetchError | None = None
+    for address in addresses:
+        try:
+            return _exchange(target, address, policy, deadline)
+        except FetchError as exc:
+            if not exc.reason.startswith(("connection refused", "could not connect")):
+                raise
+            last_error = exc
+    assert last_error is not None  # addresses is never empty
+    raise last_error

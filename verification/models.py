@@ -1,0 +1,259 @@
+"""Snapshots of sources, check runs with their evidence and findings, reviews and published facts."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from annotations.models import Claim, Source
+
+
+class SourceSnapshot(models.Model):
+    """An immutable archived copy of a source as it was at one fetch."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="snapshots")
+    fetched_at = models.DateTimeField()
+    requested_url = models.URLField(max_length=2000, blank=True)
+    final_url = models.URLField(max_length=2000, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    raw = models.FileField(upload_to="snapshots/%Y/%m/", blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    text = models.TextField(help_text="Extracted main text; evidence offsets point into it.")
+    extractor = models.CharField(max_length=50)
+    extractor_version = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+        get_latest_by = "fetched_at"
+        constraints = [
+            # Unchanged content creates no new snapshot: dedupe by content hash per source.
+            models.UniqueConstraint(fields=["source", "sha256"], name="snapshot_unique_content")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} @ {self.fetched_at:%Y-%m-%d %H:%M}"
+
+
+class CheckRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+OPEN_RUN_STATUSES = (CheckRunStatus.QUEUED, CheckRunStatus.RUNNING)
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    NOT_ENOUGH_INFO = "not_enough_info", "Not enough info"
+
+
+class CheckRun(models.Model):
+    """One machine cross-check of a claim against its sources.
+
+    `run_id` keys the Celery task so a redelivered message finds the same run and does nothing new.
+    """
+
+    run_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="check_runs")
+    status = models.CharField(
+        max_length=10, choices=CheckRunStatus.choices, default=CheckRunStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    progress = models.CharField(max_length=200, blank=True)
+    sources_total = models.PositiveSmallIntegerField(default=0)
+    sources_done = models.PositiveSmallIntegerField(default=0)
+    stance = models.CharField(max_length=20, choices=Stance.choices, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    engine_version = models.CharField(max_length=50, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    deadline_at = models.DateTimeField(
+        help_text="The sweeper re-enqueues an open run still not finished by then."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(status__in=OPEN_RUN_STATUSES),
+                name="check_run_one_open_per_claim",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CheckRunStatus.values), name="check_run_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True)
+                | Q(confidence__gte=0.0, confidence__lte=1.0),
+                name="check_run_confidence_0_1",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "deadline_at"])]
+
+    def __str__(self) -> str:
+        return f"Check run {self.run_id} ({self.status})"
+
+
+class Evidence(models.Model):
+    """A passage of an archived source that bears on the claim (code-point offsets, end exclusive)."""
+
+    check_run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="evidence")
+    snapshot = models.ForeignKey(SourceSnapshot, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    score = models.FloatField()
+    text = models.TextField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the machine found it.",
+    )
+
+    class Meta:
+        ordering = ["check_run_id", "rank"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="evidence_start_before_end"),
+            # A redelivered task stores the same evidence once.
+            models.UniqueConstraint(
+                fields=["check_run", "snapshot", "start", "end"], name="evidence_unique_span"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Finding(models.Model):
+    """One explained check result, a sentence a reviewer can verify against the highlighted spans."""
+
+    check_run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="findings")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=20)
+    message = models.TextField()
+    claim_start = models.PositiveIntegerField(null=True, blank=True)
+    claim_end = models.PositiveIntegerField(null=True, blank=True)
+    snapshot = models.ForeignKey(
+        SourceSnapshot, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    source_start = models.PositiveIntegerField(null=True, blank=True)
+    source_end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["check_run_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_run", "position"], name="finding_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message[:80]
+
+
+class Verdict(models.TextChoices):
+    """Verdicts on the schema.org ClaimReview scale; `unverifiable` has no rating value."""
+
+    TRUE = "true", "True"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    MIXED = "mixed", "Mixed"
+    MOSTLY_FALSE = "mostly_false", "Mostly false"
+    FALSE = "false", "False"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+
+RATING_VALUES = {
+    Verdict.TRUE: 5,
+    Verdict.MOSTLY_TRUE: 4,
+    Verdict.MIXED: 3,
+    Verdict.MOSTLY_FALSE: 2,
+    Verdict.FALSE: 1,
+    Verdict.UNVERIFIABLE: None,
+}
+
+
+class Review(models.Model):
+    """A reviewer's verdict and rationale on a claim; the latest one is the current verdict."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
+    check_run = models.ForeignKey(
+        CheckRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    rationale = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        constraints = [
+            models.CheckConstraint(condition=Q(verdict__in=Verdict.values), name="review_verdict_valid"),
+            models.CheckConstraint(condition=~Q(rationale=""), name="review_has_rationale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} by {self.reviewer}"
+
+    @property
+    def rating_value(self) -> int | None:
+        return RATING_VALUES[Verdict(self.verdict)]
+
+
+class ReviewLease(models.Model):
+    """A reviewer's hold on a claim from the queue; one per claim, so two never hold the same."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="lease")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    taken_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} held by {self.reviewer} until {self.expires_at:%H:%M}"
+
+
+class Fact(models.Model):
+    """A published verdict: what the API serves. Retracted facts stay, marked with the reason."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="fact")
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(db_index=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    retraction_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True) | ~Q(retraction_reason=""),
+                name="fact_retraction_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Fact {self.pk}: {self.claim}"
