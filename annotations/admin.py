@@ -41,6 +41,8 @@ class RevisionInline(ReadOnlyInline):
 
 
 class ArticleForm(forms.ModelForm):
+    url = forms.URLField(max_length=2000, required=False, assume_scheme="https")
+
     class Meta:
         model = Article
         fields = ("title", "text", "url", "publisher", "published_at")
@@ -50,7 +52,14 @@ class ArticleForm(forms.ModelForm):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ("title", "publisher", "published_at", "claim_count", "text_version", "created_at")
+    list_display = (
+        "title",
+        "publisher",
+        "published_at",
+        "claim_count",
+        "text_version",
+        "created_at",
+    )
     search_fields = ("title", "publisher", "url")
     readonly_fields = ("text_version", "created_by", "created_at", "updated_at")
     inlines = [ClaimInline, RevisionInline]
@@ -83,7 +92,9 @@ class ArticleAdmin(admin.ModelAdmin):
             published_at=data.get("published_at"),
         )
         if text_changed:
-            summary = services.article_update_text(article=obj, text=data["text"], user=request.user)
+            summary = services.article_update_text(
+                article=obj, text=data["text"], user=request.user
+            )
             self.message_user(
                 request,
                 f"Claims re-anchored: {summary.kept} kept, {summary.moved} moved, "
@@ -129,7 +140,15 @@ class TransitionInline(ReadOnlyInline):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
-    list_display = ("short_text", "article", "speaker", "kind", "status", "anchor_state", "updated_at")
+    list_display = (
+        "short_text",
+        "article",
+        "speaker",
+        "kind",
+        "status",
+        "anchor_state",
+        "updated_at",
+    )
     list_filter = ("status", "kind", "anchor_state", "tags")
     search_fields = ("text", "speaker", "quote_exact")
     list_select_related = ("article",)

@@ -327,16 +327,36 @@ def _encode_pair(pattern: str, other: str) -> tuple[bytes, bytes] | None:
 
 
 def _edit_distance_py(pattern: str, other: str, *, infix: bool) -> int:
-    """Levenshtein distance by dynamic programming; the fallback for >255 distinct characters."""
-    previous = [0] * (len(other) + 1) if infix else list(range(len(other) + 1))
-    for i, char in enumerate(pattern, 1):
-        current = [i] + [0] * len(other)
-        for j, other_char in enumerate(other, 1):
-            current[j] = min(
-                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other_char)
-            )
-        previous = current
-    return min(previous) if infix else previous[-1]
+    """Levenshtein distance for patterns with more than 255 distinct characters (edlib can't).
+
+    Myers' bit-vector algorithm (Hyyrö's formulation) on Python integers, so any alphabet and
+    any pattern length work at one pass over ``other``.
+    """
+    mask = (1 << len(pattern)) - 1
+    high = 1 << (len(pattern) - 1)
+    equal: dict[str, int] = {}
+    for i, char in enumerate(pattern):
+        equal[char] = equal.get(char, 0) | (1 << i)
+    plus, minus, score = mask, 0, len(pattern)
+    best = score
+    for char in other:
+        eq = equal.get(char, 0)
+        x_vertical = eq | minus
+        x_horizontal = (((eq & plus) + plus) ^ plus) | eq
+        plus_h = minus | ~(x_horizontal | plus)
+        minus_h = plus & x_horizontal
+        if plus_h & high:
+            score += 1
+        elif minus_h & high:
+            score -= 1
+        # A global alignment pays for every skipped character of ``other`` (row 0 counts up);
+        # an infix one may start anywhere (row 0 stays 0).
+        plus_h = (plus_h << 1) | (0 if infix else 1)
+        minus_h <<= 1
+        plus = (minus_h | ~(x_vertical | plus_h)) & mask
+        minus = plus_h & x_vertical & mask
+        best = min(best, score)
+    return best if infix else score
 
 
 def _edit_distance(pattern: str, other: str, *, infix: bool = False) -> int:

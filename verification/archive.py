@@ -15,7 +15,7 @@ PASTED_EXTRACTOR = ("pasted-text", "1")
 
 
 class SourceUnavailable(Exception):
-    """The source could not be archived; `reason` says why in words, `transient` if worth a retry."""
+    """The source could not be archived: `reason` in words; `transient` if a retry may help."""
 
     def __init__(self, reason: str, *, transient: bool) -> None:
         super().__init__(reason)
@@ -38,7 +38,9 @@ def source_archive(*, source: Source) -> SourceSnapshot:
     Raises SourceUnavailable with a reason a person understands; a permanent failure is also
     recorded on the source.
     """
-    Source.objects.filter(pk=source.pk).update(state=SourceState.FETCHING, updated_at=timezone.now())
+    Source.objects.filter(pk=source.pk).update(
+        state=SourceState.FETCHING, updated_at=timezone.now()
+    )
     try:
         snapshot = _archive(source)
     except SourceUnavailable as error:
@@ -69,7 +71,9 @@ def _archive(source: Source) -> SourceSnapshot:
             with source.file.open("rb") as handle:
                 body = handle.read(settings.FACTDESK_FETCH_MAX_BYTES + 1)
         except OSError as error:
-            raise SourceUnavailable(f"the uploaded file cannot be read: {error}", transient=False) from None
+            raise SourceUnavailable(
+                f"the uploaded file cannot be read: {error}", transient=False
+            ) from None
         if len(body) > settings.FACTDESK_FETCH_MAX_BYTES:
             raise SourceUnavailable("too large: over the upload limit", transient=False)
         content_type = _guess_file_type(source.file.name)

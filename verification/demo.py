@@ -48,8 +48,11 @@ SEED_CLAIMS = [
         ClaimKind.STATISTIC,
         speaker="John Kirby",
     ),
-    DemoClaim("Ashot Mkrtychev, a 56-year-old Slovakian man", ClaimKind.STATISTIC,
-              text="Ashot Mkrtychev is a 56-year-old Slovakian man."),
+    DemoClaim(
+        "Ashot Mkrtychev, a 56-year-old Slovakian man",
+        ClaimKind.STATISTIC,
+        text="Ashot Mkrtychev is a 56-year-old Slovakian man.",
+    ),
     DemoClaim(
         "North Korea voted against a U.N. resolution condemning Russia's invasion of Ukraine",
         ClaimKind.EVENT,
@@ -140,8 +143,9 @@ def demo_load(*, password_file: Path, submit: bool = True) -> dict:
         report["articles"] += created
         for spec in SEED_CLAIMS:
             report["claims"] += _claim(seed, spec, user)[1]
-        follow_up, created = _article(FOLLOW_UP_TITLE, _read("follow-up.txt"), user,
-                                      publisher="Factdesk demo")
+        follow_up, created = _article(
+            FOLLOW_UP_TITLE, _read("follow-up.txt"), user, publisher="Factdesk demo"
+        )
         report["articles"] += created
         source = Source.objects.filter(kind=SourceKind.TEXT, title=SEED_TITLE).first()
         if source is None:

@@ -499,6 +499,9 @@ def _exchange(target: _Target, address: str, policy: FetchPolicy, deadline: _Dea
             connection.putheader("Connection", "close")
             connection.endheaders()
             response = connection.getresponse()
+            if deadline.expired():
+                # The watchdog cut the socket mid-headers, which http.client reads as their end.
+                raise deadline.error()
             status = response.status
             if status in REDIRECT_STATUSES:
                 return _Response(status, "", response.getheader("Location"), b"")

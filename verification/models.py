@@ -1,4 +1,4 @@
-"""Snapshots of sources, check runs with their evidence and findings, reviews and published facts."""
+"""Source snapshots, check runs with evidence and findings, reviews and published facts."""
 
 import uuid
 
@@ -96,8 +96,7 @@ class CheckRun(models.Model):
                 condition=Q(status__in=CheckRunStatus.values), name="check_run_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(confidence__isnull=True)
-                | Q(confidence__gte=0.0, confidence__lte=1.0),
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=0.0, confidence__lte=1.0),
                 name="check_run_confidence_0_1",
             ),
         ]
@@ -108,7 +107,7 @@ class CheckRun(models.Model):
 
 
 class Evidence(models.Model):
-    """A passage of an archived source that bears on the claim (code-point offsets, end exclusive)."""
+    """A passage of an archived source bearing on the claim (code points, end exclusive)."""
 
     check_run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="evidence")
     snapshot = models.ForeignKey(SourceSnapshot, on_delete=models.CASCADE, related_name="+")
@@ -130,7 +129,9 @@ class Evidence(models.Model):
         ordering = ["check_run_id", "rank"]
         verbose_name_plural = "evidence"
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="evidence_start_before_end"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="evidence_start_before_end"
+            ),
             # A redelivered task stores the same evidence once.
             models.UniqueConstraint(
                 fields=["check_run", "snapshot", "start", "end"], name="evidence_unique_span"
@@ -142,7 +143,7 @@ class Evidence(models.Model):
 
 
 class Finding(models.Model):
-    """One explained check result, a sentence a reviewer can verify against the highlighted spans."""
+    """One explained check result: a sentence a reviewer can verify against its spans."""
 
     check_run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="findings")
     position = models.PositiveSmallIntegerField()
@@ -197,7 +198,9 @@ class Review(models.Model):
     check_run = models.ForeignKey(
         CheckRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
     )
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     rationale = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -206,7 +209,9 @@ class Review(models.Model):
         ordering = ["-created_at", "-id"]
         get_latest_by = "created_at"
         constraints = [
-            models.CheckConstraint(condition=Q(verdict__in=Verdict.values), name="review_verdict_valid"),
+            models.CheckConstraint(
+                condition=Q(verdict__in=Verdict.values), name="review_verdict_valid"
+            ),
             models.CheckConstraint(condition=~Q(rationale=""), name="review_has_rationale"),
         ]
 
@@ -222,7 +227,9 @@ class ReviewLease(models.Model):
     """A reviewer's hold on a claim from the queue; one per claim, so two never hold the same."""
 
     claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="lease")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     taken_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 

@@ -33,8 +33,13 @@ class FactSerializer(serializers.ModelSerializer):
 
     def get_article(self, fact: Fact) -> dict:
         article = fact.claim.article
-        return {"id": article.pk, "title": article.title, "url": article.url,
-                "publisher": article.publisher, "published_at": article.published_at}
+        return {
+            "id": article.pk,
+            "title": article.title,
+            "url": article.url,
+            "publisher": article.publisher,
+            "published_at": article.published_at,
+        }
 
     def get_status(self, fact: Fact) -> str:
         return "retracted" if fact.retracted_at else "published"

@@ -47,7 +47,9 @@ def claim_submit(*, claim: Claim, user: AbstractBaseUser) -> CheckRun:
     """Submit a draft claim for checking: a check run is queued once the transaction commits."""
     _require(user, PERM_SUBMIT, "submit claims")
     with transaction.atomic():
-        claim_transition(claim=claim, to_status=S.SUBMITTED, actor=user, reason="Submitted for checking.")
+        claim_transition(
+            claim=claim, to_status=S.SUBMITTED, actor=user, reason="Submitted for checking."
+        )
         return _check_run_create(claim=claim, user=user)
 
 
@@ -86,7 +88,9 @@ def _enqueue(run_id: str) -> None:
     try:
         check_run_execute_task.apply_async(args=[run_id], retry=True)
     except Exception as error:  # noqa: BLE001 - broker down: the sweeper re-enqueues later
-        logger.warning("Could not enqueue check run %s (%s); the sweeper will retry it.", run_id, error)
+        logger.warning(
+            "Could not enqueue check run %s (%s); the sweeper will retry it.", run_id, error
+        )
 
 
 def check_run_start(*, run_id: str) -> CheckRun | None:
@@ -146,7 +150,9 @@ def check_run_execute(*, run_id: str) -> None:
     check_run_finish(run=run, result=result, problems=problems)
 
 
-def _progress(run: CheckRun, note: str, *, total: int | None = None, done: int | None = None) -> None:
+def _progress(
+    run: CheckRun, note: str, *, total: int | None = None, done: int | None = None
+) -> None:
     fields = {"progress": note}
     if total is not None:
         fields["sources_total"] = total
@@ -200,19 +206,30 @@ def check_run_finish(*, run: CheckRun, result: "engine.CheckResult", problems: l
             for position, f in enumerate(result.findings, start=1)
         ]
         findings += [
-            Finding(check_run=run, position=len(findings) + i, kind="source", outcome="missing", message=p)
+            Finding(
+                check_run=run,
+                position=len(findings) + i,
+                kind="source",
+                outcome="missing",
+                message=p,
+            )
             for i, p in enumerate(problems, start=1)
         ]
         Finding.objects.bulk_create(findings)
-        _claim_to_review(run.claim, reason=f"Machine check done: {result.stance} "
-                         f"({result.confidence:.0%} confidence).")
+        _claim_to_review(
+            run.claim,
+            reason=f"Machine check done: {result.stance} ({result.confidence:.0%} confidence).",
+        )
 
 
 def check_run_fail(*, run: CheckRun, error: str) -> None:
     """Settle a run that cannot finish; the claim lands in the queue with the error shown."""
     with transaction.atomic():
         changed = CheckRun.objects.filter(pk=run.pk, status__in=OPEN_RUN_STATUSES).update(
-            status=CheckRunStatus.FAILED, error=error[:5000], finished_at=timezone.now(), progress="failed"
+            status=CheckRunStatus.FAILED,
+            error=error[:5000],
+            finished_at=timezone.now(),
+            progress="failed",
         )
         if changed == 1:
             _claim_to_review(run.claim, reason=f"Machine check failed: {error}")
@@ -237,7 +254,9 @@ def check_run_sweep() -> dict[str, int]:
             failed += 1
             continue
         changed = CheckRun.objects.filter(pk=run.pk, status=run.status, deadline_at__lt=now).update(
-            status=CheckRunStatus.QUEUED, deadline_at=_deadline(), progress="re-queued by the sweeper"
+            status=CheckRunStatus.QUEUED,
+            deadline_at=_deadline(),
+            progress="re-queued by the sweeper",
         )
         if changed == 1:
             run_id = str(run.run_id)
@@ -270,7 +289,12 @@ def queue_take_next(*, reviewer: AbstractBaseUser) -> Claim | None:
                     reviewer=reviewer,
                     expires_at=timezone.now() + timedelta(minutes=settings.FACTDESK_LEASE_MINUTES),
                 )
-                claim_transition(claim=claim, to_status=S.IN_REVIEW, actor=reviewer, reason="Taken from the queue.")
+                claim_transition(
+                    claim=claim,
+                    to_status=S.IN_REVIEW,
+                    actor=reviewer,
+                    reason="Taken from the queue.",
+                )
         except (IntegrityError, TransitionError):
             continue
         return claim
@@ -296,13 +320,19 @@ def review_lease_release_expired() -> int:
     return released
 
 
-def review_record(*, claim: Claim, reviewer: AbstractBaseUser, verdict: str, rationale: str) -> Review:
+def review_record(
+    *, claim: Claim, reviewer: AbstractBaseUser, verdict: str, rationale: str
+) -> Review:
     """Record a verdict with its rationale; the claim becomes reviewed and its lease is released."""
     _require(reviewer, PERM_REVIEW, "review claims")
     if verdict not in Verdict.values:
-        raise ValidationError({"verdict": f"Unknown verdict {verdict!r}; use one of {Verdict.values}."})
+        raise ValidationError(
+            {"verdict": f"Unknown verdict {verdict!r}; use one of {Verdict.values}."}
+        )
     if not rationale.strip():
-        raise ValidationError({"rationale": "Explain the verdict: the rationale is published with it."})
+        raise ValidationError(
+            {"rationale": "Explain the verdict: the rationale is published with it."}
+        )
     lease = ReviewLease.objects.filter(claim=claim).first()
     if lease is not None and lease.reviewer_id != reviewer.pk and lease.expires_at > timezone.now():
         raise PermissionDenied(f"{lease.reviewer} holds this claim until {lease.expires_at:%H:%M}.")

@@ -1,3 +1,5 @@
+import random
+
 import pytest
 
 from annotations.anchoring import (
@@ -322,3 +324,24 @@ def test_reanchor_many_finds_an_edited_quote_after_a_large_shift_using_its_neigh
 def test_reanchor_of_an_empty_quote_is_orphaned():
     result = reanchor(ARTICLE, exact="", prefix="", suffix="", start=0, end=0)
     assert result.state == AnchorState.ORPHANED
+
+
+def test_edited_quote_is_found_in_a_text_with_more_than_255_distinct_characters():
+    rng = random.Random(7)
+    text = "".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(6000))
+    assert len(set(text)) > 255
+    quote = text[4000:4030]
+    edited = text[:4010] + "。" + text[4011:]
+    result = reanchor(
+        edited, exact=quote, prefix=text[3968:4000], suffix=text[4030:4062], start=4000, end=4030
+    )
+    assert (result.state, result.start, result.end) == (AnchorState.FUZZY, 4000, 4030)
+
+
+def test_quote_with_more_than_255_distinct_characters_still_matches_approximately():
+    text = "前言。" + "".join(chr(0x4E00 + i) for i in range(300)) + "。后记"
+    quote = text[3:303].replace(chr(0x4E00 + 150), "X")
+    found = match_quote(text, quote)
+    assert found is not None
+    assert (found.start, found.end) == (3, 303)
+    assert found.score == pytest.approx((50 * (1 - 1 / 300) + 42) / 92)

@@ -137,6 +137,25 @@ def test_a_server_dripping_bytes_is_cut_off_at_the_total_deadline(site):
     assert time.monotonic() - started < 2
 
 
+def test_a_server_dripping_headers_is_cut_off_at_the_total_deadline(site):
+    @site.route("/slow-headers")
+    def slow_headers(handler):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for i in range(40):  # a header line every 0.1 s never trips a per-read timeout
+            handler.wfile.write(f"X-Filler-{i}: x\r\n".encode())
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+    started = time.monotonic()
+    with pytest.raises(FetchError) as failed:
+        fetch(
+            site.url("/slow-headers"), FetchPolicy(allow_private_addresses=True, timeout_seconds=1)
+        )
+    assert failed.value.reason == "timed out after 1 s"
+    assert failed.value.transient is True
+    assert time.monotonic() - started < 2
+
+
 def test_a_body_over_the_cap_is_refused_while_streaming(site):
     sent = []
 

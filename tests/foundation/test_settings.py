@@ -35,12 +35,18 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     ("variable", "value", "expected"),
     [
         ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
-        ("FACTDESK_LEASE_MINUTES", "thirty", "FACTDESK_LEASE_MINUTES='thirty' is not a whole number"),
+        (
+            "FACTDESK_LEASE_MINUTES",
+            "thirty",
+            "FACTDESK_LEASE_MINUTES='thirty' is not a whole number",
+        ),
         ("FACTDESK_ENV", "staging", "FACTDESK_ENV='staging' must be one of"),
         ("FACTDESK_FETCH_TIMEOUT_SECONDS", "-1", "below the minimum"),
     ],
 )
-def test_a_malformed_setting_stops_start_with_a_message_naming_the_variable(variable, value, expected):
+def test_a_malformed_setting_stops_start_with_a_message_naming_the_variable(
+    variable, value, expected
+):
     result = _manage("check", **{variable: value})
     assert result.returncode != 0
     assert expected in result.stderr

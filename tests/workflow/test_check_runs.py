@@ -33,7 +33,9 @@ def claim(annotator):
     return claim
 
 
-def test_submitting_queues_one_check_run_after_commit(claim, annotator, django_capture_on_commit_callbacks):
+def test_submitting_queues_one_check_run_after_commit(
+    claim, annotator, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         run = services.claim_submit(claim=claim, user=annotator)
     assert run.status == CheckRunStatus.QUEUED
@@ -67,7 +69,11 @@ def test_a_finished_run_stores_evidence_and_findings_and_the_claim_needs_review(
     assert "85 million" in top.text
     assert top.snapshot.text[top.start : top.end] == top.text
     assert any("56" in f.message and "85" in f.message for f in run.findings.all())
-    assert [t.to_status for t in claim.transitions.all()] == ["submitted", "checking", "needs_review"]
+    assert [t.to_status for t in claim.transitions.all()] == [
+        "submitted",
+        "checking",
+        "needs_review",
+    ]
 
 
 def test_a_run_delivered_twice_stores_its_evidence_once(claim, annotator):
@@ -89,7 +95,9 @@ def test_a_source_that_cannot_be_fetched_is_shown_and_does_not_strand_the_claim(
     source = claim.sources.get(kind="url")
     assert source.state == SourceState.FAILED
     assert "10.0.0.5" in source.failure_reason
-    assert Finding.objects.filter(check_run=run, kind="source", message__contains="10.0.0.5").exists()
+    assert Finding.objects.filter(
+        check_run=run, kind="source", message__contains="10.0.0.5"
+    ).exists()
 
 
 def test_the_sweeper_requeues_a_run_stuck_past_its_deadline(claim, annotator):

@@ -20,7 +20,9 @@ def waiting_claim(annotator):
     return claim
 
 
-def test_two_reviewers_taking_next_never_get_the_same_claim(waiting_claim, reviewer, second_reviewer):
+def test_two_reviewers_taking_next_never_get_the_same_claim(
+    waiting_claim, reviewer, second_reviewer
+):
     first = services.queue_take_next(reviewer=reviewer)
     second = services.queue_take_next(reviewer=second_reviewer)
     assert first == waiting_claim
@@ -28,9 +30,13 @@ def test_two_reviewers_taking_next_never_get_the_same_claim(waiting_claim, revie
     assert ReviewLease.objects.get(claim=waiting_claim).reviewer == reviewer
 
 
-def test_a_verdict_by_one_reviewer_is_published_by_another_person(waiting_claim, reviewer, publisher):
+def test_a_verdict_by_one_reviewer_is_published_by_another_person(
+    waiting_claim, reviewer, publisher
+):
     services.queue_take_next(reviewer=reviewer)
-    services.review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Dated.")
+    services.review_record(
+        claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Dated."
+    )
     fact = services.fact_publish(claim=waiting_claim, publisher=publisher)
     waiting_claim.refresh_from_db()
     assert waiting_claim.status == ClaimStatus.PUBLISHED
@@ -49,7 +55,9 @@ def test_the_reviewer_cannot_publish_their_own_verdict(waiting_claim, reviewer_p
     assert not Fact.objects.exists()
 
 
-def test_a_single_person_desk_setting_lets_the_reviewer_publish(waiting_claim, reviewer_publisher, settings):
+def test_a_single_person_desk_setting_lets_the_reviewer_publish(
+    waiting_claim, reviewer_publisher, settings
+):
     settings.FACTDESK_SINGLE_PERSON_DESK = True
     services.review_record(
         claim=waiting_claim, reviewer=reviewer_publisher, verdict="mixed", rationale="Partly."
@@ -79,7 +87,9 @@ def test_only_reviewers_may_record_a_verdict(waiting_claim, request, persona, al
         ).pk
     else:
         with pytest.raises(PermissionDenied):
-            services.review_record(claim=waiting_claim, reviewer=user, verdict="true", rationale="Ok.")
+            services.review_record(
+                claim=waiting_claim, reviewer=user, verdict="true", rationale="Ok."
+            )
 
 
 @pytest.mark.parametrize(
@@ -87,7 +97,9 @@ def test_only_reviewers_may_record_a_verdict(waiting_claim, request, persona, al
     [("annotator", False), ("reviewer", False), ("publisher", True), ("outsider", False)],
 )
 def test_only_publishers_may_publish(waiting_claim, second_reviewer, request, persona, allowed):
-    services.review_record(claim=waiting_claim, reviewer=second_reviewer, verdict="true", rationale="Ok.")
+    services.review_record(
+        claim=waiting_claim, reviewer=second_reviewer, verdict="true", rationale="Ok."
+    )
     user = request.getfixturevalue(persona)
     if allowed:
         assert services.fact_publish(claim=waiting_claim, publisher=user).pk

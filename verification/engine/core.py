@@ -27,7 +27,7 @@ CHECKED_PASSAGES = 3
 QUOTE_PASSAGES = 20
 # Re-rank = a*BM25/best BM25 + b*weighted claim-word coverage + c*bigram coverage + d*shared
 # numbers; chosen on passages pooled from eval/train pages (see README in tests/fixtures/engine).
-RERANK_WEIGHTS = (0.5, 1.0, 0.2, 0.1)
+RERANK_WEIGHTS = (1.0, 0.0, 0.0, 0.05)
 
 _QUOTE_IN_CLAIM = re.compile(r"[\u201c\"\u00ab\u201e]([^\u201d\"\u00bb\u201c]{12,}?)[\u201d\"\u00bb]")
 
@@ -45,6 +45,7 @@ class Analysis:
     """Everything crosscheck computed before the final stance; train.py fits on `features`."""
 
     features: list[float]
+    keys: list[str]
     evidence: list[EvidenceSpan]
     findings: list[Finding]
     quote_outcome: str | None
@@ -91,7 +92,7 @@ def analyse(claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: 
     if not passages or not query:
         why = "the sources have no text" if not passages else "the claim has no words to check"
         findings.append(Finding("retrieval", "info", f"nothing to compare: {why}"))
-        return Analysis(stance.feature_vector({}, checks.coverage(cview, cview), 0, 0),
+        return Analysis(stance.feature_vector({}, checks.coverage(cview, cview), 0, 0), [],
                         [], findings, None, None, True)
 
     index = BM25([v.content for v in views])
@@ -131,6 +132,8 @@ def analyse(claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: 
     features = stance.feature_vector(
         Counter(cview.counts), cov, len(cview.tokens), len(cview.quantities)
     )
+    missing = [s for s in dict.fromkeys(cview.content) if s not in best.stems]
+    keys = stance.lexical_keys(cview.tokens, best.tokens, missing)
 
     quote_outcome = speaker_outcome = None
     if quote:
@@ -157,7 +160,7 @@ def analyse(claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: 
                        f"the source attributes them to {said_by}")
             findings.insert(1, Finding("speaker", speaker_outcome, msg, None, None,
                                        qview.source_id, qs, qe))
-    return Analysis(features, evidence, findings, quote_outcome, speaker_outcome, False)
+    return Analysis(features, keys, evidence, findings, quote_outcome, speaker_outcome, False)
 
 
 def crosscheck(
@@ -168,7 +171,7 @@ def crosscheck(
     if a.empty:
         probs = {"supports": 0.0, "refutes": 0.0, "not_enough_info": 1.0}
     else:
-        probs = stance.predict(a.features)
+        probs = stance.predict(a.features, a.keys)
     label = max(probs, key=lambda k: (probs[k], k == "not_enough_info"))
     confidence = probs[label]
     # Quotes and speakers are not in the training data, so these rules are hand-set: a quote

@@ -76,6 +76,25 @@ def feature_vector(counts: dict, cov: dict, n_claim_tokens: int, n_claim_quantit
     return [values[name] for name in FEATURES]
 
 
+# Small words whose presence on one side only often flips or hedges a claim.
+SCOPE_WORDS = frozenset(
+    """only not no never more less than most least first last over under before after still
+    since until all some any none every both either neither also already yet ever just again
+    nearly almost about around approximately few several many much majority minority same
+    different other another new former previous current currently later earlier""".split()
+)
+
+
+def lexical_keys(claim_tokens, passage_tokens, missing_stems) -> list[str]:
+    """Sparse features: claim words the passage lacks, and scope words on one side only."""
+    cn = {t.norm for t in claim_tokens}
+    pn = {t.norm for t in passage_tokens}
+    keys = {f"miss:{s}" for s in missing_stems}
+    keys |= {f"cx:{w}" for w in (cn - pn) & SCOPE_WORDS}
+    keys |= {f"px:{w}" for w in (pn - cn) & SCOPE_WORDS}
+    return sorted(keys)
+
+
 @lru_cache(maxsize=1)
 def load_model() -> dict:
     with MODEL_PATH.open(encoding="utf-8") as f:
@@ -95,9 +114,14 @@ def softmax(z: list[float]) -> list[float]:
     return [v / s for v in e]
 
 
-def predict(x: list[float]) -> dict[str, float]:
-    """Calibrated probability per stance."""
+def predict(x: list[float], keys: list[str] = ()) -> dict[str, float]:
+    """Calibrated probability per stance from dense features x and sparse keys."""
     model = load_model()
     t = model.get("temperature", 1.0)
-    z = [sum(w * v for w, v in zip(row, x, strict=True)) / t for row in model["weights"]]
+    sparse = model.get("sparse", {})
+    z = []
+    for c, row in enumerate(model["weights"]):
+        v = sum(w * f for w, f in zip(row, x, strict=True))
+        v += sum(sparse[k][c] for k in keys if k in sparse)
+        z.append(v / t)
     return dict(zip(STANCES, softmax(z), strict=True))

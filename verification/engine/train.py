@@ -23,6 +23,7 @@ from .stance import FEATURES, MODEL_PATH
 
 MAX_PER_PAGE = 150  # a few coronavirus pages hold thousands of records; do not let them dominate
 L2 = 1e-3
+MIN_KEY_COUNT = 15  # a sparse key must occur this often in the fitting folds to get a weight
 
 
 def _load(train_dir: Path) -> list[dict]:
@@ -89,11 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("train_dir", type=Path)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--no-sparse", action="store_true", help="dense check features only")
+    ap.add_argument("--l2", type=float, default=L2)
     args = ap.parse_args(argv)
 
     rows = _load(args.train_dir)
     per_page: Counter[str] = Counter()
-    xs, ys, folds, datasets = [], [], [], []
+    xs, ks, ys, folds, datasets = [], [], [], [], []
     for i, r in enumerate(rows):
         page = str(r.get("meta", {}).get("page", ""))
         per_page[page] += 1
@@ -101,19 +104,30 @@ def main(argv: list[str] | None = None) -> int:
             continue
         claim = ClaimInput(r["claim"])
         sources = [SourceInput(s["id"], s["text"], s.get("title", "")) for s in r["sources"]]
-        xs.append(analyse(claim, sources).features)
+        a = analyse(claim, sources)
+        xs.append(a.features)
+        ks.append([] if args.no_sparse else a.keys)
         ys.append(STANCES.index(r["label"]))
         folds.append(_fold(page))
         datasets.append(r["dataset"])
         if i % 2000 == 0:
             print(f"features {i}/{len(rows)}", file=sys.stderr)
-    x = np.array(xs)
-    y = np.array(ys)
     folds = np.array(folds)
-    datasets = np.array(datasets)
     train, held = folds != 0, folds == 0
+    key_counts = Counter(k for keys, f in zip(ks, folds, strict=True) if f != 0 for k in keys)
+    vocab = sorted(k for k, n in key_counts.items() if n >= MIN_KEY_COUNT)
+    col = {k: len(FEATURES) + i for i, k in enumerate(vocab)}
+    x = np.zeros((len(xs), len(FEATURES) + len(vocab)))
+    x[:, : len(FEATURES)] = np.array(xs)
+    for r, keys in enumerate(ks):
+        for k in keys:
+            if k in col:
+                x[r, col[k]] = 1.0
+    y = np.array(ys)
+    datasets = np.array(datasets)
+    print(f"sparse keys: {len(vocab)}")
     print(f"records used: {len(y)} (train {train.sum()}, held-out {held.sum()})")
-    w = fit(x[train], y[train])
+    w = fit(x[train], y[train], l2=args.l2)
 
     # Temperature: 1-D grid search on held-out log-loss.
     best_t, best_ll = 1.0, float("inf")
@@ -137,10 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     for k, name in enumerate(FEATURES):
         for c, label in enumerate(STANCES):
             by_feature[name][label] = round(float(w[c, k]), 3)
+    nd = len(FEATURES)
     model = {
         "features": list(FEATURES),
         "labels": list(STANCES),
-        "weights": [[round(float(v), 6) for v in row] for row in w],
+        "weights": [[round(float(v), 6) for v in row[:nd]] for row in w],
+        "sparse": {k: [round(float(w[c, col[k]]), 6) for c in range(3)] for k in vocab},
         "temperature": round(best_t, 4),
         "fitted_on": "eval/train (vitaminc_real_train, vitaminc_synthetic_train), pages in "
                      "folds 1-4 of sha256(page) % 5; temperature on fold 0",

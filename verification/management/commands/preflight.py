@@ -22,12 +22,16 @@ class Command(BaseCommand):
         try:
             connection.ensure_connection()
         except OperationalError as error:
-            detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            detail = (
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            )
             target = _safe_url(settings.DATABASES["default"].get("NAME", ""))
             if not settings.DATABASE_IS_SQLITE:
                 host = settings.DATABASES["default"].get("HOST", "")
                 target = f"{settings.DATABASES['default']['NAME']} on {host or 'localhost'}"
-            raise CommandError(f"DATABASE_URL: cannot reach the database {target}: {detail}") from None
+            raise CommandError(
+                f"DATABASE_URL: cannot reach the database {target}: {detail}"
+            ) from None
         if settings.REDIS_URL:
             import redis
 
