@@ -125,7 +125,9 @@ def main(argv: list[str]) -> int:
     def _terminate(signum, frame):
         raise KeyboardInterrupt
 
+    # Installed explicitly: a shell that starts us in the background leaves SIGINT ignored.
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
     try:
         if mode == "run":
             _ensure_broker(stack, settings)
