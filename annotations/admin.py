@@ -1,19 +1,24 @@
 """Admin pages for articles, claims and sources. Writes go through annotations.services."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 
-from annotations import anchoring, selectors, services
+from annotations import selectors, services
+from annotations.admin_views import article_annotation_context
+from annotations.forms import ArticleCreateForm, ArticleForm, ClaimCreateForm
 from annotations.models import (
     Article,
     ArticleRevision,
     Claim,
-    ClaimKind,
     ClaimTransition,
     Source,
     Tag,
 )
+
+__all__ = ["ArticleAdmin", "ArticleForm", "ClaimAdmin", "ClaimCreateForm"]
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -39,13 +44,9 @@ class RevisionInline(ReadOnlyInline):
     fields = ("text_version", "replaced_by", "replaced_at")
     readonly_fields = fields
 
-
-class ArticleForm(forms.ModelForm):
-    url = forms.URLField(max_length=2000, required=False, assume_scheme="https")
-
-    class Meta:
-        model = Article
-        fields = ("title", "text", "url", "publisher", "published_at")
+    def get_queryset(self, request):
+        # Old texts can be megabytes each; the list shows only who replaced which version.
+        return super().get_queryset(request).defer("text").select_related("replaced_by")
 
 
 @admin.register(Article)
@@ -63,9 +64,42 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ("title", "publisher", "url")
     readonly_fields = ("text_version", "created_by", "created_at", "updated_at")
     inlines = [ClaimInline, RevisionInline]
+    change_form_template = "admin/annotations/article/annotate_change_form.html"
 
     def get_queryset(self, request):
         return selectors.article_list()
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = ArticleForm if obj is not None else ArticleCreateForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (None, {"fields": ("title", "text", "upload")}),
+                ("Publication", {"fields": ("url", "publisher", "published_at")}),
+            ]
+        return [
+            (None, {"fields": ("title", "url", "publisher", "published_at")}),
+            (
+                "Edit the text",
+                {
+                    "fields": ("text",),
+                    "description": "Saving a changed text re-anchors every claim: claims found "
+                    "again move, approximate matches are flagged, claims not found are listed "
+                    "as orphaned above. The previous text is kept as a revision.",
+                },
+            ),
+            ("Record", {"fields": self.readonly_fields}),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["annotate"] = article_annotation_context(article=obj, user=request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="claims")
     def claim_count(self, obj: Article) -> int:
@@ -104,38 +138,25 @@ class ArticleAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
 
-class ClaimCreateForm(forms.ModelForm):
-    quote = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The exact words in the article that make the claim.",
-    )
-    tag_names = forms.CharField(required=False, help_text="Comma-separated tags.")
-
-    class Meta:
-        model = Claim
-        fields = ("article", "text", "speaker", "kind")
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["text"].required = False
-        self.fields["text"].help_text = "The claim as a checkable sentence (defaults to the quote)."
-        self.fields["kind"].initial = ClaimKind.OTHER
-
-    def clean(self):
-        data = super().clean()
-        article, quote = data.get("article"), data.get("quote")
-        if article and quote:
-            match = anchoring.match_quote(article.text, anchoring.canonical_text(quote.strip()))
-            if match is None or match.score < 1.0:
-                self.add_error("quote", "These words are not in the article; copy them exactly.")
-        return data
-
-
 class TransitionInline(ReadOnlyInline):
     model = ClaimTransition
     fields = ("created_at", "from_status", "to_status", "actor", "reason")
     readonly_fields = fields
     verbose_name_plural = "history"
+
+
+CLAIM_ADD_FIELDSETS = [
+    (None, {"fields": ("article", "quote", "start", "end", "text_version")}),
+    ("The claim", {"fields": ("text", "speaker", "kind", "tag_names")}),
+    (
+        "Source (optional)",
+        {
+            "fields": ("source_url", "source_title", "source_text", "source_file"),
+            "description": "Attach where the claim can be checked: a web address, pasted text "
+            "with a title, or a file. More sources can be added later.",
+        },
+    ),
+]
 
 
 @admin.register(Claim)
@@ -176,10 +197,19 @@ class ClaimAdmin(admin.ModelAdmin):
             kwargs["fields"] = None
         return super().get_form(request, obj, change=change, **kwargs)
 
+    def get_inlines(self, request, obj):
+        # A claim being created has no history yet.
+        return self.inlines if obj is not None else []
+
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("article", "quote", "text", "speaker", "kind", "tag_names")
+            return [field for _, options in CLAIM_ADD_FIELDSETS for field in options["fields"]]
         return self.fields
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return CLAIM_ADD_FIELDSETS
+        return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.readonly_fields
@@ -193,17 +223,49 @@ class ClaimAdmin(admin.ModelAdmin):
         if change:
             obj.save(update_fields=["text", "speaker", "kind", "updated_at"])
             return
+        if "selection" in data:
+            start, end = data["selection"]
+            anchor = {"start": start, "end": end}
+        else:
+            anchor = {"exact": data["quote"].strip()}
+        # The admin's add view runs in one transaction: a refused source undoes the claim too.
         created = services.claim_create(
             article=data["article"],
-            exact=data["quote"].strip(),
             text=data.get("text", ""),
             speaker=data.get("speaker", ""),
             kind=data["kind"],
-            tags=[t for t in data.get("tag_names", "").split(",") if t.strip()],
+            tags=data.get("tag_names", []),
             user=request.user,
+            **anchor,
         )
+        for spec in form.source_specs():
+            kind = spec.pop("kind")
+            add_source = {
+                "url": services.source_add_url,
+                "text": services.source_add_text,
+                "file": services.source_add_file,
+            }[kind]
+            add_source(claim=created, user=request.user, **spec)
         obj.pk = created.pk
         obj.refresh_from_db()
+
+    def response_add(self, request, obj: Claim, post_url_continue=None):
+        """Go back to the article, where the new claim is highlighted, unless asked otherwise."""
+        if any(key in request.POST for key in ("_continue", "_addanother", "_popup")):
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request,
+            format_html(
+                "Claim “{}” created as a draft and highlighted below. "
+                '<a href="{}">Open the claim</a> to submit it for checking.',
+                obj.text[:80],
+                reverse("admin:annotations_claim_change", args=[obj.pk]),
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:annotations_article_change", args=[obj.article_id])
+        )
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         if change:

@@ -140,6 +140,26 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    def selectors(self) -> list[dict]:
+        """Both W3C selectors as they are now; an orphaned claim has no position selector."""
+        selectors = [
+            {
+                "type": "TextQuoteSelector",
+                "exact": self.quote_exact,
+                "prefix": self.quote_prefix,
+                "suffix": self.quote_suffix,
+            }
+        ]
+        if self.position_start is not None:
+            selectors.append(
+                {
+                    "type": "TextPositionSelector",
+                    "start": self.position_start,
+                    "end": self.position_end,
+                }
+            )
+        return selectors
+
 
 class ClaimTransition(models.Model):
     """The audit trail: every status change of a claim, with who, when, from, to and why."""

@@ -329,3 +329,20 @@ def source_add_file(
 
 def _user_or_none(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
     return user if user is not None and user.is_authenticated else None
+
+
+def article_update(
+    *, article: Article, user: AbstractBaseUser | None, text: str | None = None, **fields
+) -> ReanchorSummary | None:
+    """Change an article's details; a new text re-anchors its claims (see article_update_text)."""
+    allowed = {"title", "url", "publisher", "published_at"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed." for field in unknown})
+    if "title" in fields and not str(fields["title"]).strip():
+        raise ValidationError({"title": "The article needs a title."})
+    if fields:
+        Article.objects.filter(pk=article.pk).update(**fields, updated_at=timezone.now())
+    if text is None:
+        return None
+    return article_update_text(article=article, text=text, user=user)

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag / If-None-Match → 304 on every GET, API lists and details included.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -173,7 +175,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": env_int("FACTDESK_API_PAGE_SIZE", 50, minimum=1),
+    "EXCEPTION_HANDLER": "project.api.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("FACTDESK_THROTTLE_ANON", "120/min"),
+        "user": env_str("FACTDESK_THROTTLE_USER", "1200/min"),
+        "match": env_str("FACTDESK_THROTTLE_MATCH", "60/min"),
+    },
 }
+FACTDESK_ORGANIZATION_NAME = env_str("FACTDESK_ORGANIZATION_NAME", "Factdesk")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factdesk API",
     "DESCRIPTION": "Verified facts, claims and the verification workflow of a newsroom fact desk.",
@@ -182,6 +195,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "annotations.models.ClaimStatus",
+        "ClaimKindEnum": "annotations.models.ClaimKind",
+        "SourceKindEnum": "annotations.models.SourceKind",
+        "SourceStateEnum": "annotations.models.SourceState",
+        "CheckRunStatusEnum": "verification.models.CheckRunStatus",
+        "AnchorStateEnum": "annotations.models.AnchorState",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------

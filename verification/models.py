@@ -264,3 +264,21 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return f"Fact {self.pk}: {self.claim}"
+
+
+class FactTerm(models.Model):
+    """The claim-matching index: the content words of each live fact, with their counts.
+
+    `POST facts/match/` looks up the query's words here (indexed by term) instead of scanning
+    facts; rows are written on publish and removed on retraction.
+    """
+
+    fact = models.ForeignKey(Fact, on_delete=models.CASCADE, related_name="terms")
+    term = models.CharField(max_length=64, db_index=True)
+    count = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fact", "term"], name="fact_term_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.fact_id})"

@@ -1,10 +1,101 @@
 """Reads shared by views, admin and tasks: querysets already shaped (no per-row queries)."""
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
-from verification.models import Fact
+from annotations.models import Claim, ClaimStatus
+from verification.models import CheckRun, Evidence, Fact
 
 
-def fact_list() -> QuerySet[Fact]:
-    """Published and retracted facts with everything a fact's JSON needs, in one query."""
-    return Fact.objects.select_related("claim__article", "review").order_by("-published_at", "-id")
+def fact_list(filters: dict | None = None) -> QuerySet[Fact]:
+    """Published and retracted facts with everything a fact's JSON needs, in fixed queries."""
+    facts = (
+        Fact.objects.select_related("claim__article", "review")
+        .prefetch_related("claim__tags")
+        .order_by("-published_at", "-id")
+    )
+    filters = filters or {}
+    if filters.get("verdict"):
+        facts = facts.filter(review__verdict=filters["verdict"])
+    if filters.get("article"):
+        facts = facts.filter(claim__article_id=filters["article"])
+    if filters.get("speaker"):
+        facts = facts.filter(claim__speaker__iexact=filters["speaker"])
+    if filters.get("tag"):
+        facts = facts.filter(claim__tags__name=filters["tag"])
+    if filters.get("published_after"):
+        facts = facts.filter(published_at__gte=filters["published_after"])
+    if filters.get("published_before"):
+        facts = facts.filter(published_at__lt=filters["published_before"])
+    if filters.get("source_domain"):
+        domain = filters["source_domain"]
+        facts = facts.filter(
+            Q(claim__sources__url__icontains=f"://{domain}/")
+            | Q(claim__sources__url__icontains=f".{domain}/")
+        ).distinct()
+    if filters.get("q"):
+        q = filters["q"]
+        facts = facts.filter(
+            Q(claim__text__icontains=q)
+            | Q(claim__quote_exact__icontains=q)
+            | Q(review__rationale__icontains=q)
+        )
+    return facts
+
+
+def fact_evidence(facts: list[Fact]) -> dict[int, list[Evidence]]:
+    """The evidence of the check run each fact's verdict was given on, in one query."""
+    run_of = {fact.pk: fact.review.check_run_id for fact in facts if fact.review.check_run_id}
+    by_run: dict[int, list[Evidence]] = {}
+    for item in (
+        Evidence.objects.filter(check_run_id__in=set(run_of.values()))
+        .select_related("snapshot__source")
+        .order_by("check_run_id", "rank")
+    ):
+        by_run.setdefault(item.check_run_id, []).append(item)
+    return {fact_id: by_run.get(run_id, []) for fact_id, run_id in run_of.items()}
+
+
+def claim_check_runs(claim: Claim) -> QuerySet[CheckRun]:
+    return claim.check_runs.prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.select_related("snapshot")),
+        "findings",
+    ).order_by("-created_at", "-id")
+
+
+def claim_list_for_queue(*, reviewer=None) -> QuerySet[Claim]:
+    """Claims waiting for review, most urgent first.
+
+    A machine 'refutes' comes first, then low confidence (< 0.6), then the rest; oldest first
+    within each band. Claims held by someone else are left out; the reviewer's own are kept.
+    """
+    latest = CheckRun.objects.filter(claim=OuterRef("pk")).order_by("-created_at", "-id")
+    claims = (
+        Claim.objects.filter(status__in=[ClaimStatus.NEEDS_REVIEW, ClaimStatus.IN_REVIEW])
+        .select_related("article", "lease__reviewer")
+        .annotate(
+            machine_stance=Subquery(latest.values("stance")[:1]),
+            machine_confidence=Subquery(latest.values("confidence")[:1]),
+        )
+        .annotate(
+            priority=Case(
+                When(machine_stance="refutes", then=Value(0)),
+                When(machine_confidence__lt=0.6, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("priority", "status_changed_at", "id")
+    )
+    if reviewer is not None:
+        claims = claims.filter(Q(status=ClaimStatus.NEEDS_REVIEW) | Q(lease__reviewer=reviewer))
+    return claims

@@ -1,35 +1,198 @@
+"""API shapes for facts, check runs, the queue, reviews and matching."""
+
+from django.urls import reverse
 from rest_framework import serializers
 
-from verification.models import Fact
+from annotations.serializers import ClaimSerializer
+from verification.models import CheckRun, Evidence, Fact, Finding, Review, Verdict
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    source_id = serializers.IntegerField(source="snapshot.source_id")
+    source_url = serializers.CharField(source="snapshot.source.url")
+    snapshot_id = serializers.IntegerField(source="snapshot.pk")
+    archived_at = serializers.DateTimeField(source="snapshot.fetched_at")
+
+    class Meta:
+        model = Evidence
+        fields = (
+            "rank",
+            "source_id",
+            "source_url",
+            "snapshot_id",
+            "archived_at",
+            "start",
+            "end",
+            "score",
+            "text",
+        )
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Finding
+        fields = (
+            "position",
+            "kind",
+            "outcome",
+            "message",
+            "claim_start",
+            "claim_end",
+            "snapshot",
+            "source_start",
+            "source_end",
+        )
+
+
+class CheckRunSerializer(serializers.ModelSerializer):
+    evidence = serializers.SerializerMethodField()
+    findings = FindingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CheckRun
+        fields = (
+            "id",
+            "run_id",
+            "status",
+            "progress",
+            "sources_total",
+            "sources_done",
+            "stance",
+            "confidence",
+            "engine_version",
+            "error",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "evidence",
+            "findings",
+        )
+
+    def get_evidence(self, run: CheckRun) -> list[dict]:
+        # Runs are prefetched with their evidence and snapshots; sources are few per claim.
+        return [
+            {
+                "rank": e.rank,
+                "snapshot_id": e.snapshot_id,
+                "source_id": e.snapshot.source_id,
+                "start": e.start,
+                "end": e.end,
+                "score": e.score,
+                "text": e.text,
+            }
+            for e in run.evidence.all()
+        ]
+
+
+class CheckRunSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckRun
+        fields = ("id", "run_id", "status", "progress", "created_at")
+
+
+class QueueClaimSerializer(ClaimSerializer):
+    machine_stance = serializers.CharField(allow_null=True, read_only=True)
+    machine_confidence = serializers.FloatField(allow_null=True, read_only=True)
+    leased_to = serializers.SerializerMethodField()
+    lease_expires_at = serializers.SerializerMethodField()
+
+    class Meta(ClaimSerializer.Meta):
+        fields = ClaimSerializer.Meta.fields + (
+            "machine_stance",
+            "machine_confidence",
+            "leased_to",
+            "lease_expires_at",
+        )
+
+    def _lease(self, claim):
+        # A missing reverse one-to-one raises a subclass of AttributeError.
+        return getattr(claim, "lease", None)
+
+    def get_leased_to(self, claim) -> str | None:
+        lease = self._lease(claim)
+        return lease.reviewer.get_username() if lease else None
+
+    def get_lease_expires_at(self, claim) -> str | None:
+        lease = self._lease(claim)
+        return lease.expires_at.isoformat() if lease else None
+
+
+class ReviewCreateSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    rationale = serializers.CharField()
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.get_username")
+
+    class Meta:
+        model = Review
+        fields = ("id", "claim", "verdict", "rating_value", "rationale", "reviewer", "created_at")
+
+
+class RetractSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class MatchRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=20_000)
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=5)
+
+
+class MatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    score = serializers.FloatField()
+    claim = serializers.CharField()
+    matched_text = serializers.CharField()
+    shared_terms = serializers.ListField(child=serializers.CharField())
+    verdict = serializers.CharField()
+    status = serializers.CharField()
+    url = serializers.URLField()
+
+
+class MatchResponseSerializer(serializers.Serializer):
+    results = MatchSerializer(many=True)
 
 
 class FactSerializer(serializers.ModelSerializer):
     claim = serializers.CharField(source="claim.text")
+    claim_id = serializers.IntegerField(source="claim.pk")
     quote = serializers.CharField(source="claim.quote_exact")
     speaker = serializers.CharField(source="claim.speaker")
+    tags = serializers.SerializerMethodField()
     verdict = serializers.CharField(source="review.verdict")
     rating_value = serializers.IntegerField(source="review.rating_value", allow_null=True)
     rationale = serializers.CharField(source="review.rationale")
     article = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
 
     class Meta:
         model = Fact
         fields = (
             "id",
+            "claim_id",
             "claim",
             "quote",
             "speaker",
+            "tags",
             "verdict",
             "rating_value",
             "rationale",
             "article",
+            "evidence",
             "status",
             "published_at",
             "updated_at",
             "retracted_at",
             "retraction_reason",
+            "links",
         )
+
+    def get_tags(self, fact: Fact) -> list[str]:
+        return [tag.name for tag in fact.claim.tags.all()]
 
     def get_article(self, fact: Fact) -> dict:
         article = fact.claim.article
@@ -41,5 +204,22 @@ class FactSerializer(serializers.ModelSerializer):
             "published_at": article.published_at,
         }
 
+    def get_evidence(self, fact: Fact) -> list[dict]:
+        evidence = self.context.get("evidence", {}).get(fact.pk, [])
+        return EvidenceSerializer(evidence, many=True).data
+
     def get_status(self, fact: Fact) -> str:
         return "retracted" if fact.retracted_at else "published"
+
+    def get_links(self, fact: Fact) -> dict:
+        request = self.context.get("request")
+
+        def absolute(name: str) -> str:
+            path = reverse(name, args=[fact.pk])
+            return request.build_absolute_uri(path) if request else path
+
+        return {
+            "self": absolute("fact-detail"),
+            "claimreview": absolute("fact-claimreview"),
+            "annotation": absolute("fact-annotation"),
+        }

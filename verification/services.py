@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from annotations.models import Claim, ClaimStatus
 from annotations.services import TransitionError, claim_transition
-from verification import engine
+from verification import engine, matching, selectors
 from verification.archive import SourceUnavailable, source_archive
 from verification.models import (
     OPEN_RUN_STATUSES,
@@ -280,7 +280,7 @@ def queue_take_next(*, reviewer: AbstractBaseUser) -> Claim | None:
     held = ReviewLease.objects.filter(reviewer=reviewer, expires_at__gt=timezone.now()).first()
     if held is not None:
         return held.claim
-    candidates = Claim.objects.filter(status=S.NEEDS_REVIEW).order_by("status_changed_at", "id")
+    candidates = selectors.claim_list_for_queue().filter(status=S.NEEDS_REVIEW)
     for claim in candidates[:20]:
         try:
             with transaction.atomic():
@@ -374,6 +374,7 @@ def fact_publish(*, claim: Claim, publisher: AbstractBaseUser) -> Fact:
                 "retraction_reason": "",
             },
         )
+        matching.fact_index(fact)
     return fact
 
 
@@ -388,4 +389,5 @@ def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
         fact.retracted_by = user
         fact.retraction_reason = reason.strip()
         fact.save(update_fields=["retracted_at", "retracted_by", "retraction_reason", "updated_at"])
+        matching.fact_unindex(fact)
     return fact

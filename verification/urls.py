@@ -4,5 +4,20 @@ from verification import views
 
 urlpatterns = [
     path("facts/", views.FactListView.as_view(), name="fact-list"),
+    path("facts/match/", views.FactMatchView.as_view(), name="fact-match"),
     path("facts/<int:pk>/", views.FactDetailView.as_view(), name="fact-detail"),
+    path(
+        "facts/<int:pk>/claimreview/", views.FactClaimReviewView.as_view(), name="fact-claimreview"
+    ),
+    path("facts/<int:pk>/annotation/", views.FactAnnotationView.as_view(), name="fact-annotation"),
+    path("facts/<int:pk>/retract/", views.FactRetractView.as_view(), name="fact-retract"),
+    path(
+        "claims/<int:pk>/annotation/", views.ClaimAnnotationView.as_view(), name="claim-annotation"
+    ),
+    path("claims/<int:pk>/submit/", views.ClaimSubmitView.as_view(), name="claim-submit"),
+    path("claims/<int:pk>/checks/", views.ClaimChecksView.as_view(), name="claim-checks"),
+    path("claims/<int:pk>/review/", views.ClaimReviewView.as_view(), name="claim-review"),
+    path("claims/<int:pk>/publish/", views.ClaimPublishView.as_view(), name="claim-publish"),
+    path("queue/", views.QueueListView.as_view(), name="queue"),
+    path("queue/next/", views.QueueNextView.as_view(), name="queue-next"),
 ]

@@ -1,12 +1,49 @@
-from django.conf import settings
-from rest_framework import generics, pagination, permissions
+"""Thin API views for the verification flow and the verified facts."""
 
-from verification import selectors
-from verification.serializers import FactSerializer
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, pagination, permissions, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from annotations.models import Claim
+from annotations.serializers import ClaimSerializer
+from project.api import has_perm
+from verification import jsonld, matching, selectors, services
+from verification.models import Fact
+from verification.serializers import (
+    CheckRunSerializer,
+    CheckRunSummarySerializer,
+    FactSerializer,
+    MatchRequestSerializer,
+    MatchResponseSerializer,
+    QueueClaimSerializer,
+    RetractSerializer,
+    ReviewCreateSerializer,
+    ReviewSerializer,
+)
+
+REVIEWER = has_perm("verification.add_review")
+FACT_FILTERS = (
+    "verdict",
+    "article",
+    "speaker",
+    "tag",
+    "published_after",
+    "published_before",
+    "source_domain",
+    "q",
+)
 
 
 class PublicReadPermission(permissions.BasePermission):
     """Anyone may read verified facts unless FACTDESK_PUBLIC_API is off."""
+
+    message = "Sign in to read facts: this desk does not publish them anonymously."
 
     def has_permission(self, request, view) -> bool:
         return settings.FACTDESK_PUBLIC_API or bool(request.user and request.user.is_authenticated)
@@ -14,6 +51,8 @@ class PublicReadPermission(permissions.BasePermission):
 
 class FactCursorPagination(pagination.CursorPagination):
     ordering = ("-published_at", "-id")
+    page_size_query_param = "page_size"
+    max_page_size = 200
 
 
 class FactListView(generics.ListAPIView):
@@ -22,12 +61,200 @@ class FactListView(generics.ListAPIView):
     pagination_class = FactCursorPagination
 
     def get_queryset(self):
-        return selectors.fact_list()
+        params = self.request.query_params
+        return selectors.fact_list({key: params[key] for key in FACT_FILTERS if params.get(key)})
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = self.get_serializer_context() | {"evidence": selectors.fact_evidence(page)}
+        data = FactSerializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
 
 
-class FactDetailView(generics.RetrieveAPIView):
-    serializer_class = FactSerializer
+class FactDetailView(APIView):
     permission_classes = [PublicReadPermission]
 
+    @extend_schema(responses=FactSerializer)
+    def get(self, request, pk: int):
+        fact = get_object_or_404(selectors.fact_list(), pk=pk)
+        context = {"request": request, "evidence": selectors.fact_evidence([fact])}
+        return Response(FactSerializer(fact, context=context).data)
+
+
+class FactClaimReviewView(APIView):
+    permission_classes = [PublicReadPermission]
+
+    @extend_schema(
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, "schema.org ClaimReview JSON-LD")}
+    )
+    def get(self, request, pk: int):
+        fact = get_object_or_404(selectors.fact_list(), pk=pk)
+        document = jsonld.claim_review(
+            fact,
+            url=request.build_absolute_uri(reverse("fact-detail", args=[pk])),
+            article_url=request.build_absolute_uri(
+                reverse("article-detail", args=[fact.claim.article_id])
+            ),
+            organization=settings.FACTDESK_ORGANIZATION_NAME,
+        )
+        return Response(document, content_type="application/ld+json")
+
+
+class FactAnnotationView(APIView):
+    permission_classes = [PublicReadPermission]
+
+    @extend_schema(
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, "W3C Web Annotation JSON-LD")}
+    )
+    def get(self, request, pk: int):
+        fact = get_object_or_404(selectors.fact_list(), pk=pk)
+        document = jsonld.web_annotation(
+            fact.claim,
+            fact=fact,
+            url=request.build_absolute_uri(reverse("fact-annotation", args=[pk])),
+            article_url=request.build_absolute_uri(
+                reverse("article-detail", args=[fact.claim.article_id])
+            ),
+        )
+        return Response(document, content_type="application/ld+json")
+
+
+class ClaimAnnotationView(APIView):
+    permission_classes = [has_perm("annotations.view_claim")]
+
+    @extend_schema(
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, "W3C Web Annotation JSON-LD")}
+    )
+    def get(self, request, pk: int):
+        claim = get_object_or_404(Claim.objects.select_related("article"), pk=pk)
+        fact = Fact.objects.select_related("review").filter(claim=claim).first()
+        document = jsonld.web_annotation(
+            claim,
+            fact=fact,
+            url=request.build_absolute_uri(reverse("claim-annotation", args=[pk])),
+            article_url=request.build_absolute_uri(
+                reverse("article-detail", args=[claim.article_id])
+            ),
+        )
+        return Response(document, content_type="application/ld+json")
+
+
+class FactMatchView(APIView):
+    permission_classes = [PublicReadPermission]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "match"
+
+    @extend_schema(request=MatchRequestSerializer, responses=MatchResponseSerializer)
+    def post(self, request):
+        data = MatchRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        matches = matching.facts_match(
+            data.validated_data["text"], limit=data.validated_data["limit"]
+        )
+        return Response(
+            {
+                "results": [
+                    {
+                        "id": m.fact.pk,
+                        "score": m.score,
+                        "claim": m.fact.claim.text,
+                        "matched_text": m.fact.claim.quote_exact,
+                        "shared_terms": m.shared_terms,
+                        "verdict": m.fact.review.verdict,
+                        "status": "retracted" if m.fact.retracted_at else "published",
+                        "url": request.build_absolute_uri(reverse("fact-detail", args=[m.fact.pk])),
+                    }
+                    for m in matches
+                ]
+            }
+        )
+
+
+class ClaimSubmitView(APIView):
+    permission_classes = [has_perm("annotations.change_claim")]
+
+    @extend_schema(request=None, responses={202: ClaimSerializer})
+    def post(self, request, pk: int):
+        claim = get_object_or_404(Claim, pk=pk)
+        run = services.claim_submit(claim=claim, user=request.user)
+        body = ClaimSerializer(claim).data | {"check_run": CheckRunSummarySerializer(run).data}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class ClaimChecksView(APIView):
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [has_perm("verification.add_checkrun")()]
+        return [has_perm("verification.view_checkrun")()]
+
+    @extend_schema(responses=CheckRunSerializer(many=True))
+    def get(self, request, pk: int):
+        claim = get_object_or_404(Claim, pk=pk)
+        runs = selectors.claim_check_runs(claim)
+        return Response(CheckRunSerializer(runs, many=True).data)
+
+    @extend_schema(request=None, responses={202: CheckRunSummarySerializer})
+    def post(self, request, pk: int):
+        """Re-run the machine check (202)."""
+        claim = get_object_or_404(Claim, pk=pk)
+        run = services.check_run_request(claim=claim, user=request.user)
+        return Response(CheckRunSummarySerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class QueueListView(generics.ListAPIView):
+    serializer_class = QueueClaimSerializer
+    permission_classes = [REVIEWER]
+    pagination_class = None
+
     def get_queryset(self):
-        return selectors.fact_list()
+        return selectors.claim_list_for_queue(reviewer=self.request.user)[:200]
+
+
+class QueueNextView(APIView):
+    permission_classes = [REVIEWER]
+
+    @extend_schema(request=None, responses={200: QueueClaimSerializer, 204: None})
+    def post(self, request):
+        claim = services.queue_take_next(reviewer=request.user)
+        if claim is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        claim = selectors.claim_list_for_queue().get(pk=claim.pk)
+        return Response(QueueClaimSerializer(claim).data)
+
+
+class ClaimReviewView(APIView):
+    permission_classes = [REVIEWER]
+
+    @extend_schema(request=ReviewCreateSerializer, responses={201: ReviewSerializer})
+    def post(self, request, pk: int):
+        claim = get_object_or_404(Claim, pk=pk)
+        data = ReviewCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.review_record(claim=claim, reviewer=request.user, **data.validated_data)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class ClaimPublishView(APIView):
+    permission_classes = [has_perm("verification.add_fact")]
+
+    @extend_schema(request=None, responses={201: FactSerializer})
+    def post(self, request, pk: int):
+        claim = get_object_or_404(Claim, pk=pk)
+        fact = services.fact_publish(claim=claim, publisher=request.user)
+        fact = selectors.fact_list().get(pk=fact.pk)
+        context = {"request": request, "evidence": selectors.fact_evidence([fact])}
+        return Response(FactSerializer(fact, context=context).data, status=status.HTTP_201_CREATED)
+
+
+class FactRetractView(APIView):
+    permission_classes = [has_perm("verification.change_fact")]
+
+    @extend_schema(request=RetractSerializer, responses=FactSerializer)
+    def post(self, request, pk: int):
+        fact = get_object_or_404(Fact.objects.select_related("claim"), pk=pk)
+        data = RetractSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.fact_retract(fact=fact, user=request.user, reason=data.validated_data["reason"])
+        fact = selectors.fact_list().get(pk=pk)
+        context = {"request": request, "evidence": selectors.fact_evidence([fact])}
+        return Response(FactSerializer(fact, context=context).data)

@@ -25,6 +25,13 @@ from .results import Finding
 from .text import NEGATIONS, PTB_TOKENS, STOPWORDS, Token, content_stems, fold, tokenize
 
 MAX_QUOTE_WORDS = 200
+# Capitalised only because they open the sentence: not names.
+COMMON_SENTENCE_STARTS = frozenset(
+    """less fewer more over under nearly almost about around approximately only since after
+    before during while although though however despite according there it this that these
+    those in on at by for from with as the a an some many most several all no not every each
+    both one two three four five six seven eight nine ten first last new""".split()
+)
 
 
 @dataclass
@@ -42,13 +49,17 @@ class TextView:
     def content(self) -> list[str]:
         return content_stems(self.tokens)
 
+    # The source title ("Sennacherib") names what a sentence like "He was assassinated ..."
+    # is about; its words count as present in every passage of that source.
+    title_tokens: list[Token] = field(default_factory=list)
+
     @cached_property
     def stems(self) -> frozenset[str]:
-        return frozenset(t.stem for t in self.tokens)
+        return frozenset(t.stem for t in self.tokens) | {t.stem for t in self.title_tokens}
 
     @cached_property
     def norms(self) -> frozenset[str]:
-        return frozenset(t.norm for t in self.tokens)
+        return frozenset(t.norm for t in self.tokens) | {t.norm for t in self.title_tokens}
 
     @cached_property
     def quantities(self) -> list[Quantity]:
@@ -71,6 +82,8 @@ def _q_text(view: TextView, q: Quantity) -> str:
 
 
 def _compatible(c: Quantity, p: Quantity) -> bool:
+    if c.kind == "century":
+        return p.kind in ("year", "date") and bool(p.date_parts and p.date_parts[0])
     if c.kind in ("year", "date"):
         if p.kind not in ("year", "date"):
             return False
@@ -79,13 +92,14 @@ def _compatible(c: Quantity, p: Quantity) -> bool:
         return any(a is not None and b is not None for a, b in zip(cp, pp, strict=True))
     if c.kind != p.kind:
         return False
-    if c.kind == "number" and c.unit and p.unit and c.unit != p.unit:
-        return False
     return True
 
 
 def _relation(c: Quantity, p: Quantity) -> str:
     """agrees | differs_slightly | conflicts | info for two compatible quantities."""
+    if c.kind == "century":
+        year = (p.date_parts or (0,))[0] or 0
+        return "agrees" if c.lo <= year <= c.hi else "conflicts"
     if c.kind in ("year", "date"):
         cp, pp = c.date_parts or (None,) * 3, p.date_parts or (None,) * 3
         shared = [(a, b) for a, b in zip(cp, pp, strict=True) if a is not None and b is not None]
@@ -116,14 +130,14 @@ def _relation(c: Quantity, p: Quantity) -> str:
 
 
 _KIND_WORD = {"number": "number", "percent": "percentage", "ordinal": "ordinal", "year": "year",
-              "date": "date"}
+              "date": "date", "century": "century"}
 
 
 def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
     findings = []
     pq = passage.quantities
     for c in claim.quantities:
-        kind = "date" if c.kind in ("year", "date") else "number"
+        kind = "date" if c.kind in ("year", "date", "century") else "number"
         word = _KIND_WORD[c.kind]
         cands = [p for p in pq if _compatible(c, p)]
         ctext = _q_text(claim, c)
@@ -138,7 +152,11 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
         order = {"agrees": 0, "differs_slightly": 1, "info": 2, "conflicts": 3}
 
         def rank(rp: tuple[str, Quantity], c: Quantity = c) -> tuple[int, int, int]:
-            return (order[rp[0]], -len(c.context & rp[1].context), rp[1].start)
+            # The figure about the same thing first (shared neighbouring words, same unit),
+            # then the kindest reading among equally close ones.
+            rel, p = rp
+            close = len(c.context & p.context) + (2 if c.unit and c.unit == p.unit else 0)
+            return (-close, order[rel], p.start)
 
         rel, p = min(rels, key=rank)
         ptext = passage.text[p.start : p.end]
@@ -152,8 +170,10 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
                    "which neither confirms nor contradicts it")
         else:
             # Only a mismatch with a number about the same thing is a conflict.
-            if (c.kind == "number" and not (c.unit and p.unit)
-                    and not (c.context & p.context) and len(cands) > 1):
+            same_unit = bool(c.unit and c.unit == p.unit)
+            other_unit = bool(c.unit and p.unit and c.unit != p.unit)
+            if c.kind == "number" and not same_unit and not (c.context & p.context) and (
+                    other_unit or len(cands) > 1):
                 rel = "info"
                 msg = (f"{word} not found: the claim says {ctext}; the source's figures "
                        f"(e.g. {ptext}) seem to count something else")
@@ -175,7 +195,7 @@ def _name_runs(view: TextView) -> list[list[Token]]:
         is_name = (
             t.is_cap and not t.is_num and t.norm not in STOPWORDS and t.norm not in PTB_TOKENS
             and t.norm not in MONTHS and len(t.norm) > 1
-            and not (i == 0 and t.norm in ("in", "on", "the", "a", "an", "it", "there"))
+            and not (i == 0 and t.norm in COMMON_SENTENCE_STARTS)
         )
         gap = view.text[prev_end : t.start] if cur else ""
         if is_name and cur and len(gap) <= 2 and gap.strip() in ("", "-", ".", "'"):

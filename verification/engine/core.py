@@ -82,10 +82,12 @@ def analyse(claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: 
         passages.extend(
             p for p in split_passages(text[:MAX_SOURCE_CHARS], si, max_passages=budget)
         )
+    titles = [tokenize((s.title or "")[:500], limit=50) for s in sources]
     views = [
         TextView(texts[p.source_index],
                  tokenize(texts[p.source_index][p.start : p.end], p.start, MAX_TOKENS_PER_PASSAGE),
-                 sources[p.source_index].id, p.start, p.end)
+                 sources[p.source_index].id, p.start, p.end,
+                 title_tokens=titles[p.source_index])
         for p in passages
     ]
     findings: list[Finding] = []

@@ -118,7 +118,7 @@ for _i, _line in enumerate(l for l in _PLACES.split("\n") if l.strip()):
 
 # Continents/unions contain countries: a continent word never "conflicts" with a country.
 REGION_WORDS = frozenset(
-    {"america", "american", "americans", "africa", "african", "africans", "europe", "european",
+    {"america", "africa", "african", "africans", "europe", "european",
      "europeans", "asia", "asian", "asians", "britain", "british", "briton", "britons", "uk",
      "korea", "korean", "koreans", "georgia", "georgian", "georgians", "jordan"}
 )

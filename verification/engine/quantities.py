@@ -69,7 +69,7 @@ QUALIFIER_WORDS = {
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    kind: str  # "number" | "percent" | "ordinal" | "year" | "date"
+    kind: str  # "number" | "percent" | "ordinal" | "year" | "date" | "century"
     value: float  # for dates: yyyymmdd-ish ordinal, see _date_value
     lo: float
     hi: float
@@ -208,6 +208,9 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
         extra_end = 0
         sign_start: int | None = None
 
+        if t.is_num and t.start >= 2 and text[t.start - 1] == "-" and text[t.start - 2].isalpha():
+            i += 1  # part of a name: "Covid-19", "F-16"
+            continue
         if t.is_num:
             parsed = _parse_digits(t.raw)
             if parsed is None:
@@ -248,7 +251,7 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             elif words and words != ["a"] and words != ["an"] and words != ["one"]:
                 value = _words_value(words)
                 j = k
-            elif words == ["one"] and k < n and not tokens[k].is_cap:
+            elif words == ["one"] and k < n and not tokens[k].is_cap and tokens[k].norm != "of":
                 value, j = 1.0, k
             if value is None:
                 i += 1
@@ -325,6 +328,15 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             qualifier = "le"
         if kind == "ordinal" and qualifier in ("gt", "lt", "approx"):
             qualifier = None
+        if kind == "ordinal" and j < n and tokens[j].norm in ("century", "centuries"):
+            # "the 20th century" is the years 1901-2000
+            lo_year = (value - 1) * 100 + 1
+            out.append(Quantity(
+                kind="century", value=float(value), lo=lo_year, hi=lo_year + 99,
+                qualifier=None, unit=None, start=tokens[start_i].start, end=tokens[j].end,
+                context=_context(tokens, start_i, j + 1)))
+            i = j + 1
+            continue
         lo, hi = _interval(float(value), qualifier, precision)
         if kind == "date":
             lo, hi = _interval(float(value), qualifier, 0.0)

@@ -1,0 +1,440 @@
+"""Admin forms for articles and claims: parse and validate input; writes happen in services.
+
+Uploaded articles are turned into text here (plain text decoded, HTML stripped with Python's
+``html.parser``, PDF read with pypdf), because ``annotations`` never imports ``verification``
+and its extraction module.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import PurePath
+
+import pypdf
+import pypdf.errors
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.text import slugify
+
+from annotations import anchoring
+from annotations.models import Article, Claim, ClaimKind
+
+ARTICLE_UPLOAD_TYPES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
+ARTICLE_UPLOAD_TYPES[".pdf"] = "pdf"
+SOURCE_UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
+MAX_PDF_PAGES = 500
+
+
+def _max_upload_bytes() -> int:
+    return getattr(settings, "FACTDESK_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+
+
+# --- Articles ----------------------------------------------------------------------------------
+
+
+class ArticleForm(forms.ModelForm):
+    """Change an article; a changed text is re-anchored by the admin through the service."""
+
+    url = forms.URLField(max_length=2000, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Article
+        fields = ("title", "text", "url", "publisher", "published_at")
+
+
+class ArticleCreateForm(ArticleForm):
+    """Create an article from pasted text or an uploaded .txt, .html or .pdf file."""
+
+    upload = forms.FileField(
+        required=False,
+        label="Or upload a file",
+        help_text="A .txt (UTF-8), .html or .pdf file; its text becomes the article text. "
+        "The title is taken from the file when left empty.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["text"].required = False
+        self.fields["text"].help_text = "Paste the article text, or upload a file below."
+
+    def clean(self):
+        data = super().clean()
+        text, upload = data.get("text", ""), data.get("upload")
+        if upload and text.strip():
+            raise ValidationError("Paste the text or upload a file, not both.")
+        if upload:
+            try:
+                title, data["text"] = article_text_from_upload(upload)
+            except ValidationError as error:
+                self.add_error("upload", error)
+                return data
+            if not data.get("title", "").strip():
+                data["title"] = title[:500]
+        elif not text.strip():
+            self.add_error("text", "Paste the article text or upload a file.")
+        if not data.get("title", "").strip() and not self.has_error("upload"):
+            self.add_error("title", "The article needs a title.")
+        return data
+
+
+def article_text_from_upload(upload) -> tuple[str, str]:
+    """Return (title, canonical text) of an uploaded .txt, .html or .pdf file."""
+    suffix = PurePath(upload.name or "").suffix.lower()
+    kind = ARTICLE_UPLOAD_TYPES.get(suffix)
+    if kind is None:
+        raise ValidationError(f"Upload a .txt, .html or .pdf file (got “{suffix or 'no'}” type).")
+    if upload.size > _max_upload_bytes():
+        raise ValidationError(
+            f"The file is {upload.size:,} bytes; the limit is {_max_upload_bytes():,} bytes."
+        )
+    body = upload.read()
+    fallback_title = PurePath(upload.name).stem.replace("_", " ").replace("-", " ").strip()
+    if kind == "text":
+        title, text = "", _decode_plain_text(body)
+    elif kind == "html":
+        title, text = html_to_text(_decode_html(body))
+    else:
+        title, text = _pdf_to_text(body)
+    text = anchoring.canonical_text(text).strip("\n")
+    if not text.strip():
+        raise ValidationError("No text was found in the file.")
+    return (title.strip() or fallback_title or "Untitled upload"), text
+
+
+def _decode_plain_text(body: bytes) -> str:
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return body.decode("utf-16")
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"The text file is not UTF-8 (byte {error.start} is invalid); save it as UTF-8."
+        ) from None
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _decode_html(body: bytes) -> str:
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return body.decode("utf-16")
+    if body.startswith(b"\xef\xbb\xbf"):
+        return body[3:].decode("utf-8", "replace")
+    declared = _META_CHARSET.search(body[:4096])
+    candidates = [declared.group(1).decode("ascii")] if declared else []
+    # Undeclared HTML is UTF-8 nowadays; browsers fall back to windows-1252 for legacy pages.
+    for encoding in [*candidates, "utf-8", "windows-1252"]:
+        try:
+            return body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("latin-1")
+
+
+class _HTMLText(HTMLParser):
+    """Collect the visible text of an HTML document, one paragraph per block element."""
+
+    BLOCKS = frozenset(
+        "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 "
+        "h6 header hr li main nav ol p pre section table td th tr ul".split()
+    )
+    HIDDEN = frozenset("script style noscript template svg iframe object head".split())
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self.title = ""
+        self._buffer: list[str] = []
+        self._hidden = 0
+        self._pre = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag in self.HIDDEN:
+            self._hidden += 1
+        elif tag == "br":
+            self._buffer.append("\n")
+        elif tag in self.BLOCKS:
+            self._flush()
+            self._pre += tag == "pre"
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        if tag == "br":
+            self._buffer.append("\n")
+        elif tag in self.BLOCKS:
+            self._flush()
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in self.HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in self.BLOCKS:
+            self._flush()
+            self._pre = max(0, self._pre - (tag == "pre"))
+
+    def handle_data(self, data) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._hidden:
+            self._buffer.append(data if self._pre else re.sub(r"\s+", " ", data))
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+    def _flush(self) -> None:
+        paragraph = "".join(self._buffer)
+        self._buffer = []
+        if not self._pre:
+            paragraph = "\n".join(line.strip() for line in paragraph.split("\n"))
+        paragraph = paragraph.strip("\n")
+        if paragraph.strip():
+            self.paragraphs.append(paragraph)
+
+
+def html_to_text(markup: str) -> tuple[str, str]:
+    """Return (title, text) of an HTML document: visible text, paragraphs split by a blank line.
+
+    The result is plain text; tags are dropped, never kept, so nothing from the file is rendered
+    as HTML later.
+    """
+    parser = _HTMLText()
+    parser.feed(markup)
+    parser.close()
+    return re.sub(r"\s+", " ", parser.title).strip(), "\n\n".join(parser.paragraphs)
+
+
+def _pdf_to_text(body: bytes) -> tuple[str, str]:
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(body), strict=False)
+        if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
+            raise ValidationError("The PDF is protected by a password.")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise ValidationError(f"The PDF has more than {MAX_PDF_PAGES} pages.")
+        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        metadata = reader.metadata
+        title = metadata.title if metadata is not None else ""
+    except (pypdf.errors.PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        raise ValidationError(
+            f"The PDF could not be read ({type(error).__name__}); try a .txt or .html file."
+        ) from None
+    text = "\n\n".join(page for page in pages if page).replace("\f", "\n\n")
+    return (title if isinstance(title, str) else ""), text
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+
+class SelectionPreview(forms.Widget):
+    """Show the selected words read-only, with their context in the article."""
+
+    def __init__(self, *, prefix: str = "", exact: str = "", suffix: str = "", note: str = ""):
+        super().__init__()
+        self.prefix, self.exact, self.suffix, self.note = prefix, exact, suffix, note
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not self.exact:
+            return format_html(
+                '<div class="fd-selection-preview" id="id_{}">{}</div>',
+                name,
+                self.note or "No selection.",
+            )
+        return format_html(
+            '<div class="fd-selection-preview" id="id_{}" dir="auto">'
+            '<span class="fd-context">…{}</span><mark class="fd-selected">{}</mark>'
+            '<span class="fd-context">{}…</span></div>',
+            name,
+            self.prefix,
+            self.exact,
+            self.suffix,
+        )
+
+    def value_from_datadict(self, data, files, name):
+        return self.exact
+
+
+class ClaimCreateForm(forms.ModelForm):
+    """Create a claim from a selection (UTF-16 offsets from the browser) or a typed quote.
+
+    With ``start`` and ``end`` (UTF-16 code units, as the browser counts them) the quote is the
+    article text between them, shown read-only; otherwise the annotator types the quote.
+    """
+
+    quote = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The exact words in the article that make the claim.",
+    )
+    start = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    end = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    text_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    tag_names = forms.CharField(
+        required=False, label="Tags", help_text="Comma-separated, e.g. defence, budget."
+    )
+    source_url = forms.URLField(
+        required=False, max_length=2000, assume_scheme="https", label="Source address"
+    )
+    source_title = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Source title",
+        help_text="Needed for pasted text; optional for an address or a file.",
+    )
+    source_text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Source text (pasted)"
+    )
+    source_file = forms.FileField(
+        required=False, label="Source file", help_text="A .txt, .html or .pdf file."
+    )
+
+    class Meta:
+        model = Claim
+        fields = ("article", "text", "speaker", "kind")
+
+    class Media:
+        css = {"all": ["annotations/annotate.css"]}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].required = False
+        self.fields["text"].help_text = "The claim as a checkable sentence (defaults to the quote)."
+        self.fields["text"].widget.attrs["rows"] = 3
+        self.fields["kind"].initial = ClaimKind.OTHER
+        raw = self.data if self.is_bound else self.initial
+        self.from_selection = _present(raw.get("start")) or _present(raw.get("end"))
+        if self.from_selection:
+            self._show_selection(raw)
+
+    def _show_selection(self, raw) -> None:
+        """Lock the article and show the selected words in place of the quote box."""
+        self.fields["article"].widget = forms.HiddenInput()
+        article = _article_or_none(raw.get("article"))
+        preview = SelectionPreview(note="The selection could not be read; see the error above.")
+        if article is not None:
+            if not self.is_bound and not _present(self.initial.get("text_version")):
+                self.initial["text_version"] = article.text_version
+            try:
+                start, end = _selection_codepoints(article, raw.get("start"), raw.get("end"))
+            except ValidationError:
+                pass
+            else:
+                selector = anchoring.describe(article.text, start, end)
+                preview = SelectionPreview(
+                    prefix=selector.prefix, exact=selector.exact, suffix=selector.suffix
+                )
+            self.fields["article"].help_text = ""
+            self.selected_article = article
+        self.fields["quote"] = forms.CharField(
+            required=False,
+            disabled=True,
+            widget=preview,
+            label="Selected words",
+            help_text="The quote is exactly what you selected; to change it, go back to the "
+            "article and select again.",
+        )
+
+    def clean_tag_names(self) -> list[str]:
+        names = []
+        for raw in self.cleaned_data.get("tag_names", "").split(","):
+            if not raw.strip():
+                continue
+            name = slugify(raw)
+            if not name:
+                raise ValidationError(
+                    f"“{raw.strip()}” is not a usable tag; use letters or digits."
+                )
+            names.append(name[:64])
+        return names
+
+    def clean_source_file(self):
+        upload = self.cleaned_data.get("source_file")
+        if upload is None:
+            return None
+        if not (upload.name or "").lower().endswith(SOURCE_UPLOAD_SUFFIXES):
+            raise ValidationError("Upload a .txt, .html or .pdf file.")
+        if upload.size > _max_upload_bytes():
+            raise ValidationError(
+                f"The file is {upload.size:,} bytes; the limit is {_max_upload_bytes():,} bytes."
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        article = data.get("article")
+        if self.from_selection:
+            if article is not None:
+                self._clean_selection(article, data)
+        else:
+            quote = data.get("quote", "").strip()
+            if not quote:
+                self.add_error("quote", "Type the exact words of the claim, or select them.")
+            elif article is not None:
+                match = anchoring.match_quote(article.text, anchoring.canonical_text(quote))
+                if match is None or match.score < 1.0:
+                    self.add_error(
+                        "quote", "These words are not in the article; copy them exactly."
+                    )
+        if data.get("source_text", "").strip() and not data.get("source_title", "").strip():
+            self.add_error("source_title", "Give the pasted source a title.")
+        return data
+
+    def _clean_selection(self, article: Article, data: dict) -> None:
+        version = data.get("text_version")
+        if version is not None and version != article.text_version:
+            raise ValidationError(
+                "The article text changed after you selected the words (version "
+                f"{version}, now {article.text_version}); go back to the article and select "
+                "them again."
+            )
+        data["selection"] = _selection_codepoints(article, data.get("start"), data.get("end"))
+
+    def source_specs(self) -> list[dict]:
+        """The sources to attach, as keyword arguments of the source services."""
+        data, specs = self.cleaned_data, []
+        title = data.get("source_title", "").strip()
+        if data.get("source_url"):
+            specs.append({"kind": "url", "url": data["source_url"], "title": title})
+        if data.get("source_text", "").strip():
+            specs.append({"kind": "text", "title": title, "text": data["source_text"]})
+        if data.get("source_file") is not None:
+            specs.append({"kind": "file", "uploaded": data["source_file"], "title": title})
+        return specs
+
+
+def _present(value) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _article_or_none(value) -> Article | None:
+    try:
+        return Article.objects.filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def _selection_codepoints(article: Article, start, end) -> tuple[int, int]:
+    """Convert a browser selection (UTF-16 offsets) to code points over the article's text."""
+    try:
+        start_unit, end_unit = int(start), int(end)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            "The selection needs a start and an end (whole numbers); select the words again."
+        ) from None
+    try:
+        span = (
+            anchoring.utf16_to_codepoint(article.text, start_unit),
+            anchoring.utf16_to_codepoint(article.text, end_unit),
+        )
+    except anchoring.AnchoringError as error:
+        raise ValidationError(f"The selection cannot be used: {error}.") from None
+    if span[0] >= span[1]:
+        raise ValidationError("The selection is empty; select at least one character.")
+    return span

@@ -1,0 +1,138 @@
+"""API shapes for articles, claims and sources (the public contract in DESIGN.md)."""
+
+from rest_framework import serializers
+
+from annotations.models import Article, Claim, ClaimKind, Source
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Article
+        fields = (
+            "id",
+            "title",
+            "text",
+            "url",
+            "publisher",
+            "published_at",
+            "text_version",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("id", "text_version", "created_at", "updated_at")
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    claim_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Article
+        fields = (
+            "id",
+            "title",
+            "url",
+            "publisher",
+            "published_at",
+            "text_version",
+            "claim_count",
+            "created_at",
+        )
+
+
+class ArticleUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=500)
+    text = serializers.CharField(required=False, trim_whitespace=False)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    published_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class SelectorSerializer(serializers.Serializer):
+    """One W3C selector: TextQuoteSelector {exact, prefix, suffix} or TextPositionSelector."""
+
+    type = serializers.ChoiceField(choices=["TextQuoteSelector", "TextPositionSelector"])
+    exact = serializers.CharField(required=False, trim_whitespace=False)
+    prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    start = serializers.IntegerField(required=False, min_value=0)
+    end = serializers.IntegerField(required=False, min_value=0)
+
+    def validate(self, data):
+        if data["type"] == "TextQuoteSelector" and not data.get("exact"):
+            raise serializers.ValidationError("A TextQuoteSelector needs a non-empty `exact`.")
+        if data["type"] == "TextPositionSelector" and ("start" not in data or "end" not in data):
+            raise serializers.ValidationError("A TextPositionSelector needs `start` and `end`.")
+        return data
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
+    selector = SelectorSerializer(many=True, allow_empty=False)
+    text = serializers.CharField(required=False, allow_blank=True)
+    speaker = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    kind = serializers.ChoiceField(choices=ClaimKind.choices, default=ClaimKind.OTHER)
+    tags = serializers.ListField(child=serializers.SlugField(max_length=64), required=False)
+
+    def validate_selector(self, selectors):
+        types = [s["type"] for s in selectors]
+        if len(types) != len(set(types)):
+            raise serializers.ValidationError("Give each selector type at most once.")
+        return selectors
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    selector = serializers.SerializerMethodField()
+    anchor = serializers.CharField(source="anchor_state")
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Claim
+        fields = (
+            "id",
+            "article",
+            "text",
+            "speaker",
+            "kind",
+            "tags",
+            "status",
+            "selector",
+            "anchor",
+            "anchor_score",
+            "anchor_note",
+            "status_changed_at",
+            "created_at",
+            "updated_at",
+        )
+
+    def get_selector(self, claim: Claim) -> list[dict]:
+        return claim.selectors()
+
+
+class SourceCreateSerializer(serializers.Serializer):
+    url = serializers.URLField(required=False, max_length=2000)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    text = serializers.CharField(required=False, trim_whitespace=False)
+    file = serializers.FileField(required=False)
+
+    def validate(self, data):
+        given = [k for k in ("url", "text", "file") if data.get(k)]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                "Give exactly one of `url`, `text` (with `title`) or `file`."
+            )
+        return data
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = (
+            "id",
+            "kind",
+            "title",
+            "url",
+            "state",
+            "failure_reason",
+            "created_at",
+            "updated_at",
+        )

@@ -1,0 +1,154 @@
+"""Thin API views for articles, claims and sources: parse, authorise, call a service, serialise."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations import selectors, services
+from annotations.models import Article, Claim
+from annotations.serializers import (
+    ArticleListSerializer,
+    ArticleSerializer,
+    ArticleUpdateSerializer,
+    ClaimCreateSerializer,
+    ClaimSerializer,
+    SourceCreateSerializer,
+    SourceSerializer,
+)
+from project.api import has_perm
+
+VIEW_ARTICLE = has_perm("annotations.view_article")
+VIEW_CLAIM = has_perm("annotations.view_claim")
+
+
+class ArticleListView(generics.ListCreateAPIView):
+    def get_permissions(self):
+        code = "annotations.add_article" if self.request.method == "POST" else None
+        return [has_perm(code)()] if code else [VIEW_ARTICLE()]
+
+    def get_queryset(self):
+        return selectors.article_list().order_by("-created_at", "-id")
+
+    def get_serializer_class(self):
+        return ArticleSerializer if self.request.method == "POST" else ArticleListSerializer
+
+    @extend_schema(request=ArticleSerializer, responses={201: ArticleSerializer})
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        data = ArticleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        article = services.article_create(user=request.user, **data.validated_data)
+        return Response(ArticleSerializer(article).data, status=status.HTTP_201_CREATED)
+
+
+class ArticleDetailView(APIView):
+    def get_permissions(self):
+        if self.request.method == "PATCH":
+            return [has_perm("annotations.change_article")()]
+        return [VIEW_ARTICLE()]
+
+    @extend_schema(responses=ArticleSerializer)
+    def get(self, request, pk: int):
+        return Response(ArticleSerializer(get_object_or_404(Article, pk=pk)).data)
+
+    @extend_schema(request=ArticleUpdateSerializer, responses=ArticleSerializer)
+    def patch(self, request, pk: int):
+        article = get_object_or_404(Article, pk=pk)
+        data = ArticleUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        text = fields.pop("text", None)
+        summary = services.article_update(article=article, user=request.user, text=text, **fields)
+        article.refresh_from_db()
+        body = ArticleSerializer(article).data
+        body["reanchored"] = summary.__dict__ if summary else None
+        return Response(body)
+
+
+class ClaimListView(generics.ListCreateAPIView):
+    serializer_class = ClaimSerializer
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [has_perm("annotations.add_claim")()]
+        return [VIEW_CLAIM()]
+
+    def get_queryset(self):
+        claims = selectors.claim_list().order_by("-created_at", "-id")
+        params = self.request.query_params
+        if params.get("article"):
+            claims = claims.filter(article_id=params["article"])
+        if params.get("status"):
+            claims = claims.filter(status=params["status"])
+        return claims
+
+    @extend_schema(request=ClaimCreateSerializer, responses={201: ClaimSerializer})
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        data = ClaimCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        by_type = {s["type"]: s for s in fields["selector"]}
+        quote = by_type.get("TextQuoteSelector", {})
+        position = by_type.get("TextPositionSelector", {})
+        claim = services.claim_create(
+            article=fields["article"],
+            user=request.user,
+            start=position.get("start"),
+            end=position.get("end"),
+            exact=quote.get("exact"),
+            prefix=quote.get("prefix", ""),
+            suffix=quote.get("suffix", ""),
+            text=fields.get("text", ""),
+            speaker=fields.get("speaker", ""),
+            kind=fields["kind"],
+            tags=fields.get("tags", []),
+        )
+        return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+
+
+class ClaimDetailView(generics.RetrieveAPIView):
+    serializer_class = ClaimSerializer
+    permission_classes = [VIEW_CLAIM]
+
+    def get_queryset(self):
+        return selectors.claim_list()
+
+
+class ClaimSourceListView(APIView):
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [has_perm("annotations.add_source")()]
+        return [has_perm("annotations.view_source")()]
+
+    @extend_schema(responses=SourceSerializer(many=True))
+    def get(self, request, pk: int):
+        claim = get_object_or_404(Claim, pk=pk)
+        return Response(SourceSerializer(claim.sources.order_by("id"), many=True).data)
+
+    @extend_schema(request=SourceCreateSerializer, responses={201: SourceSerializer})
+    def post(self, request, pk: int):
+        claim = get_object_or_404(Claim, pk=pk)
+        data = SourceCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        title = fields.get("title", "")
+        if fields.get("url"):
+            source = services.source_add_url(
+                claim=claim, url=fields["url"], title=title, user=request.user
+            )
+        elif fields.get("file"):
+            source = services.source_add_file(
+                claim=claim, uploaded=fields["file"], title=title, user=request.user
+            )
+        else:
+            source = services.source_add_text(
+                claim=claim, title=title, text=fields["text"], user=request.user
+            )
+        return Response(SourceSerializer(source).data, status=status.HTTP_201_CREATED)
