@@ -8,29 +8,32 @@ is exactly ``article.text``, which is what lets the browser count selection offs
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations import selectors
-from annotations.models import AnchorState, Article, Claim, ClaimKind, ClaimStatus
+from annotations.models import AnchorState, Article, ClaimKind, ClaimStatus
 
 MAX_DEPTH_CLASS = 4
-"""Overlap depth beyond which segments look the same (the popover still lists every claim)."""
+"""Overlap depth beyond which runs look the same (the popover still lists every claim)."""
 
 
 @dataclass(frozen=True, slots=True)
-class _Span:
+class ClaimSpan:
+    """Where one claim sits in the text, and what colours its highlight."""
+
     pk: int
     start: int
     end: int
     status: str
-    fuzzy: bool
+    fuzzy: bool = False
 
 
-def highlighted_text(text: str, claims: list[Claim]) -> SafeString:
+def highlighted_text(text: str, spans: Iterable[ClaimSpan]) -> SafeString:
     """Return ``text`` as escaped HTML with one ``<mark>`` per run of text under the same claims.
 
     Overlapping and nested claims split the text into runs; each run lists every claim covering
@@ -38,18 +41,13 @@ def highlighted_text(text: str, claims: list[Claim]) -> SafeString:
     claim nested in another stays visible. One sweep over the sorted boundaries: the cost grows
     with the text length plus, per run, the number of claims covering it.
     """
-    spans = [
-        _Span(c.pk, c.position_start, c.position_end, c.status, c.anchor_state == AnchorState.FUZZY)
-        for c in claims
-        if c.position_start is not None and c.position_end is not None
-    ]
-    opening: dict[int, list[_Span]] = defaultdict(list)
-    closing: dict[int, list[_Span]] = defaultdict(list)
+    opening: dict[int, list[ClaimSpan]] = defaultdict(list)
+    closing: dict[int, list[ClaimSpan]] = defaultdict(list)
     for span in spans:
         opening[span.start].append(span)
         closing[span.end].append(span)
     boundaries = sorted({0, len(text), *opening, *closing})
-    active: dict[int, _Span] = {}
+    active: dict[int, ClaimSpan] = {}
     parts: list[str] = []
     for start, end in zip(boundaries, boundaries[1:], strict=False):
         for span in closing.get(start, ()):
@@ -61,8 +59,7 @@ def highlighted_text(text: str, claims: list[Claim]) -> SafeString:
             parts.append(piece)
             continue
         covering = sorted(active.values(), key=lambda s: (s.end - s.start, s.pk))
-        inner = covering[0]
-        classes = f"fd-mark fd-status-{inner.status}"
+        classes = f"fd-mark fd-status-{covering[0].status}"
         if any(s.fuzzy for s in covering):
             classes += " fd-fuzzy"
         if start in opening:
@@ -76,32 +73,45 @@ def highlighted_text(text: str, claims: list[Claim]) -> SafeString:
 
 def article_annotation_context(*, article: Article, user) -> dict:
     """Everything the annotated-article panel needs, from one query over the article's claims."""
-    claims = list(selectors.claim_list_for_article(article_id=article.pk))
+    rows = list(selectors.claim_marks_for_article(article_id=article.pk))
     change_base = reverse("admin:annotations_claim_changelist")
     statuses = dict(ClaimStatus.choices)
     kinds = dict(ClaimKind.choices)
     anchors = dict(AnchorState.choices)
-    data = {
-        str(c.pk): {
-            "text": c.text,
-            "speaker": c.speaker,
-            "status": c.status,
-            "statusLabel": statuses.get(c.status, c.status),
-            "kind": kinds.get(c.kind, c.kind),
-            "anchor": anchors.get(c.anchor_state, c.anchor_state),
-            "url": f"{change_base}{c.pk}/change/",
+    for row in rows:
+        row["url"] = f"{change_base}{row['id']}/change/"
+        row["status_label"] = statuses.get(row["status"], row["status"])
+    spans = [
+        ClaimSpan(
+            row["id"],
+            row["position_start"],
+            row["position_end"],
+            row["status"],
+            row["anchor_state"] == AnchorState.FUZZY,
+        )
+        for row in rows
+        if row["position_start"] is not None
+    ]
+    popover_data = {
+        str(row["id"]): {
+            "text": row["text"],
+            "speaker": row["speaker"],
+            "status": row["status"],
+            "statusLabel": row["status_label"],
+            "kind": kinds.get(row["kind"], row["kind"]),
+            "anchor": anchors.get(row["anchor_state"], row["anchor_state"]),
+            "url": row["url"],
         }
-        for c in claims
+        for row in rows
     }
-    for claim in claims:
-        claim.admin_url = data[str(claim.pk)]["url"]
     return {
-        "text_html": highlighted_text(article.text, claims),
-        "claims": data,
-        "claim_count": len(claims),
-        "orphaned": [c for c in claims if c.anchor_state == AnchorState.ORPHANED],
-        "fuzzy": [c for c in claims if c.anchor_state == AnchorState.FUZZY],
+        "text_html": highlighted_text(article.text, spans),
+        "claims": popover_data,
+        "claim_count": len(rows),
+        "orphaned": [row for row in rows if row["anchor_state"] == AnchorState.ORPHANED],
+        "fuzzy": [row for row in rows if row["anchor_state"] == AnchorState.FUZZY],
         "statuses": ClaimStatus.choices,
         "can_add_claim": user.has_perm("annotations.add_claim"),
         "claim_add_url": reverse("admin:annotations_claim_add"),
+        "claim_list_url": f"{change_base}?article__id__exact={article.pk}",
     }

@@ -7,5 +7,4 @@ urlpatterns = [
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("claims/", views.ClaimListView.as_view(), name="claim-list"),
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim-detail"),
-    path("claims/<int:pk>/sources/", views.ClaimSourceListView.as_view(), name="claim-sources"),
 ]

@@ -7,15 +7,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import selectors, services
-from annotations.models import Article, Claim
+from annotations.models import Article
 from annotations.serializers import (
     ArticleListSerializer,
     ArticleSerializer,
     ArticleUpdateSerializer,
     ClaimCreateSerializer,
     ClaimSerializer,
-    SourceCreateSerializer,
-    SourceSerializer,
 )
 from project.api import has_perm
 
@@ -119,36 +117,3 @@ class ClaimDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.claim_list()
-
-
-class ClaimSourceListView(APIView):
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [has_perm("annotations.add_source")()]
-        return [has_perm("annotations.view_source")()]
-
-    @extend_schema(responses=SourceSerializer(many=True))
-    def get(self, request, pk: int):
-        claim = get_object_or_404(Claim, pk=pk)
-        return Response(SourceSerializer(claim.sources.order_by("id"), many=True).data)
-
-    @extend_schema(request=SourceCreateSerializer, responses={201: SourceSerializer})
-    def post(self, request, pk: int):
-        claim = get_object_or_404(Claim, pk=pk)
-        data = SourceCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        title = fields.get("title", "")
-        if fields.get("url"):
-            source = services.source_add_url(
-                claim=claim, url=fields["url"], title=title, user=request.user
-            )
-        elif fields.get("file"):
-            source = services.source_add_file(
-                claim=claim, uploaded=fields["file"], title=title, user=request.user
-            )
-        else:
-            source = services.source_add_text(
-                claim=claim, title=title, text=fields["text"], user=request.user
-            )
-        return Response(SourceSerializer(source).data, status=status.HTTP_201_CREATED)

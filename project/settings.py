@@ -4,6 +4,7 @@ With nothing set you get the embedded default: SQLite and an embedded Redis unde
 FACTDESK_ENV=production turns on the deployment checks and refuses unsafe values.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -107,8 +108,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # A file, not memory, so worker processes started by integration tests see the test data.
-    _database["TEST"] = {"NAME": str(DATA_DIR / "test-factdesk.sqlite3")}
+    # A file, not memory, so worker processes started by integration tests see the test data;
+    # one per test process, so two test runs on one checkout never share it.
+    _database["TEST"] = {"NAME": str(DATA_DIR / f"test-factdesk-{os.getpid()}.sqlite3")}
 DATABASES = {"default": _database}
 DATABASE_IS_SQLITE = _database["ENGINE"] == "django.db.backends.sqlite3"
 if DATABASE_IS_SQLITE:
@@ -212,11 +214,39 @@ REDIS_URL = env_str("REDIS_URL", "")
 EMBEDDED_REDIS_SOCKET = DATA_DIR / "redis" / "redis.sock"
 CELERY_BROKER_URL = REDIS_URL or f"redis+socket://{EMBEDDED_REDIS_SOCKET}"
 CELERY_TASK_LONGEST_SECONDS = env_int("FACTDESK_TASK_TIME_LIMIT_SECONDS", 600, minimum=10)
+# The hard limit kills the task's process; the soft limit comes first so the task can record the
+# failure on its run (the claim then lands in the queue with the error) before that happens.
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_LONGEST_SECONDS
-CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_LONGEST_SECONDS - 5
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_LONGEST_SECONDS - max(
+    5, CELERY_TASK_LONGEST_SECONDS // 10
+)
+# Redis has no real acknowledgements: kombu keeps each delivered message in an "unacked" sorted
+# set scored by delivery time and puts it back on the queue when it is older than the visibility
+# timeout. That is how the task of a worker killed with SIGKILL is redelivered, and it is also
+# the only thing that stops a running task from being handed out twice, so the timeout must
+# exceed the hard time limit (plus clock skew between workers), but by no more than needed:
+# recovery after a crash takes visibility timeout + restore interval.
+FACTDESK_BROKER_VISIBILITY_TIMEOUT_SECONDS = CELERY_TASK_LONGEST_SECONDS + max(
+    10, CELERY_TASK_LONGEST_SECONDS // 4
+)
+# How often each worker looks for messages past the visibility timeout. kombu's defaults scan
+# on every 10th call of a 10 s timer (about 100 s); the scan is one ZRANGE on a small sorted
+# set, so every few seconds is cheap.
+FACTDESK_BROKER_RESTORE_INTERVAL_SECONDS = env_int(
+    "FACTDESK_BROKER_RESTORE_INTERVAL_SECONDS", 5, minimum=1
+)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Longer than the longest task, so a slow task is never handed out twice while running.
-    "visibility_timeout": CELERY_TASK_LONGEST_SECONDS * 2,
+    "visibility_timeout": FACTDESK_BROKER_VISIBILITY_TIMEOUT_SECONDS,
+    "unacked_restore_interval": FACTDESK_BROKER_RESTORE_INTERVAL_SECONDS,
+    "unacked_restore_throttle": 1,
+    # Restore in bounded batches; the next scan, seconds later, takes the rest.
+    "unacked_restore_limit": 500,
+    # The restore mutex outlives a worker killed while holding it; 5 minutes by default would
+    # block every other worker's restore for that long.
+    "unacked_mutex_expire": 60,
+    # A publish in a web request must not hang on a broker that vanished without closing TCP.
+    "socket_timeout": 30,
+    "socket_connect_timeout": 5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
@@ -234,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "verification.tasks.check_run_sweep_task",
         "schedule": float(FACTDESK_SWEEP_INTERVAL_SECONDS),
     },
+    # Hourly, it queues the sources whose newest snapshot is older than the re-check interval.
+    "recheck-published-sources": {
+        "task": "verification.tasks.sources_recheck_due_task",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Factdesk -----------------------------------------------------------------------------
@@ -242,6 +277,17 @@ FACTDESK_CHECK_RUN_DEADLINE_SECONDS = env_int(
     "FACTDESK_CHECK_RUN_DEADLINE_SECONDS", CELERY_TASK_LONGEST_SECONDS + 60, minimum=10
 )
 FACTDESK_CHECK_RUN_MAX_ATTEMPTS = env_int("FACTDESK_CHECK_RUN_MAX_ATTEMPTS", 3, minimum=1)
+# A running run's worker pushes its deadline this far ahead every heartbeat; when the worker
+# dies the deadline passes and the sweeper re-enqueues the run, long before the broker's
+# visibility timeout would.
+FACTDESK_CHECK_RUN_HEARTBEAT_SECONDS = env_float(
+    "FACTDESK_CHECK_RUN_HEARTBEAT_SECONDS", 15.0, minimum=0.5
+)
+FACTDESK_CHECK_RUN_LEASE_SECONDS = env_int(
+    "FACTDESK_CHECK_RUN_LEASE_SECONDS",
+    60,
+    minimum=int(FACTDESK_CHECK_RUN_HEARTBEAT_SECONDS * 2) + 1,
+)
 # Four-eyes rule: the reviewer who gave a verdict may not publish it, unless this is on.
 FACTDESK_SINGLE_PERSON_DESK = env_bool("FACTDESK_SINGLE_PERSON_DESK", False)
 FACTDESK_LEASE_MINUTES = env_int("FACTDESK_LEASE_MINUTES", 30, minimum=1)

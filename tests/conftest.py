@@ -5,14 +5,18 @@ skipped with a one-line reason otherwise, unless FACTDESK_REQUIRE_SERVICES=1 (as
 missing service fails the test instead.
 """
 
+import ipaddress
 import os
 import shutil
+import socket
+from collections.abc import Iterator
 from functools import cache
 
 import pytest
 from django.conf import settings
 
 from tests.factories import UserFactory
+from tests.local_site import LocalSite, running
 
 CHROMIUM = os.environ.get("FACTDESK_CHROMIUM", "/usr/bin/chromium")
 
@@ -102,3 +106,38 @@ def reviewer_publisher(roles):
 @pytest.fixture
 def outsider(roles):
     return UserFactory(username="otto", groups=[])
+
+
+@pytest.fixture
+def site() -> Iterator[LocalSite]:
+    """A real HTTP server on 127.0.0.1 whose routes a test sets."""
+    with running(LocalSite()) as local:
+        yield local
+
+
+@pytest.fixture(autouse=True)
+def connect_attempts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every outgoing connect and stop any that would leave the machine.
+
+    If the SSRF guard regressed, a test asking for 10.0.0.5 must fail here, before a packet is
+    sent, rather than probe someone else's network.
+    """
+    attempts: list[str] = []
+    real_connect = socket.socket.connect
+
+    def guarded_connect(sock: socket.socket, address: object) -> None:
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            real_connect(sock, address)
+            return
+        host = str(address[0])
+        attempts.append(host)
+        try:
+            ip = ipaddress.ip_address(host.split("%", 1)[0])
+        except ValueError:
+            raise AssertionError(f"test connected to a name, not an address: {host}") from None
+        if not (ip.is_loopback or ip.is_unspecified):
+            raise AssertionError(f"test tried to connect off the machine, to {host}")
+        real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    return attempts

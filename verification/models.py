@@ -251,6 +251,13 @@ class Fact(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     retraction_reason = models.TextField(blank=True)
+    source_flag = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[("", "None"), ("source_changed", "Source changed"), ("source_gone", "Source gone")],
+        help_text="Set by the periodic re-check when a cited source changed or vanished.",
+    )
+    source_flag_note = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

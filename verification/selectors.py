@@ -13,7 +13,7 @@ from django.db.models import (
 )
 
 from annotations.models import Claim, ClaimStatus
-from verification.models import CheckRun, Evidence, Fact
+from verification.models import CheckRun, Evidence, Fact, Review, SourceSnapshot
 
 
 def fact_list(filters: dict | None = None) -> QuerySet[Fact]:
@@ -99,3 +99,95 @@ def claim_list_for_queue(*, reviewer=None) -> QuerySet[Claim]:
     if reviewer is not None:
         claims = claims.filter(Q(status=ClaimStatus.NEEDS_REVIEW) | Q(lease__reviewer=reviewer))
     return claims
+
+
+def _latest_run() -> QuerySet[CheckRun]:
+    return CheckRun.objects.filter(claim=OuterRef("pk")).order_by("-created_at", "-id")
+
+
+def claim_list_with_latest_check(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Annotate each claim with its latest check run's state, in the same query (no N+1)."""
+    latest = _latest_run()
+    return claims.annotate(
+        check_status=Subquery(latest.values("status")[:1]),
+        check_progress=Subquery(latest.values("progress")[:1]),
+        check_stance=Subquery(latest.values("stance")[:1]),
+        check_confidence=Subquery(latest.values("confidence")[:1]),
+        check_sources_done=Subquery(latest.values("sources_done")[:1]),
+        check_sources_total=Subquery(latest.values("sources_total")[:1]),
+    )
+
+
+QUEUE_FILTERS = ("article", "kind", "stance", "mine")
+
+
+def claim_list_for_queue_page(*, user, filters: dict | None = None) -> QuerySet[Claim]:
+    """The admin queue page: every claim waiting for review or held, with who holds it.
+
+    Filters: `article` (id), `kind`, `stance` (a Stance value, or `failed` for runs that failed),
+    `mine` (only claims whose lease `user` holds).
+    """
+    filters = filters or {}
+    latest = _latest_run()
+    claims = claim_list_for_queue().annotate(
+        machine_status=Subquery(latest.values("status")[:1]),
+        machine_error=Subquery(latest.values("error")[:1]),
+    )
+    if filters.get("article"):
+        claims = claims.filter(article_id=filters["article"])
+    if filters.get("kind"):
+        claims = claims.filter(kind=filters["kind"])
+    if filters.get("stance") == "failed":
+        claims = claims.filter(machine_status="failed")
+    elif filters.get("stance"):
+        claims = claims.filter(machine_stance=filters["stance"])
+    if filters.get("mine"):
+        claims = claims.filter(lease__reviewer=user)
+    return claims
+
+
+def claim_for_review(*, claim_id: int) -> Claim:
+    """A claim with its article, lease, latest verdict and published fact, for the review page."""
+    return (
+        Claim.objects.select_related("article", "lease__reviewer", "fact")
+        .prefetch_related(
+            Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
+        )
+        .get(pk=claim_id)
+    )
+
+
+def claim_review_sources(*, claim: Claim, run: CheckRun | None) -> list[dict]:
+    """Each source of the claim with the snapshot to show: the one the run read, else the newest.
+
+    Evidence and findings of `run` are grouped under their snapshot. Three queries in all.
+    """
+    evidence = list(run.evidence.select_related("added_by").order_by("rank", "id")) if run else []
+    findings = list(run.findings.order_by("position")) if run else []
+    used = {e.snapshot_id for e in evidence} | {f.snapshot_id for f in findings if f.snapshot_id}
+    sources = list(
+        claim.sources.order_by("id").prefetch_related(
+            Prefetch(
+                "snapshots",
+                queryset=SourceSnapshot.objects.order_by("-fetched_at", "-id"),
+                to_attr="ordered_snapshots",
+            )
+        )
+    )
+    shown = []
+    for source in sources:
+        snapshots = source.ordered_snapshots
+        snapshot = next((s for s in snapshots if s.pk in used), snapshots[0] if snapshots else None)
+        shown.append(
+            {
+                "source": source,
+                "snapshot": snapshot,
+                "evidence": [e for e in evidence if snapshot and e.snapshot_id == snapshot.pk],
+                "findings": [f for f in findings if snapshot and f.snapshot_id == snapshot.pk],
+            }
+        )
+    return shown
+
+
+def claim_latest_run(*, claim_id: int) -> CheckRun | None:
+    return CheckRun.objects.filter(claim_id=claim_id).order_by("-created_at", "-id").first()

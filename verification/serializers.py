@@ -4,7 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from annotations.serializers import ClaimSerializer
-from verification.models import CheckRun, Evidence, Fact, Finding, Review, Verdict
+from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot, Verdict
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -83,6 +83,26 @@ class CheckRunSerializer(serializers.ModelSerializer):
             }
             for e in run.evidence.all()
         ]
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SourceSnapshot
+        fields = (
+            "id",
+            "source",
+            "fetched_at",
+            "requested_url",
+            "final_url",
+            "http_status",
+            "content_type",
+            "sha256",
+            "size",
+            "title",
+            "text",
+            "extractor",
+            "extractor_version",
+        )
 
 
 class CheckRunSummarySerializer(serializers.ModelSerializer):

@@ -1,18 +1,20 @@
 """Check runs, the review queue, verdicts and publication: every write of the verification flow."""
 
 import logging
+import random
+import threading
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
-from annotations.models import Claim, ClaimStatus
+from annotations.models import Claim, ClaimStatus, Source
 from annotations.services import TransitionError, claim_transition
 from verification import engine, matching, selectors
-from verification.archive import SourceUnavailable, source_archive
+from verification.archive import SourceUnavailable
 from verification.models import (
     OPEN_RUN_STATUSES,
     CheckRun,
@@ -22,8 +24,10 @@ from verification.models import (
     Finding,
     Review,
     ReviewLease,
+    SourceSnapshot,
     Verdict,
 )
+from verification.sources import source_snapshot_for_check
 
 logger = logging.getLogger(__name__)
 S = ClaimStatus
@@ -33,6 +37,19 @@ PERM_PUBLISH = "verification.add_fact"
 PERM_RETRACT = "verification.change_fact"
 PERM_SUBMIT = "annotations.change_claim"
 PERM_RERUN = "verification.add_checkrun"
+PERM_EVIDENCE_ADD = "verification.add_evidence"
+PERM_EVIDENCE_REMOVE = "verification.delete_evidence"
+# Claims a reviewer is working on: evidence can be changed and the lease matters.
+REVIEWABLE = (S.NEEDS_REVIEW, S.IN_REVIEW)
+
+
+class CheckRunRetry(Exception):
+    """A run hit a transient failure and was put back in the queue; retry it after `countdown`."""
+
+    def __init__(self, reason: str, *, countdown: float) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.countdown = countdown
 
 
 def _require(user: AbstractBaseUser, permission: str, action: str) -> None:
@@ -93,20 +110,33 @@ def _enqueue(run_id: str) -> None:
         )
 
 
+def _running_deadline():
+    """How long a running run may go without a heartbeat before the sweeper presumes it dead."""
+    return timezone.now() + timedelta(seconds=settings.FACTDESK_CHECK_RUN_LEASE_SECONDS)
+
+
 def check_run_start(*, run_id: str) -> CheckRun | None:
     """Mark a run as running; None when it is already finished (a redelivered message).
 
-    A run found 'running' is taken over: its worker died (acks_late redelivered the message).
+    A run found 'running' is taken over: its worker died (the broker redelivered the message
+    after its visibility timeout, or the sweeper re-enqueued it after its heartbeat stopped), or
+    this is a retry of our own attempt. If the old attempt was in fact alive, both finish and
+    the guarded update in check_run_finish lets exactly one of them store results.
     """
     now = timezone.now()
     with transaction.atomic():
         run = CheckRun.objects.select_for_update().filter(run_id=run_id).first()
-        if run is None or run.status not in OPEN_RUN_STATUSES:
+        if run is None:
+            # Runs are enqueued only after their transaction commits, so this means the run (or
+            # its claim) was deleted since; there is nothing left to do.
+            logger.warning("Check run %s does not exist; message dropped.", run_id)
+            return None
+        if run.status not in OPEN_RUN_STATUSES:
             return None
         run.status = CheckRunStatus.RUNNING
         run.attempts += 1
         run.started_at = now
-        run.deadline_at = _deadline()
+        run.deadline_at = _running_deadline()
         run.progress = "starting"
         run.save(update_fields=["status", "attempts", "started_at", "deadline_at", "progress"])
         claim = run.claim
@@ -120,24 +150,77 @@ def check_run_start(*, run_id: str) -> CheckRun | None:
     return run
 
 
-def check_run_execute(*, run_id: str) -> None:
+class _RunHeartbeat:
+    """Keep a running run's deadline ahead of now while this process works on it.
+
+    A worker killed with SIGKILL (or a lost machine) stops beating, so its run's deadline passes
+    within FACTDESK_CHECK_RUN_LEASE_SECONDS and the sweeper re-enqueues it: recovery does not
+    have to wait for the broker's visibility timeout, which must exceed the longest task.
+    The thread uses its own database connection and closes it when it stops.
+    """
+
+    def __init__(self, run_pk: int) -> None:
+        self.run_pk = run_pk
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=self._beat, name=f"check-run-heartbeat-{run_pk}", daemon=True
+        )
+
+    def __enter__(self) -> "_RunHeartbeat":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(settings.FACTDESK_CHECK_RUN_HEARTBEAT_SECONDS):
+                try:
+                    CheckRun.objects.filter(
+                        pk=self.run_pk, status=CheckRunStatus.RUNNING
+                    ).update(deadline_at=_running_deadline())
+                except DatabaseError as error:
+                    # The next beat tries again; if the database stays away the run's deadline
+                    # passes and the sweeper takes over, which is the right outcome.
+                    logger.warning("Heartbeat of check run %s failed: %s", self.run_pk, error)
+        finally:
+            connections.close_all()
+
+
+def check_run_execute(*, run_id: str, retry_transient: bool = False) -> None:
     """Archive the claim's sources, cross-check the claim, store evidence and findings.
 
     Idempotent: a redelivered or re-enqueued run replaces its own results, never duplicates them.
+    With `retry_transient`, a source that failed for a reason that may pass (timeout, refused
+    connection, HTTP 5xx) puts the run back in the queue and raises CheckRunRetry while attempts
+    remain; the last attempt goes on without that source and shows why.
     """
     run = check_run_start(run_id=run_id)
     if run is None:
         return
+    with _RunHeartbeat(run.pk):
+        _check_run_work(run, retry_transient=retry_transient)
+
+
+def _check_run_work(run: CheckRun, *, retry_transient: bool) -> None:
     claim = run.claim
     sources = list(claim.sources.order_by("id"))
     _progress(run, f"fetching sources 0/{len(sources)}", total=len(sources), done=0)
-    snapshots, problems = [], []
+    snapshots, problems, transient = [], [], []
     for index, source in enumerate(sources, start=1):
         try:
-            snapshots.append(source_archive(source=source))
+            snapshots.append(source_snapshot_for_check(source))
         except SourceUnavailable as error:
             problems.append(f"Source “{source}” could not be archived: {error.reason}.")
+            if error.transient:
+                transient.append(f"“{source}”: {error.reason}")
         _progress(run, f"fetching sources {index}/{len(sources)}", done=index)
+    if transient and retry_transient and run.attempts < settings.FACTDESK_CHECK_RUN_MAX_ATTEMPTS:
+        reason = "; ".join(transient)
+        countdown = check_run_requeue(run=run, reason=reason)
+        raise CheckRunRetry(reason, countdown=countdown)
     _progress(run, "checking")
     result = engine.crosscheck(
         engine.ClaimInput(
@@ -150,15 +233,36 @@ def check_run_execute(*, run_id: str) -> None:
     check_run_finish(run=run, result=result, problems=problems)
 
 
+def retry_countdown(attempt: int) -> float:
+    """Exponential backoff with jitter, kept well below the broker's visibility timeout.
+
+    A Redis broker holds a delayed message unacknowledged until it is due, so a countdown longer
+    than the visibility timeout would have it delivered twice.
+    """
+    cap = max(1.0, settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] / 3)
+    return min(cap, 2.0 ** max(attempt, 0)) + random.uniform(0, 1)  # noqa: S311 - jitter
+
+
+def check_run_requeue(*, run: CheckRun, reason: str) -> float:
+    """Put a running run back in the queue after a transient failure; return the delay to use."""
+    countdown = retry_countdown(run.attempts)
+    CheckRun.objects.filter(pk=run.pk, status=CheckRunStatus.RUNNING).update(
+        status=CheckRunStatus.QUEUED,
+        progress=f"retrying in {countdown:.0f} s: {reason}"[:200],
+        deadline_at=_deadline() + timedelta(seconds=countdown),
+    )
+    return countdown
+
+
 def _progress(
     run: CheckRun, note: str, *, total: int | None = None, done: int | None = None
 ) -> None:
-    fields = {"progress": note}
+    fields = {"progress": note[:200], "deadline_at": _running_deadline()}
     if total is not None:
         fields["sources_total"] = total
     if done is not None:
         fields["sources_done"] = done
-    CheckRun.objects.filter(pk=run.pk).update(**fields)
+    CheckRun.objects.filter(pk=run.pk, status=CheckRunStatus.RUNNING).update(**fields)
 
 
 def check_run_finish(*, run: CheckRun, result: "engine.CheckResult", problems: list[str]) -> None:
@@ -177,7 +281,7 @@ def check_run_finish(*, run: CheckRun, result: "engine.CheckResult", problems: l
             return  # The sweeper or another delivery settled this run first.
         run.evidence.all().delete()
         run.findings.all().delete()
-        Evidence.objects.bulk_create(
+        machine = [
             Evidence(
                 check_run=run,
                 snapshot_id=int(span.source_id),
@@ -189,7 +293,9 @@ def check_run_finish(*, run: CheckRun, result: "engine.CheckResult", problems: l
             )
             for rank, span in enumerate(result.evidence, start=1)
             if span.source_id in snapshot_ids and span.end > span.start
-        )
+        ]
+        Evidence.objects.bulk_create(machine)
+        _evidence_carry_forward(run, first_rank=len(machine) + 1)
         findings = [
             Finding(
                 check_run=run,
@@ -222,6 +328,35 @@ def check_run_finish(*, run: CheckRun, result: "engine.CheckResult", problems: l
         )
 
 
+def _evidence_carry_forward(run: CheckRun, *, first_rank: int) -> None:
+    """Copy the evidence people added on the claim's previous run, so a re-run keeps it."""
+    previous = (
+        CheckRun.objects.filter(claim_id=run.claim_id, status=CheckRunStatus.SUCCEEDED)
+        .exclude(pk=run.pk)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if previous is None:
+        return
+    kept = previous.evidence.filter(added_by__isnull=False).order_by("rank", "id")
+    Evidence.objects.bulk_create(
+        [
+            Evidence(
+                check_run=run,
+                snapshot_id=item.snapshot_id,
+                rank=first_rank + i,
+                start=item.start,
+                end=item.end,
+                score=item.score,
+                text=item.text,
+                added_by_id=item.added_by_id,
+            )
+            for i, item in enumerate(kept)
+        ],
+        ignore_conflicts=True,  # the machine found the same span this time: keep one
+    )
+
+
 def check_run_fail(*, run: CheckRun, error: str) -> None:
     """Settle a run that cannot finish; the claim lands in the queue with the error shown."""
     with transaction.atomic():
@@ -236,13 +371,32 @@ def check_run_fail(*, run: CheckRun, error: str) -> None:
 
 
 def _claim_to_review(claim: Claim, *, reason: str) -> None:
+    """Send a checked claim to the queue, or back to the reviewer who holds its lease."""
     claim.refresh_from_db(fields=["status"])
-    if claim.status in (S.SUBMITTED, S.CHECKING):
-        claim_transition(claim=claim, to_status=S.NEEDS_REVIEW, actor=None, reason=reason)
+    if claim.status not in (S.SUBMITTED, S.CHECKING):
+        return
+    claim_transition(claim=claim, to_status=S.NEEDS_REVIEW, actor=None, reason=reason)
+    lease = (
+        ReviewLease.objects.filter(claim=claim, expires_at__gt=timezone.now())
+        .select_related("reviewer")
+        .first()
+    )
+    if lease is not None:
+        # A re-run requested from the review page: the reviewer still holds the claim.
+        claim_transition(
+            claim=claim,
+            to_status=S.IN_REVIEW,
+            actor=None,
+            reason=f"Back with {lease.reviewer}, who holds the lease.",
+        )
 
 
 def check_run_sweep() -> dict[str, int]:
-    """Re-enqueue runs stuck past their deadline; give up on runs that used all their attempts."""
+    """Re-enqueue runs stuck past their deadline; give up on runs that used all their attempts.
+
+    A queued run's deadline covers a message lost by the broker; a running run's deadline is
+    kept ahead by its worker's heartbeat, so it passes soon after that worker died.
+    """
     now = timezone.now()
     requeued = failed = 0
     stuck = CheckRun.objects.filter(status__in=OPEN_RUN_STATUSES, deadline_at__lt=now)
@@ -277,28 +431,83 @@ def queue_take_next(*, reviewer: AbstractBaseUser) -> Claim | None:
     """
     _require(reviewer, PERM_REVIEW, "review claims")
     review_lease_release_expired()
-    held = ReviewLease.objects.filter(reviewer=reviewer, expires_at__gt=timezone.now()).first()
+    held = (
+        ReviewLease.objects.filter(reviewer=reviewer, expires_at__gt=timezone.now())
+        .select_related("claim")
+        .order_by("taken_at", "id")
+        .first()
+    )
     if held is not None:
         return held.claim
-    candidates = selectors.claim_list_for_queue().filter(status=S.NEEDS_REVIEW)
+    candidates = selectors.claim_list_for_queue().filter(status=S.NEEDS_REVIEW, lease__isnull=True)
     for claim in candidates[:20]:
-        try:
-            with transaction.atomic():
-                ReviewLease.objects.create(
-                    claim=claim,
-                    reviewer=reviewer,
-                    expires_at=timezone.now() + timedelta(minutes=settings.FACTDESK_LEASE_MINUTES),
-                )
-                claim_transition(
-                    claim=claim,
-                    to_status=S.IN_REVIEW,
-                    actor=reviewer,
-                    reason="Taken from the queue.",
-                )
-        except (IntegrityError, TransitionError):
-            continue
-        return claim
+        if _lease_take(claim=claim, reviewer=reviewer, reason="Taken from the queue."):
+            return claim
     return None
+
+
+def queue_take(*, claim: Claim, reviewer: AbstractBaseUser) -> ReviewLease:
+    """Lease one chosen claim to this reviewer (the queue page's "Review" on a free claim)."""
+    _require(reviewer, PERM_REVIEW, "review claims")
+    review_lease_release_expired()
+    lease = ReviewLease.objects.filter(claim=claim).select_related("reviewer").first()
+    if lease is not None:
+        if lease.reviewer_id == reviewer.pk:
+            return lease
+        raise PermissionDenied(f"{lease.reviewer} holds this claim until {lease.expires_at:%H:%M}.")
+    if not _lease_take(claim=claim, reviewer=reviewer, reason="Taken from the queue."):
+        raise ValidationError("This claim is not waiting for review any more; reload the queue.")
+    return ReviewLease.objects.get(claim=claim)
+
+
+def _lease_take(*, claim: Claim, reviewer: AbstractBaseUser, reason: str) -> bool:
+    try:
+        with transaction.atomic():
+            ReviewLease.objects.create(
+                claim=claim,
+                reviewer=reviewer,
+                expires_at=timezone.now() + timedelta(minutes=settings.FACTDESK_LEASE_MINUTES),
+            )
+            claim_transition(claim=claim, to_status=S.IN_REVIEW, actor=reviewer, reason=reason)
+    except (IntegrityError, TransitionError):
+        return False
+    return True
+
+
+def review_lease_renew(*, claim: Claim, reviewer: AbstractBaseUser) -> ReviewLease:
+    """Extend the reviewer's hold on a claim they are working on (the review page's heartbeat).
+
+    The update is conditional on the lease still being this reviewer's: if it expired and was
+    released in the meantime, nothing is renewed and the reviewer is told to take it again.
+    """
+    _require(reviewer, PERM_REVIEW, "review claims")
+    expires_at = timezone.now() + timedelta(minutes=settings.FACTDESK_LEASE_MINUTES)
+    renewed = ReviewLease.objects.filter(claim=claim, reviewer=reviewer).update(
+        expires_at=expires_at
+    )
+    if renewed != 1:
+        raise ValidationError(
+            "You no longer hold this claim (your lease ended); take it again from the queue."
+        )
+    return ReviewLease.objects.get(claim=claim)
+
+
+def review_lease_release(*, claim: Claim, reviewer: AbstractBaseUser) -> None:
+    """Give a claim back to the queue without a verdict (the review page's "Leave")."""
+    with transaction.atomic():
+        deleted, _ = ReviewLease.objects.filter(claim=claim, reviewer=reviewer).delete()
+        if not deleted:
+            raise ValidationError("You do not hold this claim, so there is nothing to leave.")
+        try:
+            claim_transition(
+                claim=claim,
+                to_status=S.NEEDS_REVIEW,
+                actor=reviewer,
+                reason="The reviewer left it for someone else.",
+                from_statuses=(S.IN_REVIEW,),
+            )
+        except TransitionError:
+            pass  # A re-run is checking it: it returns to the queue when the check is done.
 
 
 def review_lease_release_expired() -> int:
@@ -320,6 +529,12 @@ def review_lease_release_expired() -> int:
     return released
 
 
+def _require_not_held_by_other(claim: Claim, user: AbstractBaseUser) -> None:
+    lease = ReviewLease.objects.filter(claim=claim).select_related("reviewer").first()
+    if lease is not None and lease.reviewer_id != user.pk and lease.expires_at > timezone.now():
+        raise PermissionDenied(f"{lease.reviewer} holds this claim until {lease.expires_at:%H:%M}.")
+
+
 def review_record(
     *, claim: Claim, reviewer: AbstractBaseUser, verdict: str, rationale: str
 ) -> Review:
@@ -333,9 +548,7 @@ def review_record(
         raise ValidationError(
             {"rationale": "Explain the verdict: the rationale is published with it."}
         )
-    lease = ReviewLease.objects.filter(claim=claim).first()
-    if lease is not None and lease.reviewer_id != reviewer.pk and lease.expires_at > timezone.now():
-        raise PermissionDenied(f"{lease.reviewer} holds this claim until {lease.expires_at:%H:%M}.")
+    _require_not_held_by_other(claim, reviewer)
     with transaction.atomic():
         claim_transition(
             claim=claim, to_status=S.REVIEWED, actor=reviewer, reason=f"Verdict: {verdict}."
@@ -391,3 +604,58 @@ def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
         fact.save(update_fields=["retracted_at", "retracted_by", "retraction_reason", "updated_at"])
         matching.fact_unindex(fact)
     return fact
+
+
+# --- Evidence chosen by people --------------------------------------------------------------
+
+
+def evidence_add(
+    *, claim: Claim, snapshot: SourceSnapshot, start: int, end: int, user: AbstractBaseUser
+) -> Evidence:
+    """Add a passage of an archived source as evidence on the claim's latest check run.
+
+    Offsets are Unicode code points into the snapshot's text, end exclusive.
+    """
+    _require(user, PERM_EVIDENCE_ADD, "add evidence")
+    if claim.status not in REVIEWABLE:
+        raise ValidationError("Evidence can be changed only while the claim is being reviewed.")
+    _require_not_held_by_other(claim, user)
+    if not Source.objects.filter(pk=snapshot.source_id, claims=claim).exists():
+        raise ValidationError({"snapshot": "That snapshot is not of one of this claim's sources."})
+    if not (0 <= start < end <= len(snapshot.text)):
+        raise ValidationError(
+            {"end": f"Select a passage inside the source text (0–{len(snapshot.text)})."}
+        )
+    if not snapshot.text[start:end].strip():
+        raise ValidationError({"end": "The selection holds only white space."})
+    run = claim.check_runs.order_by("-created_at", "-id").first()
+    if run is None:
+        raise ValidationError("This claim has not been checked yet; there is no run to add to.")
+    if run.status in OPEN_RUN_STATUSES:
+        raise ValidationError("A check of this claim is running; add evidence when it is done.")
+    rank = (run.evidence.order_by("-rank").values_list("rank", flat=True).first() or 0) + 1
+    try:
+        with transaction.atomic():
+            return Evidence.objects.create(
+                check_run=run,
+                snapshot=snapshot,
+                rank=rank,
+                start=start,
+                end=end,
+                score=1.0,
+                text=snapshot.text[start:end],
+                added_by=user,
+            )
+    except IntegrityError:
+        raise ValidationError("That passage is already evidence for this claim.") from None
+
+
+def evidence_remove(*, evidence: Evidence, user: AbstractBaseUser) -> None:
+    """Remove a passage (machine-found or added by a person) that does not bear on the claim."""
+    _require(user, PERM_EVIDENCE_REMOVE, "remove evidence")
+    claim = evidence.check_run.claim
+    if claim.status not in REVIEWABLE:
+        raise ValidationError("Evidence can be changed only while the claim is being reviewed.")
+    _require_not_held_by_other(claim, user)
+    logger.info("Evidence %s on claim %s removed by %s.", evidence.pk, claim.pk, user)
+    evidence.delete()

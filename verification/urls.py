@@ -18,6 +18,9 @@ urlpatterns = [
     path("claims/<int:pk>/checks/", views.ClaimChecksView.as_view(), name="claim-checks"),
     path("claims/<int:pk>/review/", views.ClaimReviewView.as_view(), name="claim-review"),
     path("claims/<int:pk>/publish/", views.ClaimPublishView.as_view(), name="claim-publish"),
+    path("claims/<int:pk>/sources/", views.ClaimSourceListView.as_view(), name="claim-sources"),
+    path("sources/<int:pk>/retry/", views.SourceRetryView.as_view(), name="source-retry"),
+    path("snapshots/<int:pk>/", views.SnapshotDetailView.as_view(), name="snapshot-detail"),
     path("queue/", views.QueueListView.as_view(), name="queue"),
     path("queue/next/", views.QueueNextView.as_view(), name="queue-next"),
 ]

@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from annotations.models import Claim
-from annotations.serializers import ClaimSerializer
+from annotations.models import Claim, Source
+from annotations.serializers import ClaimSerializer, SourceCreateSerializer, SourceSerializer
 from project.api import has_perm
-from verification import jsonld, matching, selectors, services
-from verification.models import Fact
+from verification import jsonld, matching, selectors, services, sources
+from verification.models import Fact, SourceSnapshot
 from verification.serializers import (
     CheckRunSerializer,
     CheckRunSummarySerializer,
@@ -25,6 +25,7 @@ from verification.serializers import (
     RetractSerializer,
     ReviewCreateSerializer,
     ReviewSerializer,
+    SnapshotSerializer,
 )
 
 REVIEWER = has_perm("verification.add_review")
@@ -258,3 +259,51 @@ class FactRetractView(APIView):
         fact = selectors.fact_list().get(pk=pk)
         context = {"request": request, "evidence": selectors.fact_evidence([fact])}
         return Response(FactSerializer(fact, context=context).data)
+
+
+class ClaimSourceListView(APIView):
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [has_perm("annotations.add_source")()]
+        return [has_perm("annotations.view_source")()]
+
+    @extend_schema(responses=SourceSerializer(many=True))
+    def get(self, request, pk: int):
+        claim = get_object_or_404(Claim, pk=pk)
+        return Response(SourceSerializer(claim.sources.order_by("id"), many=True).data)
+
+    @extend_schema(request=SourceCreateSerializer, responses={201: SourceSerializer})
+    def post(self, request, pk: int):
+        """Attach a URL, pasted text or a file; it is fetched and archived in the background."""
+        claim = get_object_or_404(Claim, pk=pk)
+        data = SourceCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        source = sources.source_add(
+            claim=claim,
+            user=request.user,
+            url=fields.get("url", ""),
+            text=fields.get("text", ""),
+            title=fields.get("title", ""),
+            uploaded=fields.get("file"),
+        )
+        return Response(SourceSerializer(source).data, status=status.HTTP_201_CREATED)
+
+
+class SourceRetryView(APIView):
+    permission_classes = [has_perm("annotations.change_source")]
+
+    @extend_schema(request=None, responses={202: SourceSerializer})
+    def post(self, request, pk: int):
+        source = get_object_or_404(Source, pk=pk)
+        sources.source_retry(source=source, user=request.user)
+        source.refresh_from_db()
+        return Response(SourceSerializer(source).data, status=status.HTTP_202_ACCEPTED)
+
+
+class SnapshotDetailView(generics.RetrieveAPIView):
+    """An archived snapshot: extracted text and fetch metadata (the raw bytes stay server-side)."""
+
+    serializer_class = SnapshotSerializer
+    permission_classes = [has_perm("verification.view_sourcesnapshot")]
+    queryset = SourceSnapshot.objects.all()

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from annotations import services
-from annotations.admin_views import highlighted_text
+from annotations.admin_views import ClaimSpan, highlighted_text
 from annotations.models import Claim, ClaimStatus
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,13 @@ def plain(markup: str) -> str:
 
 def test_stored_markup_in_an_article_is_shown_as_literal_characters(client, annotator):
     article = services.article_create(title="XSS <b>title</b>", text=XSS, user=annotator)
-    services.claim_create(article=article, user=annotator, exact="<img src=x onerror=alert(1)>",
-                          text='<script>alert("claim")</script>', speaker="<i>who</i>")
+    services.claim_create(
+        article=article,
+        user=annotator,
+        exact="<img src=x onerror=alert(1)>",
+        text='<script>alert("claim")</script>',
+        speaker="<i>who</i>",
+    )
     client.force_login(annotator)
 
     page = client.get(change_url(article)).content.decode()
@@ -44,8 +49,9 @@ def test_stored_markup_in_an_article_is_shown_as_literal_characters(client, anno
     panel = text_panel(page)
     assert "&lt;img src=x onerror=alert(1)&gt;" in panel
     assert plain(panel) == XSS
-    data = re.search(r'<script id="fd-claims-data" type="application/json">(.*?)</script>',
-                     page, re.DOTALL).group(1)
+    data = re.search(
+        r'<script id="fd-claims-data" type="application/json">(.*?)</script>', page, re.DOTALL
+    ).group(1)
     assert "<" not in data
     claim = json.loads(data)
     assert list(claim.values())[0]["text"] == '<script>alert("claim")</script>'
@@ -70,21 +76,22 @@ def test_existing_claims_are_highlighted_with_their_status_and_overlaps_stay_vis
 ):
     text = "The mayor said the bridge cost 56 million euros. Critics said it cost 58 million."
     article = services.article_create(title="Bridge", text=text, user=annotator)
-    outer = services.claim_create(article=article, user=annotator,
-                                  exact="The mayor said the bridge cost 56 million euros.")
+    outer = services.claim_create(
+        article=article, user=annotator, exact="The mayor said the bridge cost 56 million euros."
+    )
     inner = services.claim_create(article=article, user=annotator, exact="56 million")
-    overlap = services.claim_create(article=article, user=annotator,
-                                    exact="euros. Critics said")
+    overlap = services.claim_create(article=article, user=annotator, exact="euros. Critics said")
     services.claim_transition(claim=inner, to_status=ClaimStatus.SUBMITTED, actor=annotator)
     client.force_login(annotator)
 
     page = client.get(change_url(article)).content.decode()
     panel = text_panel(page)
 
-    marks = re.findall(r'<mark class="([^"]*)" data-claims="([^"]*)" data-depth="(\d)">([^<]*)',
-                       panel)
+    marks = re.findall(
+        r'<mark class="([^"]*)" data-claims="([^"]*)" data-depth="(\d)">([^<]*)', panel
+    )
     covered = {}
-    for classes, ids, _depth, piece in marks:
+    for _classes, ids, _depth, piece in marks:
         for pk in ids.split():
             covered[int(pk)] = covered.get(int(pk), "") + piece
     assert covered[outer.pk] == outer.quote_exact
@@ -104,8 +111,9 @@ def test_editing_the_text_re_anchors_claims_and_lists_the_orphans(client, annota
     text = "First paragraph says 40 people came.\n\nSecond paragraph says the 😀 vote passed."
     article = services.article_create(title="Vote", text=text, user=annotator)
     moved = services.claim_create(article=article, user=annotator, exact="the 😀 vote passed")
-    lost = services.claim_create(article=article, user=annotator, exact="40 people came",
-                                 text="Forty people came.")
+    lost = services.claim_create(
+        article=article, user=annotator, exact="40 people came", text="Forty people came."
+    )
     client.force_login(annotator)
 
     response = client.post(
@@ -131,8 +139,9 @@ def test_editing_the_text_re_anchors_claims_and_lists_the_orphans(client, annota
     moved.refresh_from_db()
     assert moved.position_start == "A new lead.\n\nSecond paragraph says ".__len__()
     assert covered_text(text_panel(page), moved.pk) == "the 😀 vote passed"
-    orphans = re.search(r'<div class="fd-attention" id="fd-orphaned">(.*?)</div>', page,
-                        re.DOTALL).group(1)
+    orphans = re.search(
+        r'<div class="fd-attention" id="fd-orphaned">(.*?)</div>', page, re.DOTALL
+    ).group(1)
     assert "Forty people came." in orphans
     assert "40 people came" in orphans
     assert f"/admin/annotations/claim/{lost.pk}/change/" in orphans
@@ -147,9 +156,7 @@ def covered_text(panel: str, pk: int) -> str:
     )
 
 
-def test_a_reviewer_reads_the_annotated_text_but_gets_no_create_button(
-    client, annotator, reviewer
-):
+def test_a_reviewer_reads_the_annotated_text_but_gets_no_create_button(client, annotator, reviewer):
     article = services.article_create(title="Read", text="Words to read.", user=annotator)
     services.claim_create(article=article, user=annotator, exact="Words")
     client.force_login(reviewer)
@@ -168,6 +175,21 @@ def test_an_outsider_cannot_open_the_article(client, annotator, outsider):
     assert client.get(change_url(article)).status_code == 403
 
 
+def test_the_claim_list_linked_from_the_article_shows_only_its_claims(client, annotator):
+    article = services.article_create(title="One", text="Alpha beta gamma.", user=annotator)
+    other = services.article_create(title="Two", text="Delta epsilon.", user=annotator)
+    services.claim_create(article=article, user=annotator, exact="beta", text="Claim beta")
+    services.claim_create(article=other, user=annotator, exact="Delta", text="Claim delta")
+    client.force_login(annotator)
+
+    page = client.get(change_url(article)).content.decode()
+    link = re.search(r'<a href="([^"]+)">1 claim in this article</a>', page).group(1)
+    listing = client.get(html.unescape(link)).content.decode()
+
+    assert "Claim beta" in listing
+    assert "Claim delta" not in listing
+
+
 def test_the_article_page_query_count_does_not_grow_with_claims(
     client, annotator, django_assert_max_num_queries
 ):
@@ -181,13 +203,10 @@ def test_the_article_page_query_count_does_not_grow_with_claims(
 
 
 def test_highlighting_marks_runs_under_the_same_claims_and_escapes_every_piece():
-    class C:
-        def __init__(self, pk, start, end, status="draft", anchor_state="anchored"):
-            self.pk, self.position_start, self.position_end = pk, start, end
-            self.status, self.anchor_state = status, anchor_state
-
     text = "a<b>c&d e"
-    out = highlighted_text(text, [C(1, 0, 5), C(2, 2, 6, "published", "fuzzy"), C(3, None, None)])
+    out = highlighted_text(
+        text, [ClaimSpan(1, 0, 5, "draft"), ClaimSpan(2, 2, 6, "published", fuzzy=True)]
+    )
     assert out == (
         '<mark class="fd-mark fd-status-draft fd-begins" data-claims="1" data-depth="1">a&lt;'
         "</mark>"

@@ -13,8 +13,14 @@ ADD_URL = "/admin/annotations/article/add/"
 
 
 def post_article(client, *, title="", text="", upload=None):
-    data = {"title": title, "text": text, "url": "", "publisher": "",
-            "published_at_0": "", "published_at_1": ""}
+    data = {
+        "title": title,
+        "text": text,
+        "url": "",
+        "publisher": "",
+        "published_at_0": "",
+        "published_at_1": "",
+    }
     if upload is not None:
         data["upload"] = upload
     return client.post(ADD_URL, data)
@@ -56,14 +62,14 @@ def test_an_uploaded_html_file_becomes_plain_text_paragraphs(client, annotator):
     article = Article.objects.get()
     assert article.title == "Bridge & road"
     assert article.text == (
-        "The bridge\n\nThe mayor said it cost 56 million <euros>.\n\nLine one\nline two"
-        "\n\nCafé 😀"
+        "The bridge\n\nThe mayor said it cost 56 million <euros>.\n\nLine one\nline two\n\nCafé 😀"
     )
 
 
 def test_an_uploaded_pdf_becomes_the_article_text(client, annotator):
-    body = make_pdf([["The mayor said the bridge", "cost 56 million."], ["Page two."]],
-                    title="Budget report")
+    body = make_pdf(
+        [["The mayor said the bridge", "cost 56 million."], ["Page two."]], title="Budget report"
+    )
     client.force_login(annotator)
 
     post_article(client, upload=SimpleUploadedFile("report.pdf", body, "application/pdf"))
@@ -93,8 +99,9 @@ def test_unusable_uploads_are_refused_with_the_reason(client, annotator, name, b
 
 def test_pasting_and_uploading_at_once_is_refused(client, annotator):
     client.force_login(annotator)
-    response = post_article(client, title="Both", text="Pasted.",
-                            upload=SimpleUploadedFile("a.txt", b"Uploaded."))
+    response = post_article(
+        client, title="Both", text="Pasted.", upload=SimpleUploadedFile("a.txt", b"Uploaded.")
+    )
     assert "not both" in response.content.decode()
     assert Article.objects.count() == 0
 

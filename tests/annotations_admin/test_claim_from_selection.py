@@ -64,7 +64,12 @@ def test_a_claim_from_utf16_offsets_lands_on_exactly_the_selected_code_points(
     client.force_login(annotator)
 
     response = post_selection(
-        client, article, start, end, text="The bridge is ready.", speaker="The minister",
+        client,
+        article,
+        start,
+        end,
+        text="The bridge is ready.",
+        speaker="The minister",
         tag_names="Infrastructure, Bridges 2023",
     )
 
@@ -76,11 +81,11 @@ def test_a_claim_from_utf16_offsets_lands_on_exactly_the_selected_code_points(
     assert claim.quote_exact == phrase
     assert article.text[claim.position_start : claim.position_end] == phrase
     assert (claim.text, claim.speaker, claim.kind) == (
-        "The bridge is ready.", "The minister", "statistic"
+        "The bridge is ready.",
+        "The minister",
+        "statistic",
     )
-    assert sorted(claim.tags.values_list("name", flat=True)) == [
-        "bridges-2023", "infrastructure"
-    ]
+    assert sorted(claim.tags.values_list("name", flat=True)) == ["bridges-2023", "infrastructure"]
     assert claim.created_by == annotator
     assert claim.anchor_state == AnchorState.ANCHORED
 
@@ -151,9 +156,7 @@ def test_bad_offsets_are_refused_with_a_clear_error(
 
 def test_a_selection_made_before_the_text_changed_is_refused(client, annotator, article):
     start, end = selection(article, "Critics disagreed")
-    services.article_update_text(
-        article=article, text="Intro.\n\n" + article.text, user=annotator
-    )
+    services.article_update_text(article=article, text="Intro.\n\n" + article.text, user=annotator)
     client.force_login(annotator)
 
     response = post_selection(client, article, start, end, text_version=1)
@@ -167,7 +170,9 @@ def test_sources_given_on_the_form_are_attached_through_the_services(client, ann
     upload = SimpleUploadedFile("report.txt", b"The bridge opened in 2023.", "text/plain")
 
     post_selection(
-        client, article, *selection(article, "the bridge opened in 2023"),
+        client,
+        article,
+        *selection(article, "the bridge opened in 2023"),
         source_url="https://example.org/report",
         source_title="Ministry report",
         source_text="The bridge opened in May 2023.",

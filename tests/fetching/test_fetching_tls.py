@@ -9,10 +9,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.local_site import LocalSite, running
 from verification import fetching
 from verification.fetching import FetchError, FetchPolicy, fetch
-
-from .conftest import LocalSite, running
 
 LOCAL = FetchPolicy(allow_private_addresses=True, timeout_seconds=5)
 

@@ -28,7 +28,11 @@ QUOTE_PASSAGES = 20
 # Re-rank = a*BM25/best BM25 + b*weighted claim-word coverage + c*bigram coverage + d*shared
 # numbers; chosen on passages pooled from eval/train pages (see README in tests/fixtures/engine).
 RERANK_WEIGHTS = (1.0, 0.0, 0.0, 0.05)
+# The stance is read off the top passage that repeats most of the claim's wording (better than
+# the top BM25 passage on pooled eval/train pages: 0.731 vs 0.714 accuracy).
+CHECK_BY_COVERAGE = True
 
+PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "this", "these"})
 _QUOTE_IN_CLAIM = re.compile(r"[\u201c\"\u00ab\u201e]([^\u201d\"\u00bb\u201c]{12,}?)[\u201d\"\u00bb]")
 
 
@@ -117,6 +121,10 @@ def analyse(claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: 
     ]
 
     best = cands[0].view
+    if CHECK_BY_COVERAGE:
+        # Among the top passages, check the one that repeats most of the claim's wording.
+        best = max(cands[:CHECKED_PASSAGES],
+                   key=lambda c: checks.coverage(cview, c.view)["cov_w"]).view
     cov = checks.coverage(cview, best)
     cview.counts.clear()
     findings += checks.check_quantities(cview, best)
@@ -131,9 +139,10 @@ def analyse(claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: 
                 findings.append(Finding(f.kind, "info", f"in another passage: {f.message}",
                                         f.claim_start, f.claim_end, f.source_id,
                                         f.source_start, f.source_end))
-    features = stance.feature_vector(
-        Counter(cview.counts), cov, len(cview.tokens), len(cview.quantities)
-    )
+    counts = Counter(cview.counts)
+    counts["no_title"] = 0 if best.title_tokens else 1
+    counts["pronoun_start"] = int(any(t.norm in PRONOUNS for t in best.tokens[:3]))
+    features = stance.feature_vector(counts, cov, len(cview.tokens), len(cview.quantities))
     missing = [s for s in dict.fromkeys(cview.content) if s not in best.stems]
     keys = stance.lexical_keys(cview.tokens, best.tokens, missing)
 

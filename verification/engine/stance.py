@@ -22,7 +22,8 @@ FEATURES = (
     "ordinal_conflicts", "name_missing", "name_conflicts", "name_variant", "name_agrees",
     "negation_conflicts", "neg_claim", "polarity_conflicts", "scope_missing", "claim_len",
     "cov_x_conflict", "cov_x_negation", "cov_x_polarity", "cov_x_missing", "cov_x_name_missing",
-    "no_claim_quantities", "all_found_no_conflict",
+    "no_claim_quantities", "all_found_no_conflict", "no_title", "no_title_x_missing",
+    "pronoun_start", "pronoun_x_name_missing",
 )
 
 
@@ -73,6 +74,10 @@ def feature_vector(counts: dict, cov: dict, n_claim_tokens: int, n_claim_quantit
                                          and not c.get("negation_conflicts")
                                          and not c.get("polarity_conflicts")) else 0.0,
     }
+    values["no_title"] = float(c.get("no_title", 0))
+    values["no_title_x_missing"] = values["no_title"] * values["missing"]
+    values["pronoun_start"] = float(c.get("pronoun_start", 0))
+    values["pronoun_x_name_missing"] = values["pronoun_start"] * values["name_missing"]
     return [values[name] for name in FEATURES]
 
 

@@ -103,7 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         if per_page[page] > MAX_PER_PAGE:
             continue
         claim = ClaimInput(r["claim"])
-        sources = [SourceInput(s["id"], s["text"], s.get("title", "")) for s in r["sources"]]
+        # Half of the records lose their title, so the model also knows sources without one
+        # (FEVER-style sentences, pasted text), where the subject is often just "He"/"It".
+        keep_title = int(hashlib.sha256(r["id"].encode()).hexdigest(), 16) % 2 == 0
+        sources = [SourceInput(s["id"], s["text"], s.get("title", "") if keep_title else "")
+                   for s in r["sources"]]
         a = analyse(claim, sources)
         xs.append(a.features)
         ks.append([] if args.no_sparse else a.keys)

@@ -1,0 +1,171 @@
+"""Sources over time: fetch on attach, retry failures, and re-check the sources of published facts.
+
+The network is never touched inside a database transaction: fetching happens first, then the
+snapshot and any state change are written in short transactions.
+"""
+
+import logging
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from annotations import services as annotation_services
+from annotations.models import Claim, ClaimStatus, Source, SourceKind, SourceState
+from annotations.services import TransitionError, claim_transition
+from verification.archive import SourceUnavailable, source_archive
+from verification.models import Fact, SourceSnapshot
+
+logger = logging.getLogger(__name__)
+
+GONE_STATUSES = ("not found (HTTP 404)", "gone (HTTP 410)")
+_WORDS = re.compile(r"\w+")
+# Below this share of shared words between two versions, a source counts as materially changed.
+MATERIAL_SIMILARITY = 0.9
+
+
+def source_add(
+    *,
+    claim: Claim,
+    user: AbstractBaseUser,
+    url: str = "",
+    text: str = "",
+    title: str = "",
+    uploaded=None,
+) -> Source:
+    """Attach a source to a claim and archive it in the background once the transaction commits."""
+    if not (user and user.is_authenticated and user.has_perm("annotations.add_source")):
+        raise PermissionDenied("You do not have permission to add sources.")
+    with transaction.atomic():
+        if url:
+            source = annotation_services.source_add_url(
+                claim=claim, url=url, title=title, user=user
+            )
+        elif uploaded is not None:
+            source = annotation_services.source_add_file(
+                claim=claim, uploaded=uploaded, title=title, user=user
+            )
+        elif text:
+            source = annotation_services.source_add_text(
+                claim=claim, title=title, text=text, user=user
+            )
+        else:
+            raise ValidationError("Give a URL, a file or pasted text.")
+        if source.state in (SourceState.PENDING, SourceState.FAILED):
+            source_id = source.pk
+            transaction.on_commit(lambda: _enqueue_fetch(source_id), robust=True)
+    return source
+
+
+def source_retry(*, source: Source, user: AbstractBaseUser) -> None:
+    """Queue a failed source for another fetch."""
+    if not (user and user.is_authenticated and user.has_perm("annotations.change_source")):
+        raise PermissionDenied("You do not have permission to retry sources.")
+    if source.state != SourceState.FAILED:
+        raise ValidationError(f"Only failed sources are retried; this one is {source.state}.")
+    Source.objects.filter(pk=source.pk).update(state=SourceState.PENDING, failure_reason="")
+    source_id = source.pk
+    transaction.on_commit(lambda: _enqueue_fetch(source_id), robust=True)
+
+
+def _enqueue_fetch(source_id: int) -> None:
+    from verification.tasks import source_fetch_task
+
+    try:
+        source_fetch_task.apply_async(args=[source_id], retry=True)
+    except Exception as error:  # noqa: BLE001 - broker down: the check run fetches it anyway
+        logger.warning("Could not enqueue the fetch of source %s (%s).", source_id, error)
+
+
+def source_fetch(*, source_id: int) -> SourceSnapshot | None:
+    """Archive a source now; a transient failure is re-raised so the task retries it."""
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:
+        return None
+    return source_archive(source=source)
+
+
+def source_snapshot_for_check(source: Source) -> SourceSnapshot:
+    """The snapshot a check run reads: the latest one, or a fresh archive if there is none."""
+    latest = source.snapshots.order_by("-fetched_at", "-id").first()
+    return latest if latest is not None else source_archive(source=source)
+
+
+def sources_due_for_recheck() -> list[int]:
+    """URL sources of live published facts with no snapshot newer than the re-check interval."""
+    cutoff = timezone.now() - timedelta(hours=settings.FACTDESK_RECHECK_INTERVAL_HOURS)
+    fresh = SourceSnapshot.objects.filter(fetched_at__gte=cutoff).values("source_id")
+    return list(
+        Source.objects.filter(
+            kind=SourceKind.URL,
+            claims__status=ClaimStatus.PUBLISHED,
+            claims__fact__retracted_at__isnull=True,
+        )
+        .exclude(pk__in=fresh)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def source_recheck(*, source_id: int) -> str:
+    """Re-fetch one source of published facts; flag the facts if it changed or vanished.
+
+    Returns "unchanged", "changed", "gone" or "failed" (a transient failure to try next time).
+    """
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:
+        return "failed"
+    previous = source.snapshots.order_by("-fetched_at", "-id").first()
+    try:
+        snapshot = source_archive(source=source)
+    except SourceUnavailable as error:
+        if error.reason in GONE_STATUSES or error.reason.startswith("cannot resolve"):
+            _flag_facts(source, flag="source_gone", note=f"The source is gone: {error.reason}.")
+            return "gone"
+        return "failed"
+    if previous is None or snapshot.pk == previous.pk:
+        return "unchanged"
+    similarity = text_similarity(previous.text, snapshot.text)
+    if similarity >= MATERIAL_SIMILARITY:
+        return "unchanged"
+    _flag_facts(
+        source,
+        flag="source_changed",
+        note=f"The source changed on {snapshot.fetched_at:%Y-%m-%d}: "
+        f"{similarity:.0%} of its words are as before.",
+    )
+    return "changed"
+
+
+def text_similarity(old: str, new: str) -> float:
+    """Share of distinct words the two versions have in common (Jaccard), 1.0 when identical."""
+    before, after = set(_WORDS.findall(old.lower())), set(_WORDS.findall(new.lower()))
+    if not before and not after:
+        return 1.0
+    return len(before & after) / len(before | after)
+
+
+def _flag_facts(source: Source, *, flag: str, note: str) -> None:
+    facts = Fact.objects.filter(
+        claim__sources=source, retracted_at__isnull=True, claim__status=ClaimStatus.PUBLISHED
+    ).select_related("claim")
+    for fact in facts:
+        with transaction.atomic():
+            Fact.objects.filter(pk=fact.pk).update(
+                source_flag=flag, source_flag_note=note[:500], updated_at=timezone.now()
+            )
+            try:
+                claim_transition(
+                    claim=fact.claim,
+                    to_status=ClaimStatus.NEEDS_REVIEW,
+                    actor=None,
+                    reason=f"{note} Source: {source.url}",
+                    from_statuses=(ClaimStatus.PUBLISHED,),
+                )
+            except TransitionError:
+                logger.info("Claim %s left published before its re-check.", fact.claim_id)
