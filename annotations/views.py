@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,7 +21,16 @@ VIEW_ARTICLE = has_perm("annotations.view_article")
 VIEW_CLAIM = has_perm("annotations.view_claim")
 
 
+class NewestFirstPagination(pagination.CursorPagination):
+    """Cursor pages over the primary key: unique, indexed and never changing."""
+
+    ordering = "-id"
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
 class ArticleListView(generics.ListCreateAPIView):
+    pagination_class = NewestFirstPagination
     def get_permissions(self):
         code = "annotations.add_article" if self.request.method == "POST" else None
         return [has_perm(code)()] if code else [VIEW_ARTICLE()]
@@ -69,6 +78,7 @@ class ArticleDetailView(APIView):
 
 class ClaimListView(generics.ListCreateAPIView):
     serializer_class = ClaimSerializer
+    pagination_class = NewestFirstPagination
 
     def get_permissions(self):
         if self.request.method == "POST":

@@ -4,12 +4,15 @@ Verdicts, publication and retraction are workflow steps with rules (leases, four
 are taken through services, never by editing rows here.
 """
 
+from functools import partial
+
 from django.contrib import admin, messages
+from django.urls import path, reverse
 
 from annotations.admin import ClaimAdmin
 from annotations.models import Claim
 from annotations.services import TransitionError
-from verification import services
+from verification import admin_views, selectors, services
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
 
 
@@ -96,4 +99,113 @@ admin.site.unregister(Claim)
 
 @admin.register(Claim)
 class VerifiableClaimAdmin(ClaimAdmin):
+    """The annotators' claim admin plus the verification side: check state, queue, review."""
+
     actions = [submit_for_checking]
+    change_form_template = "admin/verification/claim/change_form.html"
+    change_list_template = "admin/verification/claim/change_list.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        site = self.admin_site
+        # Before the model's own patterns: "<path:object_id>/" would swallow these.
+        return [
+            path(
+                "queue/",
+                wrap(partial(admin_views.queue_page, site=site)),
+                name="verification_queue",
+            ),
+            path(
+                "queue/take-next/",
+                wrap(admin_views.queue_take_next),
+                name="verification_queue_take_next",
+            ),
+            path(
+                "<int:claim_id>/review/",
+                wrap(partial(admin_views.review_page, site=site)),
+                name="verification_claim_review",
+            ),
+            path(
+                "<int:claim_id>/review/<slug:action>/",
+                wrap(admin_views.review_action),
+                name="verification_claim_review_action",
+            ),
+            path(
+                "<int:claim_id>/check-progress/",
+                wrap(admin_views.claim_check_progress),
+                name="verification_claim_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_queryset(self, request):
+        return selectors.claim_list_with_latest_check(super().get_queryset(request))
+
+    def get_list_display(self, request):
+        return (*super().get_list_display(request), "latest_check")
+
+    @admin.display(description="latest check", ordering="check_status")
+    def latest_check(self, obj: Claim) -> str:
+        status = getattr(obj, "check_status", None)
+        if status is None:
+            return "—"
+        if status == "running":
+            return obj.check_progress or "running"
+        if status == "succeeded":
+            stance = (obj.check_stance or "").replace("_", " ")
+            if obj.check_confidence is None:
+                return f"done: {stance}"
+            return f"done: {stance} ({obj.check_confidence:.0%})"
+        return status
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["check_progress_url"] = reverse(
+                "admin:verification_claim_progress", args=[obj.pk]
+            )
+            context["check_progress"] = admin_views.run_progress(
+                selectors.claim_latest_run(claim_id=obj.pk)
+            )
+            if any(request.user.has_perm(p) for p in admin_views.REVIEW_ROLES):
+                context["review_url"] = reverse("admin:verification_claim_review", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if request.user.has_perm(services.PERM_REVIEW):
+            extra_context["queue_url"] = reverse("admin:verification_queue")
+        return super().changelist_view(request, extra_context)
+
+
+def _with_verification_queue(site_get_app_list):
+    """Wrap the site's app list so reviewers find the queue on the index and in the sidebar.
+
+    The queue is a page, not a model, so it has no entry of its own; templates cannot add one
+    from this app (django.contrib.admin's own templates come first in INSTALLED_APPS), and the
+    default site is configured outside this app, so the list is extended here.
+    """
+
+    def get_app_list(request, app_label=None):
+        apps = site_get_app_list(request, app_label)
+        if not request.user.has_perm(services.PERM_REVIEW):
+            return apps
+        for app in apps:
+            if app["app_label"] == "verification":
+                app["models"].insert(
+                    0,
+                    {
+                        "model": None,
+                        "name": "Verification queue",
+                        "object_name": "VerificationQueue",
+                        "perms": {"view": True},
+                        "admin_url": reverse("admin:verification_queue"),
+                        "add_url": None,
+                        "view_only": True,
+                    },
+                )
+        return apps
+
+    return get_app_list
+
+
+admin.site.get_app_list = _with_verification_queue(admin.site.get_app_list)

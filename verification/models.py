@@ -254,7 +254,11 @@ class Fact(models.Model):
     source_flag = models.CharField(
         max_length=20,
         blank=True,
-        choices=[("", "None"), ("source_changed", "Source changed"), ("source_gone", "Source gone")],
+        choices=[
+            ("", "None"),
+            ("source_changed", "Source changed"),
+            ("source_gone", "Source gone"),
+        ],
         help_text="Set by the periodic re-check when a cited source changed or vanished.",
     )
     source_flag_note = models.CharField(max_length=500, blank=True)

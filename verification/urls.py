@@ -5,6 +5,8 @@ from verification import views
 urlpatterns = [
     path("facts/", views.FactListView.as_view(), name="fact-list"),
     path("facts/match/", views.FactMatchView.as_view(), name="fact-match"),
+    path("facts/export.jsonl", views.FactExportJSONLinesView.as_view(), name="fact-export-jsonl"),
+    path("facts/export.csv", views.FactExportCSVView.as_view(), name="fact-export-csv"),
     path("facts/<int:pk>/", views.FactDetailView.as_view(), name="fact-detail"),
     path(
         "facts/<int:pk>/claimreview/", views.FactClaimReviewView.as_view(), name="fact-claimreview"

@@ -1,11 +1,12 @@
 """Thin API views for the verification flow and the verified facts."""
 
 from django.conf import settings
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, pagination, permissions, status
+from rest_framework import generics, negotiation, pagination, permissions, renderers, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -13,7 +14,7 @@ from rest_framework.views import APIView
 from annotations.models import Claim, Source
 from annotations.serializers import ClaimSerializer, SourceCreateSerializer, SourceSerializer
 from project.api import has_perm
-from verification import jsonld, matching, selectors, services, sources
+from verification import export, jsonld, matching, selectors, services, sources
 from verification.models import Fact, SourceSnapshot
 from verification.serializers import (
     CheckRunSerializer,
@@ -307,3 +308,57 @@ class SnapshotDetailView(generics.RetrieveAPIView):
     serializer_class = SnapshotSerializer
     permission_classes = [has_perm("verification.view_sourcesnapshot")]
     queryset = SourceSnapshot.objects.all()
+
+
+class _StreamRenderer(renderers.BaseRenderer):
+    """Names the media type of a streamed export (the stream is written by the view itself)."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class JSONLinesRenderer(_StreamRenderer):
+    media_type, format = "application/x-ndjson", "jsonl"
+
+
+class CSVRenderer(_StreamRenderer):
+    media_type, format = "text/csv", "csv"
+
+
+class _AnyAccept(negotiation.BaseContentNegotiation):
+    """An export is one format whatever the client's Accept header says."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class _FactExportView(APIView):
+    permission_classes = [PublicReadPermission]
+    content_negotiation_class = _AnyAccept
+    rows = staticmethod(export.facts_jsonl)
+    extension = "jsonl"
+
+    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.STR, "one fact a row")})
+    def get(self, request):
+        response = StreamingHttpResponse(
+            self.rows(), content_type=self.renderer_classes[0].media_type
+        )
+        response["Content-Disposition"] = f'attachment; filename="factdesk-facts.{self.extension}"'
+        return response
+
+
+class FactExportJSONLinesView(_FactExportView):
+    """All published and retracted facts as JSON Lines, streamed in constant memory."""
+
+    renderer_classes = [JSONLinesRenderer]
+
+
+class FactExportCSVView(_FactExportView):
+    """All published and retracted facts as CSV, streamed in constant memory."""
+
+    renderer_classes = [CSVRenderer]
+    rows = staticmethod(export.facts_csv)
+    extension = "csv"

@@ -53,7 +53,7 @@ def _ece(conf, correct, bins: int = 10) -> float:
     return float(total)
 
 
-def fit(x, y, l2: float = L2, steps: int = 3000, lr: float = 0.5):
+def fit(x, y, l2: float = L2, steps: int = 1000, lr: float = 0.5):
     """Multinomial logistic regression by full-batch gradient descent with Adam."""
     import numpy as np
 

@@ -1,0 +1,68 @@
+"""Bulk export, throttling and token management."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
+
+from tests.api.desk import desk_build
+
+pytestmark = pytest.mark.django_db
+
+
+def _body(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def test_the_jsonl_export_has_one_parsable_line_per_fact(roles):
+    desk_build(facts=7)
+    response = APIClient().get("/api/v1/facts/export.jsonl")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-ndjson"
+    records = [json.loads(line) for line in _body(response).splitlines()]
+    assert len(records) == 7
+    assert [r["id"] for r in records] == sorted(r["id"] for r in records)
+    assert {r["verdict"] for r in records} == {"false"}
+
+
+def test_the_csv_export_neutralises_spreadsheet_formulas(roles, annotator):
+    ids = desk_build()
+    from annotations.models import Claim
+
+    Claim.objects.filter(fact__id=ids.fact).update(text='=HYPERLINK("http://evil")')
+    response = APIClient().get("/api/v1/facts/export.csv")
+    rows = list(csv.DictReader(io.StringIO(_body(response))))
+    assert len(rows) == 1
+    assert rows[0]["claim"] == '\'=HYPERLINK("http://evil")'
+
+
+def test_match_requests_beyond_the_rate_get_429_with_retry_after(roles, monkeypatch):
+    cache.clear()
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"match": "2/min"})
+    client = APIClient()
+    statuses = [
+        client.post("/api/v1/facts/match/", {"text": "bridge"}, format="json").status_code
+        for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    refused = client.post("/api/v1/facts/match/", {"text": "bridge"}, format="json")
+    assert int(refused["Retry-After"]) > 0
+    assert "throttled" in refused.json()["detail"].lower()
+    cache.clear()
+
+
+def test_a_token_is_created_and_revoked_with_management_commands(annotator, capsys):
+    call_command("drf_create_token", annotator.username)
+    key = Token.objects.get(user=annotator).key
+    assert key in capsys.readouterr().out
+    call_command("revoke_token", annotator.username)
+    assert not Token.objects.filter(user=annotator).exists()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/claims/").status_code == 401

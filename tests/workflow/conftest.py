@@ -1,0 +1,62 @@
+"""A claim checked through the services with a fixed engine result, so pages can be asserted."""
+
+import pytest
+
+from annotations.services import claim_create, source_add_text
+from tests.factories import ArticleFactory
+from verification import engine, services
+from verification.models import SourceSnapshot
+
+SOURCE_TEXT = (
+    "The council published its accounts on Monday.\n\n"
+    "The bridge cost 85 million euros, according to the audit office.\n\n"
+    "Work began in 2019."
+)
+
+
+def finish_with(run, *, stance="refutes", confidence=0.8):
+    """Settle `run` as the engine would, with a known result over the claim's one source."""
+    started = services.check_run_start(run_id=str(run.run_id))
+    snapshot = SourceSnapshot.objects.get(source__claims=run.claim)
+    start = snapshot.text.index("The bridge cost")
+    end = snapshot.text.index("office.") + len("office.")
+    number = snapshot.text.index("85")
+    result = engine.CheckResult(
+        stance=stance,
+        confidence=confidence,
+        evidence=[engine.EvidenceSpan(str(snapshot.pk), start, end, 3.2, snapshot.text[start:end])],
+        findings=[
+            engine.Finding(
+                kind="number",
+                outcome="conflicts",
+                message="number mismatch: the claim says 56, the source says 85",
+                claim_start=16,
+                claim_end=18,
+                source_id=str(snapshot.pk),
+                source_start=number,
+                source_end=number + 2,
+            )
+        ],
+        engine_version="test",
+    )
+    services.check_run_finish(run=started, result=result, problems=[])
+    return snapshot
+
+
+@pytest.fixture
+def checked_claim(annotator):
+    """A claim past its machine check, waiting in the queue (status needs_review)."""
+    from verification.archive import source_archive
+
+    claim = claim_create(
+        article=ArticleFactory(),
+        user=annotator,
+        exact="the bridge cost 56 million euros",
+        text="The bridge cost 56 million euros.",
+    )
+    source = source_add_text(claim=claim, title="Audit report", text=SOURCE_TEXT, user=annotator)
+    source_archive(source=source)
+    run = services.claim_submit(claim=claim, user=annotator)
+    finish_with(run)
+    claim.refresh_from_db()
+    return claim

@@ -1,0 +1,438 @@
+"""The reviewer's admin pages: the verification queue, the review page and live check progress.
+
+Views parse, authorise, call a service and redirect with a message; a refusal (a permission,
+a rule such as four-eyes, a lost lease) is shown as a message, never as an error page.
+Texts (article, claim, archived sources) are rendered by ``highlighted`` below: every piece is
+escaped, and the element holding a source contains nothing but its text, so the browser can
+count selection offsets in it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.admin import AdminSite
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from annotations.models import Article, Claim, ClaimKind, ClaimStatus
+from annotations.services import TransitionError
+from verification import selectors, services
+from verification.models import (
+    OPEN_RUN_STATUSES,
+    CheckRun,
+    CheckRunStatus,
+    Evidence,
+    Fact,
+    SourceSnapshot,
+    Stance,
+    Verdict,
+)
+
+STALE_AFTER = timedelta(hours=24)
+CONTEXT_CHARS = 600
+"""How much article text to show on each side of the claim on the review page."""
+QUEUE_PAGE_SIZE = 200
+REVIEW_ROLES = ("verification.add_review", "verification.add_fact", "verification.change_fact")
+
+
+# --- Highlighting -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    css: str
+    data: tuple[tuple[str, str], ...] = ()
+
+
+def highlighted(text: str, spans: list[Span]) -> SafeString:
+    """Return ``text`` escaped, with a ``<mark>`` per run of text covered by the same spans.
+
+    Overlapping spans split the text into runs; a run's mark carries the classes and the
+    ``data-*`` ids of every span covering it, so a finding inside an evidence passage shows both.
+    """
+    spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+    opening, closing = defaultdict(list), defaultdict(list)
+    for index, span in enumerate(spans):
+        opening[span.start].append(index)
+        closing[span.end].append(index)
+    boundaries = sorted({0, len(text), *opening, *closing})
+    active: set[int] = set()
+    parts: list[str] = []
+    for start, end in zip(boundaries, boundaries[1:], strict=False):
+        active -= set(closing.get(start, ()))
+        active |= set(opening.get(start, ()))
+        piece = escape(text[start:end])
+        if not active:
+            parts.append(piece)
+            continue
+        classes = sorted({spans[i].css for i in active})
+        data: dict[str, list[str]] = defaultdict(list)
+        for i in sorted(active):
+            for key, value in spans[i].data:
+                data[key].append(value)
+        attributes = "".join(
+            f' data-{escape(key)}="{escape(" ".join(values))}"' for key, values in data.items()
+        )
+        parts.append(f'<mark class="{" ".join(classes)}"{attributes}>{piece}</mark>')
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
+
+
+def article_context(claim: Claim) -> dict:
+    """The article text around the claim, with the claim's quote highlighted."""
+    text = claim.article.text
+    if claim.position_start is None:
+        return {"html": "", "orphaned": True, "cut_before": False, "cut_after": False}
+    start = max(0, claim.position_start - CONTEXT_CHARS)
+    end = min(len(text), claim.position_end + CONTEXT_CHARS)
+    window = text[start:end]
+    quote = Span(claim.position_start - start, claim.position_end - start, "fd-quote")
+    return {
+        "html": highlighted(window, [quote]),
+        "orphaned": False,
+        "cut_before": start > 0,
+        "cut_after": end < len(text),
+    }
+
+
+# --- Progress -----------------------------------------------------------------------------
+
+
+def run_progress(run: CheckRun | None, *, now=None) -> dict:
+    """A check run's state for people: a label, fractions for a bar, and elapsed seconds."""
+    if run is None:
+        return {"state": "none", "label": "not checked yet", "open": False}
+    now = now or timezone.now()
+    finished = run.finished_at or now
+    elapsed = max(0.0, (finished - run.created_at).total_seconds())
+    if run.status == CheckRunStatus.QUEUED:
+        label = run.progress if run.progress.startswith(("retrying", "re-queued")) else "queued"
+    elif run.status == CheckRunStatus.RUNNING:
+        label = run.progress or "starting"
+    elif run.status == CheckRunStatus.SUCCEEDED:
+        confidence = f" ({run.confidence:.0%} confidence)" if run.confidence is not None else ""
+        label = f"done: {Stance(run.stance).label.lower() if run.stance else 'no stance'}"
+        label += confidence
+    else:
+        label = f"failed: {run.error.splitlines()[0] if run.error else 'unknown error'}"
+    return {
+        "state": run.status,
+        "label": label,
+        "open": run.status in OPEN_RUN_STATUSES,
+        "sources_done": run.sources_done,
+        "sources_total": run.sources_total,
+        "stance": run.stance,
+        "confidence": run.confidence,
+        "error": run.error,
+        "attempts": run.attempts,
+        "elapsed_seconds": round(elapsed, 1),
+    }
+
+
+@require_GET
+def claim_check_progress(request: HttpRequest, claim_id: int) -> JsonResponse:
+    """JSON polled by the claim page: the claim's status and its latest check run's progress."""
+    if not request.user.has_perm("annotations.view_claim"):
+        raise PermissionDenied
+    status = Claim.objects.filter(pk=claim_id).values_list("status", flat=True).first()
+    if status is None:
+        raise Http404("No such claim.")
+    run = selectors.claim_latest_run(claim_id=claim_id)
+    return JsonResponse(
+        {
+            "claim_status": status,
+            "claim_status_label": ClaimStatus(status).label,
+            "run": run_progress(run),
+        }
+    )
+
+
+# --- The queue ----------------------------------------------------------------------------
+
+
+def _require_reviewer(request: HttpRequest) -> None:
+    if not request.user.has_perm(services.PERM_REVIEW):
+        raise PermissionDenied
+
+
+def queue_page(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
+    """The verification queue: claims waiting for review, most urgent first, with filters."""
+    _require_reviewer(request)
+    filters = {key: request.GET.get(key, "") for key in selectors.QUEUE_FILTERS}
+    if filters["article"] and not filters["article"].isdigit():
+        filters["article"] = ""
+    claims = list(
+        selectors.claim_list_for_queue_page(user=request.user, filters=filters)[:QUEUE_PAGE_SIZE]
+    )
+    now = timezone.now()
+    for claim in claims:
+        lease = getattr(claim, "lease", None)
+        claim.stale = claim.status == ClaimStatus.NEEDS_REVIEW and (
+            now - claim.status_changed_at > STALE_AFTER
+        )
+        claim.lease_holder = lease.reviewer if lease and lease.expires_at > now else None
+        claim.lease_until = lease.expires_at if claim.lease_holder else None
+        claim.held_by_me = claim.lease_holder is not None and lease.reviewer_id == request.user.pk
+        claim.priority_label = {0: "refutes", 1: "low confidence"}.get(claim.priority, "")
+        claim.stance_label = Stance(claim.machine_stance).label if claim.machine_stance else ""
+        claim.review_url = reverse("admin:verification_claim_review", args=[claim.pk])
+    article_ids = (
+        Claim.objects.filter(status__in=[ClaimStatus.NEEDS_REVIEW, ClaimStatus.IN_REVIEW])
+        .values("article_id")
+        .distinct()
+    )
+    context = {
+        **site.each_context(request),
+        "title": "Verification queue",
+        "claims": claims,
+        "truncated": len(claims) == QUEUE_PAGE_SIZE,
+        "filters": filters,
+        "articles": Article.objects.filter(pk__in=article_ids).only("id", "title"),
+        "kinds": ClaimKind.choices,
+        "stances": [*Stance.choices, ("failed", "Check failed")],
+        "take_next_url": reverse("admin:verification_queue_take_next"),
+        "waiting": sum(1 for c in claims if c.status == ClaimStatus.NEEDS_REVIEW),
+    }
+    return TemplateResponse(request, "admin/verification/queue.html", context)
+
+
+@require_POST
+def queue_take_next(request: HttpRequest) -> HttpResponse:
+    """Lease the next claim to the reviewer and open its review page."""
+    _require_reviewer(request)
+    claim = services.queue_take_next(reviewer=request.user)
+    if claim is None:
+        messages.info(request, "The queue is empty: no claim is waiting for review.")
+        return redirect("admin:verification_queue")
+    return redirect("admin:verification_claim_review", claim.pk)
+
+
+# --- The review page ----------------------------------------------------------------------
+
+
+def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> TemplateResponse:
+    """One claim in its article, its sources' archived text with evidence, findings, actions."""
+    if not any(request.user.has_perm(p) for p in REVIEW_ROLES):
+        raise PermissionDenied
+    try:
+        claim = selectors.claim_for_review(claim_id=claim_id)
+    except Claim.DoesNotExist:
+        raise Http404("No such claim.") from None
+    runs = list(claim.check_runs.order_by("-created_at", "-id")[:5])
+    run = runs[0] if runs else None
+    # Evidence lives on the latest finished run while a re-run is still going.
+    shown_run = next((r for r in runs if r.status not in OPEN_RUN_STATUSES), None)
+    sources = selectors.claim_review_sources(claim=claim, run=shown_run)
+    findings = list(shown_run.findings.order_by("position")) if shown_run else []
+    for item in sources:
+        item["html"] = _snapshot_html(item)
+    now = timezone.now()
+    lease = getattr(claim, "lease", None)
+    if lease is not None and lease.expires_at <= now:
+        lease = None
+    user = request.user
+    held_by_me = lease is not None and lease.reviewer_id == user.pk
+    reviews = list(claim.reviews.all())
+    fact = getattr(claim, "fact", None)
+    reviewable = claim.status in services.REVIEWABLE
+    context = {
+        **site.each_context(request),
+        "title": f"Review: {claim.text[:60]}",
+        "claim": claim,
+        "article": article_context(claim),
+        "claim_html": highlighted(
+            claim.text,
+            [
+                Span(f.claim_start, f.claim_end, "fd-finding", (("finding", str(f.pk)),))
+                for f in findings
+                if f.claim_start is not None and f.claim_end is not None
+            ],
+        ),
+        "run": run,
+        "shown_run": shown_run,
+        "progress": run_progress(run),
+        "findings": findings,
+        "sources": sources,
+        "lease": lease,
+        "held_by_me": held_by_me,
+        "held_by_other": lease is not None and not held_by_me,
+        "latest_review": reviews[0] if reviews else None,
+        "fact": fact,
+        "verdicts": Verdict.choices,
+        "can_review": reviewable and user.has_perm(services.PERM_REVIEW),
+        "can_take": claim.status == ClaimStatus.NEEDS_REVIEW
+        and lease is None
+        and user.has_perm(services.PERM_REVIEW),
+        "can_edit_evidence": reviewable
+        and shown_run is not None
+        and (run is None or run.status not in OPEN_RUN_STATUSES)
+        and not (lease is not None and not held_by_me),
+        "can_add_evidence": user.has_perm(services.PERM_EVIDENCE_ADD),
+        "can_remove_evidence": user.has_perm(services.PERM_EVIDENCE_REMOVE),
+        "can_rerun": user.has_perm(services.PERM_RERUN)
+        and claim.status not in (ClaimStatus.DRAFT, ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
+        and (run is None or run.status not in OPEN_RUN_STATUSES),
+        "can_publish": claim.status == ClaimStatus.REVIEWED
+        and user.has_perm(services.PERM_PUBLISH),
+        "can_retract": claim.status == ClaimStatus.PUBLISHED
+        and fact is not None
+        and user.has_perm(services.PERM_RETRACT),
+        "lease_renew_seconds": 120,
+        "progress_url": reverse("admin:verification_claim_progress", args=[claim.pk]),
+        "queue_url": reverse("admin:verification_queue"),
+        "claim_url": reverse("admin:annotations_claim_change", args=[claim.pk]),
+        "action_url": reverse("admin:verification_claim_review", args=[claim.pk]),
+    }
+    return TemplateResponse(request, "admin/verification/review.html", context)
+
+
+def _snapshot_html(item: dict) -> SafeString:
+    snapshot = item["snapshot"]
+    if snapshot is None:
+        return mark_safe("")  # noqa: S308 - empty
+    spans = [
+        Span(e.start, e.end, "fd-evidence", (("evidence", str(e.pk)),)) for e in item["evidence"]
+    ]
+    spans += [
+        Span(f.source_start, f.source_end, "fd-finding", (("finding", str(f.pk)),))
+        for f in item["findings"]
+        if f.source_start is not None and f.source_end is not None
+    ]
+    return highlighted(snapshot.text, spans)
+
+
+def _int(value: str | None, name: str) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise ValidationError({name: f"{name} must be a whole number."}) from None
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "You are not allowed to do that."
+
+
+@require_POST
+def review_action(request: HttpRequest, claim_id: int, action: str) -> HttpResponse:
+    """Run one review-page command through its service; refusals come back as messages."""
+    try:
+        claim = Claim.objects.get(pk=claim_id)
+    except Claim.DoesNotExist:
+        raise Http404("No such claim.") from None
+    if action not in REVIEW_ACTIONS:
+        raise Http404("No such action.")
+    handler = REVIEW_ACTIONS[action]
+    back = reverse("admin:verification_claim_review", args=[claim.pk])
+    if action == "renew":
+        try:
+            lease = services.review_lease_renew(claim=claim, reviewer=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            return JsonResponse({"ok": False, "message": _error_text(error)}, status=409)
+        return JsonResponse({"ok": True, "expires_at": lease.expires_at.isoformat()})
+    try:
+        outcome = handler(request, claim)
+    except (PermissionDenied, ValidationError, TransitionError) as error:
+        messages.error(request, _error_text(error))
+        return redirect(back)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    messages.success(request, outcome)
+    return redirect(back)
+
+
+def _take(request, claim):
+    services.queue_take(claim=claim, reviewer=request.user)
+    return "The claim is yours while this page is open (the lease is renewed as you work)."
+
+
+def _verdict(request, claim):
+    review = services.review_record(
+        claim=claim,
+        reviewer=request.user,
+        verdict=request.POST.get("verdict", ""),
+        rationale=request.POST.get("rationale", ""),
+    )
+    messages.success(
+        request,
+        f"Verdict “{review.get_verdict_display()}” recorded; a publisher can now publish it.",
+    )
+    return redirect("admin:verification_queue")
+
+
+def _evidence_add(request, claim):
+    snapshot_id = _int(request.POST.get("snapshot"), "snapshot")
+    snapshot = SourceSnapshot.objects.filter(pk=snapshot_id).first()
+    if snapshot is None:
+        raise ValidationError({"snapshot": "No such snapshot."})
+    evidence = services.evidence_add(
+        claim=claim,
+        snapshot=snapshot,
+        start=_int(request.POST.get("start"), "start"),
+        end=_int(request.POST.get("end"), "end"),
+        user=request.user,
+    )
+    return f"Evidence added: “{evidence.text[:80]}”."
+
+
+def _evidence_remove(request, claim):
+    evidence_id = _int(request.POST.get("evidence"), "evidence")
+    evidence = (
+        Evidence.objects.select_related("check_run__claim")
+        .filter(pk=evidence_id, check_run__claim=claim)
+        .first()
+    )
+    if evidence is None:
+        raise ValidationError("That evidence is already gone.")
+    services.evidence_remove(evidence=evidence, user=request.user)
+    return "Evidence removed."
+
+
+def _rerun(request, claim):
+    services.check_run_request(claim=claim, user=request.user)
+    return "The check is queued again; its progress shows below."
+
+
+def _leave(request, claim):
+    services.review_lease_release(claim=claim, reviewer=request.user)
+    messages.success(request, "You left the claim; it is back in the queue for someone else.")
+    return redirect("admin:verification_queue")
+
+
+def _publish(request, claim):
+    fact = services.fact_publish(claim=claim, publisher=request.user)
+    return f"Published as fact {fact.pk}."
+
+
+def _retract(request, claim):
+    fact = Fact.objects.filter(claim=claim).select_related("claim").first()
+    if fact is None:
+        raise ValidationError("This claim has no published fact to retract.")
+    services.fact_retract(fact=fact, user=request.user, reason=request.POST.get("reason", ""))
+    return "The fact is retracted; it stays visible, marked with your reason."
+
+
+REVIEW_ACTIONS = {
+    "take": _take,
+    "verdict": _verdict,
+    "evidence-add": _evidence_add,
+    "evidence-remove": _evidence_remove,
+    "rerun": _rerun,
+    "leave": _leave,
+    "renew": None,  # answered with JSON in review_action
+    "publish": _publish,
+    "retract": _retract,
+}
