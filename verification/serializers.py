@@ -155,6 +155,11 @@ class RetractSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ArticleImportSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=2000)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
 class MatchRequestSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=20_000)
     limit = serializers.IntegerField(min_value=1, max_value=50, default=5)

@@ -3,6 +3,7 @@ from django.urls import path
 from verification import views
 
 urlpatterns = [
+    path("articles/import/", views.ArticleImportView.as_view(), name="article-import"),
     path("facts/", views.FactListView.as_view(), name="fact-list"),
     path("facts/match/", views.FactMatchView.as_view(), name="fact-match"),
     path("facts/export.jsonl", views.FactExportJSONLinesView.as_view(), name="fact-export-jsonl"),

@@ -12,11 +12,18 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from annotations.models import Claim, Source
-from annotations.serializers import ClaimSerializer, SourceCreateSerializer, SourceSerializer
+from annotations.serializers import (
+    ArticleSerializer,
+    ClaimSerializer,
+    SourceCreateSerializer,
+    SourceSerializer,
+)
 from project.api import has_perm
 from verification import export, jsonld, matching, selectors, services, sources
+from verification.article_import import article_import_url
 from verification.models import Fact, SourceSnapshot
 from verification.serializers import (
+    ArticleImportSerializer,
     CheckRunSerializer,
     CheckRunSummarySerializer,
     FactSerializer,
@@ -362,3 +369,16 @@ class FactExportCSVView(_FactExportView):
     renderer_classes = [CSVRenderer]
     rows = staticmethod(export.facts_csv)
     extension = "csv"
+
+
+class ArticleImportView(APIView):
+    """Create an article from a URL, fetched with the production safety rules."""
+
+    permission_classes = [has_perm("annotations.add_article")]
+
+    @extend_schema(request=ArticleImportSerializer, responses={201: ArticleSerializer})
+    def post(self, request):
+        data = ArticleImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        article = article_import_url(user=request.user, **data.validated_data)
+        return Response(ArticleSerializer(article).data, status=status.HTTP_201_CREATED)

@@ -22,6 +22,7 @@ MATRIX = [
     ("get", "/api/v1/facts/export.csv", None, EVERYONE),
     ("get", "/api/v1/articles/", None, STAFF),
     ("post", "/api/v1/articles/", {"title": "T", "text": "Some text."}, {"annotator"}),
+    ("post", "/api/v1/articles/import/", {"url": "http://10.0.0.5/a"}, {"annotator"}),
     ("get", "/api/v1/articles/{article}/", None, STAFF),
     ("patch", "/api/v1/articles/{article}/", {"title": "New title"}, {"annotator"}),
     ("get", "/api/v1/claims/", None, STAFF),
