@@ -38,5 +38,9 @@ lint: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
+## schema: regenerate the committed OpenAPI schema (always from the embedded SQLite default)
+schema: $(DEV_STAMP)
+	DATABASE_URL= $(PY) manage.py spectacular --file schema.yml --validate --fail-on-warn
+
 clean:
 	rm -rf $(VENV) var

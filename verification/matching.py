@@ -1,16 +1,29 @@
 """Matching new text against published facts, through the FactTerm index.
 
-Scoring is BM25-like over content words: each shared word counts by its rarity among live
-facts, normalised by the query's and the fact's own total so scores fall in 0..1.
+Scoring is an idf-weighted cosine over content words: each word counts by its rarity among
+facts (BM25's idf), and the score is the weight the query and the fact share over the geometric
+mean of their own weights, so it falls in 0..1 and is 1 for the same words.
+
+The work per request is bounded whatever the size of the desk:
+
+- document frequencies are counted up to a cap (a word in more than 5% of facts is a
+  near-stopword; its exact count would cost a scan of its whole posting list);
+- candidates come from the query's rarest words only, within a budget of posting rows;
+- a fact's weight uses the exact idf of the words it shares with the query and the query's mean
+  idf for its other words, so it needs only the fact's word count, not the frequency of every
+  word of every candidate.
+
+Every step orders its ties, so the same index and text always give the same answer.
 """
 
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Case, Count, FloatField, Max, Sum, Value, When
 
 from verification.models import Fact, FactTerm
 
@@ -20,15 +33,69 @@ _STOP = frozenset(
     "our she so that the their them they this to was we were which who will with would you said "
     "says say".split()
 )
+_UNITS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    word: 10 * value
+    for value, word in enumerate(
+        "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2
+    )
+}
 MAX_QUERY_CHARS = 20_000
-CANDIDATES = 200
+# A pasted article keeps its most repeated words; 200 lookups stay within a few milliseconds.
+MAX_QUERY_TERMS = 200
+# Counting stops here (or at 5% of the facts, if more): beyond it a word is a near-stopword.
+DF_CAP_MIN = 1_000
+DF_CAP_SHARE = 0.05
+# Candidates come from at most this many of the query's rarest words, reading at most this
+# many posting rows in all; the candidates are then scored on every query word.
+SEED_TERMS = 6
+POSTINGS_BUDGET = 5_000
+CANDIDATES = 100
+
+
+def _below_hundred(words: list[str], at: int) -> tuple[int, int] | None:
+    """The spelled-out number 0..99 starting at `at` ("fifty", "eight") and the index after it."""
+    word = words[at] if at < len(words) else None
+    if word in _UNITS:
+        return _UNITS[word], at + 1
+    if word not in _TENS:
+        return None
+    after = words[at + 1] if at + 1 < len(words) else None
+    if 0 < _UNITS.get(after, 0) < 10:
+        return _TENS[word] + _UNITS[after], at + 2
+    return _TENS[word], at + 1
+
+
+def _fold_numbers(words: list[str]) -> Iterable[str]:
+    """Spelled-out numbers up to 999 as digits ("three hundred and five" → "305")."""
+    at = 0
+    while at < len(words):
+        number = _below_hundred(words, at)
+        if number is None:
+            yield words[at]
+            at += 1
+            continue
+        value, at = number
+        if 0 < value < 10 and at < len(words) and words[at] == "hundred":
+            value, at = value * 100, at + 1
+            rest = _below_hundred(words, at + (at < len(words) and words[at] == "and"))
+            if rest is not None and rest[0] > 0:
+                value, at = value + rest[0], rest[1]
+        yield str(value)
 
 
 def terms(text: str) -> Counter:
-    """Content words, lower-cased, with a light plural fold ("weapons" → "weapon")."""
+    """Content words, lower-cased, with a light plural fold ("weapons" → "weapon") and numbers
+    written as digits ("fifty-eight" → "58")."""
     words = Counter()
-    for word in _WORD.findall(text[:MAX_QUERY_CHARS].lower()):
-        if word in _STOP or len(word) < 2:
+    for word in _fold_numbers(_WORD.findall(text[:MAX_QUERY_CHARS].lower())):
+        if word in _STOP or (len(word) < 2 and not word.isdigit()):
             continue
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
@@ -36,16 +103,28 @@ def terms(text: str) -> Counter:
     return words
 
 
-def fact_index(fact: Fact) -> None:
-    """(Re)write the index rows of one fact from its claim's wording and quote."""
+def _fact_rows(fact: Fact) -> list[FactTerm]:
     claim = fact.claim
     counted = terms(f"{claim.text}\n{claim.quote_exact}\n{claim.speaker}")
+    return [
+        FactTerm(fact_id=fact.pk, term=term, count=min(count, 32767))
+        for term, count in counted.items()
+    ]
+
+
+def fact_index(fact: Fact) -> None:
+    """(Re)write the index rows of one fact from its claim's wording and quote."""
+    fact_index_many([fact])
+
+
+def fact_index_many(facts: Iterable[Fact], *, batch_size: int = 5_000) -> int:
+    """(Re)write the index rows of many facts (claims loaded with them); returns the row count."""
+    facts = list(facts)
+    rows = [row for fact in facts for row in _fact_rows(fact)]
     with transaction.atomic():
-        FactTerm.objects.filter(fact=fact).delete()
-        FactTerm.objects.bulk_create(
-            FactTerm(fact=fact, term=term, count=min(count, 32767))
-            for term, count in counted.items()
-        )
+        FactTerm.objects.filter(fact__in=[fact.pk for fact in facts]).delete()
+        FactTerm.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)
 
 
 def fact_unindex(fact: Fact) -> None:
@@ -59,59 +138,100 @@ class FactMatch:
     shared_terms: list[str]
 
 
-def facts_match(text: str, *, limit: int = 5) -> list[FactMatch]:
-    """The live facts most similar to `text`, best first, with a score in 0..1."""
-    query = terms(text)
-    if not query:
-        return []
-    total = Fact.objects.filter(retracted_at__isnull=True).count()
-    if total == 0:
-        return []
-    frequency = dict(
-        FactTerm.objects.filter(term__in=query)
-        .values_list("term")
-        .annotate(n=Count("fact_id"))
-        .values_list("term", "n")
+def _idf(total: int, n: int) -> float:
+    return math.log(1 + (total - n + 0.5) / (n + 0.5))
+
+
+def _document_frequencies(words: list[str], cap: int) -> dict[str, int]:
+    """How many facts hold each word, counted up to `cap`, in one statement.
+
+    Each count reads at most `cap` entries of the (term, fact_id) index, never a whole posting
+    list; a LIMIT inside a scalar subquery is the portable way to say so.
+    """
+    table = connection.ops.quote_name(FactTerm._meta.db_table)
+    one = f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE term = %s LIMIT %s) c)"
+    sql = " UNION ALL ".join([one] * len(words))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for word in words for value in (word, word, cap)])
+        return {word: n for word, n in cursor.fetchall()}
+
+
+def _candidates(seeds: list[str], idf: dict[str, float], df: dict[str, int]) -> list[int]:
+    """Facts holding the most weight of the seed words, best first, newest first on ties."""
+    postings = FactTerm.objects.filter(term__in=seeds)
+    if df[seeds[0]] > POSTINGS_BUDGET:
+        # Only common words: look at the newest facts that hold the rarest of them.
+        newest = (
+            FactTerm.objects.filter(term=seeds[0])
+            .order_by("-fact_id")
+            .values_list("fact_id", flat=True)[POSTINGS_BUDGET - 1 : POSTINGS_BUDGET]
+        )
+        postings = postings.filter(fact_id__gte=newest[0]) if newest else postings
+    weight = Case(
+        *(When(term=word, then=Value(idf[word])) for word in seeds), output_field=FloatField()
     )
-    idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
-    candidates = list(
-        FactTerm.objects.filter(term__in=frequency)
-        .values("fact_id")
-        .annotate(hits=Count("id"))
-        .order_by("-hits", "fact_id")
+    return list(
+        postings.values("fact_id")
+        .annotate(partial=Sum(weight))
+        .order_by("-partial", "-fact_id")
         .values_list("fact_id", flat=True)[:CANDIDATES]
     )
-    fact_terms: dict[int, set[str]] = {}
-    for fact_id, term in FactTerm.objects.filter(fact_id__in=candidates).values_list(
+
+
+def facts_match(text: str, *, limit: int = 5) -> list[FactMatch]:
+    """The live facts most similar to `text`, best first, with a score in 0..1."""
+    counted = terms(text)
+    if not counted:
+        return []
+    # Most repeated first, then in order of appearance (Counter keeps insertion order).
+    query = [word for word, _ in counted.most_common(MAX_QUERY_TERMS)]
+    # The highest id stands for the number of facts: one index probe instead of a count over
+    # the table; retracted facts and gaps make it a slight overestimate, the same for every word.
+    total = Fact.objects.aggregate(n=Max("id"))["n"]
+    if not total:
+        return []
+    cap = max(DF_CAP_MIN, int(total * DF_CAP_SHARE))
+    df = _document_frequencies(query, cap)
+    total = max(total, *df.values())
+    idf = {word: _idf(total, df[word]) for word in query}
+    known = sorted((word for word in query if df[word]), key=lambda word: (df[word], word))
+    if not known:
+        return []
+    seeds, budget = [], 0
+    for word in known[:SEED_TERMS]:
+        if seeds and budget + df[word] > POSTINGS_BUDGET:
+            break
+        seeds.append(word)
+        budget += df[word]
+    candidates = _candidates(seeds, idf, df)
+    lengths = dict(
+        FactTerm.objects.filter(fact_id__in=candidates)
+        .values_list("fact_id")
+        .annotate(n=Count("id"))
+        .values_list("fact_id", "n")
+    )
+    shared: dict[int, list[str]] = {fact_id: [] for fact_id in candidates}
+    for fact_id, word in FactTerm.objects.filter(fact_id__in=candidates, term__in=known).values_list(
         "fact_id", "term"
     ):
-        fact_terms.setdefault(fact_id, set()).add(term)
-    # Words of a fact that never occur in the query still weigh on its side of the score.
-    all_terms = {t for words in fact_terms.values() for t in words}
-    missing = all_terms - idf.keys()
-    if missing:
-        for term, n in (
-            FactTerm.objects.filter(term__in=missing)
-            .values_list("term")
-            .annotate(n=Count("fact_id"))
-            .values_list("term", "n")
-        ):
-            idf[term] = math.log(1 + (total - n + 0.5) / (n + 0.5))
-    query_weight = sum(idf.get(t, math.log(1 + total + 0.5)) for t in query)
+        shared[fact_id].append(word)
+    query_weight = sum(idf.values())
+    other_weight = sum(idf[word] for word in known) / len(known)
     scored = []
-    for fact_id, words in fact_terms.items():
-        shared = words & query.keys()
-        shared_weight = sum(idf[t] for t in shared)
-        fact_weight = sum(idf[t] for t in words)
+    for fact_id, words in shared.items():
+        shared_weight = sum(idf[word] for word in words)
+        fact_weight = shared_weight + (lengths.get(fact_id, 0) - len(words)) * other_weight
         score = shared_weight / math.sqrt(query_weight * fact_weight) if fact_weight else 0.0
-        scored.append((round(min(score, 1.0), 4), fact_id, sorted(shared)))
+        scored.append((round(min(score, 1.0), 4), fact_id, sorted(words)))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    top = scored[:limit]
-    facts = Fact.objects.select_related("claim__article", "review").in_bulk(
-        [fact_id for _, fact_id, _ in top]
+    top = [item for item in scored if item[0] > 0][:limit]
+    facts = (
+        Fact.objects.select_related("claim__article", "review")
+        .filter(retracted_at__isnull=True)
+        .in_bulk([fact_id for _, fact_id, _ in top])
     )
     return [
-        FactMatch(fact=facts[fact_id], score=score, shared_terms=shared)
-        for score, fact_id, shared in top
-        if score > 0 and fact_id in facts
+        FactMatch(fact=facts[fact_id], score=score, shared_terms=words)
+        for score, fact_id, words in top
+        if fact_id in facts
     ]

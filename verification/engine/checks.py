@@ -151,7 +151,7 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
         rels = [(_relation(c, p), p) for p in cands]
         order = {"agrees": 0, "differs_slightly": 1, "info": 2, "conflicts": 3}
 
-        def rank(rp: tuple[str, Quantity], c: Quantity = c) -> tuple[int, int, int]:
+        def rank(rp: tuple[str, Quantity], c: Quantity = c, order: dict = order) -> tuple:
             # The figure about the same thing first (shared neighbouring words, same unit),
             # then the kindest reading among equally close ones.
             rel, p = rp
@@ -393,7 +393,8 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
             continue
         # Window of the passage around the matched words, then diff the quote against it.
         lo = max(0, blocks[0].b - blocks[0].a)
-        hi = min(len(pn), blocks[-1].b + blocks[-1].size + (len(qn) - blocks[-1].a - blocks[-1].size))
+        tail = len(qn) - blocks[-1].a - blocks[-1].size
+        hi = min(len(pn), blocks[-1].b + blocks[-1].size + tail)
         # Trim to the densest region: the first/last matching block inside a quote-sized window.
         window = pn[lo:hi]
         sm2 = difflib.SequenceMatcher(None, qn, window, autojunk=False)

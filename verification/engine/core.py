@@ -33,7 +33,9 @@ RERANK_WEIGHTS = (1.0, 0.0, 0.0, 0.05)
 CHECK_BY_COVERAGE = True
 
 PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "this", "these"})
-_QUOTE_IN_CLAIM = re.compile(r"[\u201c\"\u00ab\u201e]([^\u201d\"\u00bb\u201c]{12,}?)[\u201d\"\u00bb]")
+_QUOTE_IN_CLAIM = re.compile(
+    r"[\u201c\"\u00ab\u201e]([^\u201d\"\u00bb\u201c]{12,}?)[\u201d\"\u00bb]"
+)
 
 
 @dataclass
@@ -66,7 +68,9 @@ def _claim_quote(claim: ClaimInput) -> str | None:
     return None
 
 
-def analyse(claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: int = 5) -> Analysis:
+def analyse(
+    claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: int = 5
+) -> Analysis:
     """Retrieve, re-rank and check; the stance model is applied by crosscheck()."""
     claim_text = (claim.text or "")[:MAX_CLAIM_CHARS]
     cview = TextView(claim_text, tokenize(claim_text, limit=MAX_TOKENS_PER_PASSAGE))

@@ -112,7 +112,7 @@ asia asian asians
 """
 
 PLACE_GROUP: dict[str, int] = {}
-for _i, _line in enumerate(l for l in _PLACES.split("\n") if l.strip()):
+for _i, _line in enumerate(row for row in _PLACES.split("\n") if row.strip()):
     for _w in _line.split():
         PLACE_GROUP.setdefault(_w, _i)
 

@@ -25,7 +25,9 @@ SCALES = {
     "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
     "trillion": 1_000_000_000_000,
 }
-SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000}
+SHORT_SCALES = {
+    "k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000,
+}
 FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -262,13 +264,15 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             value = 2.0
         elif norm in ORDINALS:
             value, kind = float(ORDINALS[norm]), "ordinal"
-        elif norm in MONTHS and t.is_cap and (norm != "may" or (i + 1 < n and tokens[i + 1].is_num)):
+        elif norm in MONTHS and t.is_cap and (
+            norm != "may" or (i + 1 < n and tokens[i + 1].is_num)
+        ):
             # "March 2019", "November 29, 2019"
             m = MONTHS[norm]
             d = y = None
             k = i + 1
-            if k < n and tokens[k].is_num and tokens[k].raw.isdigit() and 1 <= int(tokens[k].raw) <= 31 \
-                    and len(tokens[k].raw) <= 2:
+            if k < n and tokens[k].raw.isdigit() and len(tokens[k].raw) <= 2 \
+                    and 1 <= int(tokens[k].raw) <= 31:
                 d = int(tokens[k].raw)
                 k += 1
                 if k < n and tokens[k].norm in ("st", "nd", "rd", "th"):
@@ -338,6 +342,8 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             i = j + 1
             continue
         lo, hi = _interval(float(value), qualifier, precision)
+        if kind == "percent" and precision == 2.0 and qualifier is None:
+            lo, hi = value - 1.5, value + 1.5  # "a third" is 33 % or 34 %, "half" 49-51 %
         if kind == "date":
             lo, hi = _interval(float(value), qualifier, 0.0)
         out.append(

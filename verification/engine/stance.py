@@ -31,7 +31,9 @@ def _cap(x: float, top: float = 3.0) -> float:
     return min(float(x), top) / top
 
 
-def feature_vector(counts: dict, cov: dict, n_claim_tokens: int, n_claim_quantities: int) -> list[float]:
+def feature_vector(
+    counts: dict, cov: dict, n_claim_tokens: int, n_claim_quantities: int
+) -> list[float]:
     """Features in FEATURES order, each roughly in 0..1."""
     c = counts
     conflicts = c.get("number_conflicts", 0) + c.get("date_conflicts", 0) + \

@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--no-sparse", action="store_true", help="dense check features only")
     ap.add_argument("--l2", type=float, default=L2)
+    ap.add_argument("--steps", type=int, default=1000)
     args = ap.parse_args(argv)
 
     rows = _load(args.train_dir)
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     key_counts = Counter(k for keys, f in zip(ks, folds, strict=True) if f != 0 for k in keys)
     vocab = sorted(k for k, n in key_counts.items() if n >= MIN_KEY_COUNT)
     col = {k: len(FEATURES) + i for i, k in enumerate(vocab)}
-    x = np.zeros((len(xs), len(FEATURES) + len(vocab)))
+    x = np.zeros((len(xs), len(FEATURES) + len(vocab)), dtype=np.float32)
     x[:, : len(FEATURES)] = np.array(xs)
     for r, keys in enumerate(ks):
         for k in keys:
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     datasets = np.array(datasets)
     print(f"sparse keys: {len(vocab)}")
     print(f"records used: {len(y)} (train {train.sum()}, held-out {held.sum()})")
-    w = fit(x[train], y[train], l2=args.l2)
+    w = fit(x[train], y[train], l2=args.l2, steps=args.steps)
 
     # Temperature: 1-D grid search on held-out log-loss.
     best_t, best_ll = 1.0, float("inf")
@@ -151,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {ds}: n={m.sum()} accuracy {correct[m].mean():.3f} "
               f"ECE {_ece(conf[m], correct[m]):.3f} "
               f"pred {dict(Counter(STANCES[k] for k in pred[m]))}")
+    titled = x[held][:, FEATURES.index("no_title")] == 0
+    print(f"  with title: accuracy {correct[titled].mean():.3f}; "
+          f"without: {correct[~titled].mean():.3f}")
     by_feature = defaultdict(dict)
     for k, name in enumerate(FEATURES):
         for c, label in enumerate(STANCES):

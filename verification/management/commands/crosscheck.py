@@ -24,7 +24,7 @@ def _record(line: str) -> tuple[str, ClaimInput, list[SourceInput]]:
     try:
         r = json.loads(line)
     except json.JSONDecodeError as e:
-        raise RecordError(f"not valid JSON ({e.msg} at column {e.colno})") from None
+        raise RecordError(f"not valid JSON ({e.msg} at character {e.pos + 1})") from None
     if not isinstance(r, dict):
         raise RecordError("not a JSON object")
     rid, claim, sources = r.get("id"), r.get("claim"), r.get("sources")
@@ -64,7 +64,9 @@ class Command(BaseCommand):
                 raise CommandError("--jsonl needs --out PRED.jsonl")
             return self._batch(Path(opts["jsonl"]), Path(opts["out"]), opts["max_evidence"])
         if not opts["claim"] or not opts["source"]:
-            raise CommandError("give --claim and at least one --source FILE, or --jsonl IN --out OUT")
+            raise CommandError(
+                "give --claim and at least one --source FILE, or --jsonl IN --out OUT"
+            )
         sources = []
         for k, name in enumerate(opts["source"]):
             try:
@@ -115,7 +117,8 @@ class Command(BaseCommand):
                 except RecordError as e:
                     # Malformed lines are reported and skipped; the rest of the file still runs.
                     skipped += 1
-                    self.stderr.write(f"\n{path}:{lineno}: {e}; line skipped")
+                    lead = "\n" if interactive else ""
+                    self.stderr.write(f"{lead}{path}:{lineno}: {e}; line skipped")
                     continue
                 result = crosscheck(claim, sources, max_evidence=max_evidence)
                 d = result.to_dict()
@@ -136,9 +139,11 @@ class Command(BaseCommand):
                     last_report = now
                     rate = done / max(now - started, 1e-9)
                     msg = f"{lineno}/{total} lines, {rate:.0f} records/s"
-                    self.stderr.write(f"\r{msg}" if interactive else msg, ending="")
-                    if not interactive:
-                        self.stderr.write("")
+                    if interactive:
+                        self.stderr.write(f"\r{msg}", ending="")
+                        self.stderr.flush()
+                    else:
+                        self.stderr.write(msg)
         seconds = time.perf_counter() - started
         if interactive:
             self.stderr.write("")

@@ -1,0 +1,124 @@
+from verification.engine import ClaimInput, SourceInput, crosscheck
+from verification.engine.quantities import extract
+from verification.engine.text import tokenize
+
+
+def _findings(claim, source, kind=None):
+    result = crosscheck(ClaimInput(claim), [SourceInput("s0", source)])
+    return [f for f in result.findings if kind is None or f.kind == kind]
+
+
+def _values(text):
+    return [(q.kind, q.value, q.qualifier) for q in extract(text, tokenize(text))]
+
+
+def test_number_mismatch_56_vs_58_is_found_and_names_both_values():
+    [f] = _findings("The council has 56 members.", "The council has 58 members.", "number")
+    assert f.outcome == "conflicts"
+    assert f.message == "number mismatch: the claim says 56, the source says 58"
+
+
+def test_mismatch_offsets_point_at_both_numbers():
+    claim, source = "The council has 56 members.", "Today the council has 58 members."
+    [f] = _findings(claim, source, "number")
+    assert claim[f.claim_start : f.claim_end] == "56"
+    assert source[f.source_start : f.source_end] == "58"
+
+
+def test_two_dozen_is_24():
+    assert _values("two dozen eggs") == [("number", 24.0, None)]
+    [f] = _findings("She won 24 medals.", "She won two dozen medals.", "number")
+    assert f.outcome == "agrees"
+
+
+def test_number_words_and_scales_are_read():
+    assert _values("twenty-five people")[0][1] == 25.0
+    assert _values("three hundred people")[0][1] == 300.0
+    assert _values("$ 73.8 million")[0][1] == 73_800_000.0
+    assert _values("1,234 votes")[0][1] == 1234.0
+    assert _values("5bn budget")[0][1] == 5_000_000_000.0
+
+
+def test_a_third_agrees_with_33_percent_and_not_with_50():
+    [f] = _findings("A third of voters stayed home.", "33% of voters stayed home.", "number")
+    assert f.outcome == "agrees"
+    [f] = _findings("A third of voters stayed home.", "50% of voters stayed home.", "number")
+    assert f.outcome == "conflicts"
+
+
+def test_percent_spellings_are_percentages():
+    assert [v[:2] for v in _values("45% and 12 per cent and 7 percent")] == [
+        ("percent", 45.0), ("percent", 12.0), ("percent", 7.0)]
+
+
+def test_more_than_680_conflicts_with_639():
+    [f] = _findings("There have been more than 680 confirmed cases.",
+                    "There have been 639 confirmed cases.", "number")
+    assert f.outcome == "conflicts"
+    assert f.message == "number mismatch: the claim says more than 680, the source says 639"
+
+
+def test_less_than_qualifier_is_respected():
+    [f] = _findings("The film grossed less than $ 246.5 million.",
+                    "The film grossed $ 246.2 million.", "number")
+    assert f.outcome == "agrees"
+
+
+def test_at_least_and_about_qualifiers():
+    assert _findings("At least 40 people died.", "42 people died.", "number")[0].outcome == "agrees"
+    assert _findings("At least 40 people died.", "38 people died.", "number")[0].outcome \
+        == "conflicts"
+    assert _findings("About 100 people came.", "96 people came.", "number")[0].outcome == "agrees"
+
+
+def test_rounded_figure_differs_slightly():
+    [f] = _findings("The city has 2.5 million residents.",
+                    "The city has 2,512,000 residents.", "number")
+    assert f.outcome == "differs_slightly"
+    assert "2.5 million" in f.message and "2,512,000" in f.message
+
+
+def test_age_mismatch_is_reported():
+    [f] = _findings("He died aged 61.", "He died aged 64.", "number")
+    assert f.outcome == "conflicts"
+    assert "61" in f.message and "64" in f.message
+
+
+def test_number_inside_a_name_is_not_a_figure():
+    assert _values("cases of Covid-19") == []
+
+
+def test_year_mismatch_is_a_date_finding():
+    [f] = _findings("The bridge opened in 1998.", "The bridge opened in 1999.", "date")
+    assert f.outcome == "conflicts"
+    assert f.message == "year mismatch: the claim says 1998, the source says 1999"
+
+
+def test_dates_in_either_order_agree():
+    [f] = _findings("It was released on November 29, 2019.",
+                    "It was released on 29 November 2019.", "date")
+    assert f.outcome == "agrees"
+
+
+def test_day_mismatch_is_a_conflict():
+    [f] = _findings("It was released on November 28, 2019.",
+                    "It was released on 29 November 2019.", "date")
+    assert f.outcome == "conflicts"
+
+
+def test_later_than_qualifier_on_dates():
+    [f] = _findings("Travel was cancelled later than February 25, 2020.",
+                    "Travel was suspended on February 29, 2020.", "date")
+    assert f.outcome == "agrees"
+
+
+def test_century_is_compared_with_years():
+    [f] = _findings("The film was released in the 20th century.",
+                    "The film premiered on 7 May 2015.", "date")
+    assert f.outcome == "conflicts"
+
+
+def test_missing_figure_is_reported_as_missing():
+    [f] = _findings("The council has 56 members.", "The council meets weekly.", "number")
+    assert f.outcome == "missing"
+    assert "56" in f.message

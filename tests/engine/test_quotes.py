@@ -1,0 +1,67 @@
+from verification.engine import ClaimInput, SourceInput, crosscheck
+
+SOURCE = (
+    "The minister spoke on Tuesday.\n"
+    '"We will not raise taxes this year," Maria Lopez said at the press conference.\n'
+    "Opposition leaders disagreed."
+)
+
+
+def _check(quote, speaker=None, text=None):
+    claim = ClaimInput(text or f'The minister said "{quote}"', quote=quote, speaker=speaker)
+    return crosscheck(claim, [SourceInput("s0", SOURCE)])
+
+
+def _quote_finding(result):
+    return next(f for f in result.findings if f.kind == "quote")
+
+
+def test_verbatim_quote_agrees_and_points_at_the_words():
+    result = _check("We will not raise taxes this year")
+    f = _quote_finding(result)
+    assert f.outcome == "agrees"
+    assert SOURCE[f.source_start : f.source_end] == "We will not raise taxes this year"
+
+
+def test_quote_with_a_changed_word_gives_a_diff_naming_it():
+    f = _quote_finding(_check("We will not raise taxes next year"))
+    assert f.outcome == "differs_slightly"
+    assert f.message == "quote differs from the source: changed 'this' to 'next'"
+
+
+def test_quote_with_a_dropped_word_names_it():
+    f = _quote_finding(_check("We will raise taxes this year"))
+    assert f.outcome == "differs_slightly"
+    assert "dropped 'not'" in f.message
+
+
+def test_quote_with_an_added_word_names_it():
+    f = _quote_finding(_check("We will not raise income taxes this year"))
+    assert "added 'income'" in f.message
+
+
+def test_quote_not_in_the_source_is_missing_and_not_supported():
+    result = _check("The economy is in excellent shape today")
+    assert _quote_finding(result).outcome == "missing"
+    assert result.stance == "not_enough_info"
+
+
+def test_speaker_named_by_the_source_agrees():
+    result = _check("We will not raise taxes this year", speaker="Maria Lopez")
+    f = next(f for f in result.findings if f.kind == "speaker")
+    assert f.outcome == "agrees"
+
+
+def test_quote_put_in_the_wrong_mouth_is_a_speaker_mismatch():
+    result = _check("We will not raise taxes this year", speaker="John Smith")
+    f = next(f for f in result.findings if f.kind == "speaker")
+    assert f.outcome == "conflicts"
+    assert f.message == ("speaker mismatch: the claim attributes the words to John Smith, "
+                         "the source attributes them to Maria Lopez")
+    assert result.stance == "refutes"
+
+
+def test_quote_in_the_claim_text_is_checked_without_the_quote_field():
+    claim = ClaimInput('Lopez said "we will not raise taxes this year" on Tuesday.')
+    result = crosscheck(claim, [SourceInput("s0", SOURCE)])
+    assert _quote_finding(result).outcome == "agrees"
