@@ -277,11 +277,8 @@ class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-@admin.register(ClaimTransition)
-class ClaimTransitionAdmin(admin.ModelAdmin):
-    list_display = ("claim", "from_status", "to_status", "actor", "reason", "created_at")
-    list_filter = ("to_status",)
-    list_select_related = ("claim", "actor")
+class RecordAdmin(admin.ModelAdmin):
+    """Read-only: the history of what machines and people did is not edited after the fact."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -291,6 +288,13 @@ class ClaimTransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ClaimTransition)
+class ClaimTransitionAdmin(RecordAdmin):
+    list_display = ("claim", "from_status", "to_status", "actor", "reason", "created_at")
+    list_filter = ("to_status",)
+    list_select_related = ("claim", "actor")
 
 
 admin.site.register(Tag)

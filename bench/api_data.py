@@ -190,7 +190,7 @@ class Generator:
     def facts(self, count: int) -> list[FakeFact]:
         made: list[FakeFact] = []
         shapes: list[tuple[str, dict, list[str], str]] = []
-        for index in range(count):
+        for _ in range(count):
             rng = self.rng
             n = rng.randint(2, 999) if rng.random() < 0.3 else rng.randint(2, 99)
             y = rng.randint(2005, 2025)

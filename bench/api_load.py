@@ -146,9 +146,7 @@ def wrk(
         for p, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
     }
     errors = "; ".join(
-        line.strip()
-        for line in output.splitlines()
-        if "Non-2xx" in line or "Socket errors" in line
+        line.strip() for line in output.splitlines() if "Non-2xx" in line or "Socket errors" in line
     )
     return WrkResult(shlex.join(command), rate, latency, total, errors or "none", output)
 

@@ -273,9 +273,7 @@ def bench_export(env: dict[str, str], args) -> None:
 
         def sample() -> None:
             while not done.wait(0.05):
-                samples.append(
-                    (received[0], {pid: api_load.memory_kib(pid) for pid in workers})
-                )
+                samples.append((received[0], {pid: api_load.memory_kib(pid) for pid in workers}))
 
         sampler = threading.Thread(target=sample)
         sampler.start()
@@ -300,8 +298,9 @@ def bench_export(env: dict[str, str], args) -> None:
     size = received[0]
     print(f"  $ curl -s http://127.0.0.1:PORT{EXPORT_PATH}  (read in Python, 64 KiB at a time)")
     print(
-        f"  status {response.status}, {lines:,} lines ({'all' if lines == args.facts else 'NOT all'}"
-        f" {args.facts:,} facts), {size / 1e6:.1f} MB in {elapsed:.1f} s "
+        f"  status {response.status}, {lines:,} lines "
+        f"({'all' if lines == args.facts else 'NOT all'} {args.facts:,} facts), "
+        f"{size / 1e6:.1f} MB in {elapsed:.1f} s "
         f"({lines / elapsed:,.0f} facts/s, first byte after {first_byte * 1000:.0f} ms)"
     )
     at = {}
@@ -309,9 +308,7 @@ def bench_export(env: dict[str, str], args) -> None:
         at[share] = next((rss[serving] for got, rss in samples if got >= share * size), None)
     print(
         f"  serving worker {serving}: RSS {before[serving] / 1024:.0f} MiB before; "
-        + ", ".join(
-            f"{at[s] / 1024:.0f} MiB at {s:.0%}" for s in at if at[s] is not None
-        )
+        + ", ".join(f"{at[s] / 1024:.0f} MiB at {s:.0%}" for s in at if at[s] is not None)
         + f"; peak (VmHWM) {peaks[serving] / 1024:.0f} MiB, "
         f"+{(peaks[serving] - before[serving]) / 1024:.0f} MiB over its start"
     )

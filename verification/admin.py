@@ -9,24 +9,11 @@ from functools import partial
 from django.contrib import admin, messages
 from django.urls import path, reverse
 
-from annotations.admin import ClaimAdmin
+from annotations.admin import ClaimAdmin, RecordAdmin
 from annotations.models import Claim
 from annotations.services import TransitionError
 from verification import admin_views, selectors, services
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
-
-
-class RecordAdmin(admin.ModelAdmin):
-    """Read-only: the history of what machines and people did is not edited after the fact."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class EvidenceInline(admin.TabularInline):

@@ -149,7 +149,8 @@ def _document_frequencies(words: list[str], cap: int) -> dict[str, int]:
     list; a LIMIT inside a scalar subquery is the portable way to say so.
     """
     table = connection.ops.quote_name(FactTerm._meta.db_table)
-    one = f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE term = %s LIMIT %s) c)"
+    # The table name is the model's own; every value is a parameter.
+    one = f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE term = %s LIMIT %s) c)"  # noqa: S608
     sql = " UNION ALL ".join([one] * len(words))
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for word in words for value in (word, word, cap)])
@@ -211,9 +212,8 @@ def facts_match(text: str, *, limit: int = 5) -> list[FactMatch]:
         .values_list("fact_id", "n")
     )
     shared: dict[int, list[str]] = {fact_id: [] for fact_id in candidates}
-    for fact_id, word in FactTerm.objects.filter(fact_id__in=candidates, term__in=known).values_list(
-        "fact_id", "term"
-    ):
+    held = FactTerm.objects.filter(fact_id__in=candidates, term__in=known)
+    for fact_id, word in held.values_list("fact_id", "term"):
         shared[fact_id].append(word)
     query_weight = sum(idf.values())
     other_weight = sum(idf[word] for word in known) / len(known)

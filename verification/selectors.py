@@ -15,6 +15,15 @@ from django.db.models import (
 from annotations.models import Claim, ClaimStatus
 from verification.models import CheckRun, Evidence, Fact, Review, SourceSnapshot
 
+_FACT_FILTER_LOOKUPS = {
+    "verdict": "review__verdict",
+    "article": "claim__article_id",
+    "speaker": "claim__speaker__iexact",
+    "tag": "claim__tags__name",
+    "published_after": "published_at__gte",
+    "published_before": "published_at__lt",
+}
+
 
 def fact_list(filters: dict | None = None) -> QuerySet[Fact]:
     """Published and retracted facts with everything a fact's JSON needs, in fixed queries."""
@@ -24,18 +33,9 @@ def fact_list(filters: dict | None = None) -> QuerySet[Fact]:
         .order_by("-published_at", "-id")
     )
     filters = filters or {}
-    if filters.get("verdict"):
-        facts = facts.filter(review__verdict=filters["verdict"])
-    if filters.get("article"):
-        facts = facts.filter(claim__article_id=filters["article"])
-    if filters.get("speaker"):
-        facts = facts.filter(claim__speaker__iexact=filters["speaker"])
-    if filters.get("tag"):
-        facts = facts.filter(claim__tags__name=filters["tag"])
-    if filters.get("published_after"):
-        facts = facts.filter(published_at__gte=filters["published_after"])
-    if filters.get("published_before"):
-        facts = facts.filter(published_at__lt=filters["published_before"])
+    for key, lookup in _FACT_FILTER_LOOKUPS.items():
+        if filters.get(key) not in (None, ""):
+            facts = facts.filter(**{lookup: filters[key]})
     if filters.get("source_domain"):
         domain = filters["source_domain"]
         facts = facts.filter(

@@ -155,6 +155,23 @@ class RetractSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class FactFilterSerializer(serializers.Serializer):
+    """Query parameters of `GET facts/`; a malformed value is a 400 naming the parameter."""
+
+    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+    article = serializers.IntegerField(min_value=1, required=False)
+    speaker = serializers.CharField(max_length=200, required=False)
+    tag = serializers.SlugField(max_length=64, required=False)
+    published_after = serializers.DateTimeField(required=False)
+    published_before = serializers.DateTimeField(required=False)
+    source_domain = serializers.RegexField(
+        r"^[A-Za-z0-9.-]{1,253}$", required=False, help_text="e.g. example.org"
+    )
+    q = serializers.CharField(
+        max_length=500, required=False, help_text="Words in the claim, quote or rationale"
+    )
+
+
 class ArticleImportSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=2000)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)

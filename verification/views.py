@@ -26,6 +26,7 @@ from verification.serializers import (
     ArticleImportSerializer,
     CheckRunSerializer,
     CheckRunSummarySerializer,
+    FactFilterSerializer,
     FactSerializer,
     MatchRequestSerializer,
     MatchResponseSerializer,
@@ -37,16 +38,6 @@ from verification.serializers import (
 )
 
 REVIEWER = has_perm("verification.add_review")
-FACT_FILTERS = (
-    "verdict",
-    "article",
-    "speaker",
-    "tag",
-    "published_after",
-    "published_before",
-    "source_domain",
-    "q",
-)
 
 
 class PublicReadPermission(permissions.BasePermission):
@@ -70,8 +61,13 @@ class FactListView(generics.ListAPIView):
     pagination_class = FactCursorPagination
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.fact_list({key: params[key] for key in FACT_FILTERS if params.get(key)})
+        filters = FactFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.fact_list(filters.validated_data)
+
+    @extend_schema(parameters=[FactFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -66,3 +66,27 @@ def test_a_token_is_created_and_revoked_with_management_commands(annotator, caps
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/claims/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("article", "abc"),
+        ("verdict", "sort-of"),
+        ("published_after", "yesterday"),
+        ("source_domain", "exa mple.org/../"),
+    ],
+)
+def test_a_malformed_fact_filter_is_a_400_naming_it(roles, param, value):
+    response = APIClient().get("/api/v1/facts/", {param: value})
+    assert response.status_code == 400
+    assert param in response.json()
+
+
+def test_fact_filters_narrow_the_list(roles):
+    ids = desk_build(facts=3)
+    client = APIClient()
+    assert len(client.get("/api/v1/facts/", {"verdict": "false"}).json()["results"]) == 3
+    assert client.get("/api/v1/facts/", {"verdict": "true"}).json()["results"] == []
+    assert len(client.get("/api/v1/facts/", {"article": ids.article}).json()["results"]) == 3
+    assert len(client.get("/api/v1/facts/", {"q": "two years late"}).json()["results"]) == 1

@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     key_counts = Counter(k for keys, f in zip(ks, folds, strict=True) if f != 0 for k in keys)
     vocab = sorted(k for k, n in key_counts.items() if n >= MIN_KEY_COUNT)
     col = {k: len(FEATURES) + i for i, k in enumerate(vocab)}
-    x = np.zeros((len(xs), len(FEATURES) + len(vocab)), dtype=np.float32)
+    x = np.zeros((len(xs), len(FEATURES) + len(vocab)))
     x[:, : len(FEATURES)] = np.array(xs)
     for r, keys in enumerate(ks):
         for k in keys:
