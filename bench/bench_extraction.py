@@ -66,8 +66,11 @@ body = b"<html><body>" + (b"<p>" + b"news words here " * 60 + b"</p>") * 5400 + 
 body = body[: 5 * 1024 * 1024 - 100]
 class H(BaseHTTPRequestHandler):
     def do_GET(self):
-        self.send_response(200); self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
     def log_message(self, *a): pass
 server = ThreadingHTTPServer(("127.0.0.1", 0), H)
 threading.Thread(target=server.serve_forever, daemon=True).start()
