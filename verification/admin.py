@@ -7,12 +7,13 @@ are taken through services, never by editing rows here.
 from functools import partial
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path, reverse
 
-from annotations.admin import ClaimAdmin, RecordAdmin
-from annotations.models import Claim
+from annotations.admin import ClaimAdmin, RecordAdmin, SourceAdmin
+from annotations.models import Claim, Source
 from annotations.services import TransitionError
-from verification import admin_views, selectors, services
+from verification import admin_views, selectors, services, sources
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
 
 
@@ -64,6 +65,50 @@ class ReviewAdmin(RecordAdmin):
 class FactAdmin(RecordAdmin):
     list_display = ("claim", "published_by", "published_at", "retracted_at")
     list_select_related = ("claim", "published_by")
+
+
+class SnapshotInline(admin.TabularInline):
+    model = SourceSnapshot
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("fetched_at", "http_status", "content_type", "size", "sha256", "final_url")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+admin.site.unregister(Source)
+
+
+@admin.register(Source)
+class ArchivedSourceAdmin(SourceAdmin):
+    """Sources with their archived snapshots; new and failed ones are fetched in the background."""
+
+    inlines = [SnapshotInline]
+    actions = ["retry_fetch"]
+
+    def save_model(self, request, obj: Source, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            sources.source_archive_later(source=obj)
+
+    @admin.action(description="Fetch the selected failed sources again", permissions=["change"])
+    def retry_fetch(self, request, queryset) -> None:
+        retried = 0
+        for source in queryset:
+            try:
+                sources.source_retry(source=source, user=request.user)
+                retried += 1
+            except ValidationError as error:
+                self.message_user(
+                    request, f"“{source}”: {' '.join(error.messages)}", messages.ERROR
+                )
+            except PermissionDenied as error:
+                self.message_user(request, str(error), messages.ERROR)
+        if retried:
+            self.message_user(request, f"{retried} source(s) queued for another fetch.")
 
 
 @admin.action(description="Submit selected draft claims for checking", permissions=["change"])

@@ -61,6 +61,13 @@ def source_add(
     return source
 
 
+def source_archive_later(*, source: Source) -> None:
+    """Queue a fetch of a source that has no snapshot yet, once the transaction commits."""
+    if source.state == SourceState.PENDING:
+        source_id = source.pk
+        transaction.on_commit(lambda: _enqueue_fetch(source_id), robust=True)
+
+
 def source_retry(*, source: Source, user: AbstractBaseUser) -> None:
     """Queue a failed source for another fetch."""
     if not (user and user.is_authenticated and user.has_perm("annotations.change_source")):
