@@ -6,14 +6,17 @@ are taken through services, never by editing rows here.
 
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
-from annotations.admin import ClaimAdmin, RecordAdmin, SourceAdmin
-from annotations.models import Claim, Source
+from annotations.admin import ArticleAdmin, ClaimAdmin, RecordAdmin, SourceAdmin
+from annotations.models import Article, Claim, Source
 from annotations.services import TransitionError
 from verification import admin_views, selectors, services, sources
+from verification.article_import import article_import_url
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
 
 
@@ -65,6 +68,48 @@ class ReviewAdmin(RecordAdmin):
 class FactAdmin(RecordAdmin):
     list_display = ("claim", "published_by", "published_at", "retracted_at")
     list_select_related = ("claim", "published_by")
+
+
+class ArticleImportForm(forms.Form):
+    url = forms.URLField(max_length=2000, assume_scheme="https", label="Web address")
+    title = forms.CharField(
+        max_length=500, required=False, help_text="Leave empty to use the page's headline."
+    )
+
+
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ImportableArticleAdmin(ArticleAdmin):
+    """Articles, plus creating one from a web address through the safe fetcher."""
+
+    change_list_template = "admin/verification/article/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="annotations_article_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ArticleImportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                article = article_import_url(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for message in error.message_dict.get("url", error.messages):
+                    form.add_error("url", message)
+            else:
+                self.message_user(request, f"Imported “{article.title}”; mark its claims below.")
+                return redirect("admin:annotations_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Import an article from a web address",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/verification/article/import.html", context)
 
 
 class SnapshotInline(admin.TabularInline):

@@ -56,3 +56,32 @@ def test_a_reviewer_cannot_import_articles(reviewer):
         "/api/v1/articles/import/", {"url": "https://example.org/"}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_the_admin_imports_an_article_and_shows_a_refusal_as_a_form_error(client, annotator, site):
+    client.force_login(annotator)
+    listing = client.get("/admin/annotations/article/").content.decode()
+    assert "Import from a web address" in listing
+    response = client.post("/admin/annotations/article/import/", {"url": site.url("/news")})
+    assert response.status_code == 200
+    assert "refused: address 127.0.0.1 is internal" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_the_admin_import_redirects_to_the_new_article(client, annotator, site, settings):
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
+
+    @site.route("/news")
+    def news(handler):
+        site.send(handler, 200, PAGE.encode(), "text/html; charset=utf-8")
+
+    client.force_login(annotator)
+    response = client.post("/admin/annotations/article/import/", {"url": site.url("/news")})
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/annotations/article/{article.pk}/change/"
+
+
+def test_a_reviewer_cannot_open_the_admin_import(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get("/admin/annotations/article/import/").status_code == 403
