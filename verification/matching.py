@@ -23,7 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, FloatField, Max, Sum, Value, When
 
 from verification.models import Fact, FactTerm
 
@@ -49,13 +48,16 @@ _TENS = {
 MAX_QUERY_CHARS = 20_000
 # A pasted article keeps its most repeated words; 200 lookups stay within a few milliseconds.
 MAX_QUERY_TERMS = 200
-# Counting stops here (or at 5% of the facts, if more): beyond it a word is a near-stopword.
-DF_CAP_MIN = 1_000
-DF_CAP_SHARE = 0.05
 # Candidates come from at most this many of the query's rarest words, reading at most this
 # many posting rows in all; the candidates are then scored on every query word.
 SEED_TERMS = 6
 POSTINGS_BUDGET = 5_000
+# Counting stops at 5% of the facts, within these bounds: beyond it a word is a near-stopword
+# and its exact count would cost a scan of its posting list. The floor is the postings budget,
+# so a word counted to the cap is always over budget.
+DF_CAP_DIVISOR = 20
+DF_CAP_MIN = POSTINGS_BUDGET
+DF_CAP_MAX = 20_000
 CANDIDATES = 100
 
 
@@ -142,41 +144,75 @@ def _idf(total: int, n: int) -> float:
     return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
 
-def _document_frequencies(words: list[str], cap: int) -> dict[str, int]:
-    """How many facts hold each word, counted up to `cap`, in one statement.
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
-    Each count reads at most `cap` entries of the (term, fact_id) index, never a whole posting
-    list; a LIMIT inside a scalar subquery is the portable way to say so.
+
+def _statistics(words: list[str]) -> tuple[int, dict[str, int]]:
+    """The highest fact id, and how many facts hold each word up to the cap: one statement.
+
+    Each count reads at most cap entries of the (term, fact_id) index, never a whole posting
+    list; a LIMIT inside a scalar subquery is the portable way to say so. Table names are the
+    models' own; every value is a parameter.
     """
-    table = connection.ops.quote_name(FactTerm._meta.db_table)
-    # The table name is the model's own; every value is a parameter.
-    one = f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE term = %s LIMIT %s) c)"  # noqa: S608
-    sql = " UNION ALL ".join([one] * len(words))
+    facts, terms_table = _table(Fact), _table(FactTerm)
+    share = f"SELECT COALESCE(MAX(id), 0) / %s FROM {facts}"  # noqa: S608
+    cap = "SELECT CASE WHEN n < %s THEN %s WHEN n > %s THEN %s ELSE n END FROM share"
+    capped = f"SELECT 1 FROM {terms_table} WHERE term = %s LIMIT (SELECT n FROM cap)"  # noqa: S608
+    head = f"WITH share (n) AS ({share}), cap (n) AS ({cap}) SELECT NULL, (SELECT MAX(id) FROM {facts})"  # noqa: S608, E501
+    sql = [head]
+    sql += [f"SELECT %s, (SELECT COUNT(*) FROM ({capped}) c)"] * len(words)  # noqa: S608
+    params = [DF_CAP_DIVISOR, DF_CAP_MIN, DF_CAP_MIN, DF_CAP_MAX, DF_CAP_MAX]
+    params += [value for word in words for value in (word, word)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for word in words for value in (word, word, cap)])
-        return {word: n for word, n in cursor.fetchall()}
+        cursor.execute(" UNION ALL ".join(sql), params)
+        rows = dict(cursor.fetchall())
+    return rows.pop(None) or 0, rows
 
 
-def _candidates(seeds: list[str], idf: dict[str, float], df: dict[str, int]) -> list[int]:
-    """Facts holding the most weight of the seed words, best first, newest first on ties."""
-    postings = FactTerm.objects.filter(term__in=seeds)
-    if df[seeds[0]] > POSTINGS_BUDGET:
-        # Only common words: look at the newest facts that hold the rarest of them.
-        newest = (
-            FactTerm.objects.filter(term=seeds[0])
-            .order_by("-fact_id")
-            .values_list("fact_id", flat=True)[POSTINGS_BUDGET - 1 : POSTINGS_BUDGET]
+def _candidate_terms(
+    seeds: list[str], idf: dict[str, float], floor: int | None
+) -> list[tuple[int, str]]:
+    """Every (fact, word) row of the facts holding the most weight of the seed words.
+
+    One statement: the candidates are ranked in the database (best first, newest first on
+    ties) and come back with all their words, which give both the words they share with the
+    query and their length. Weights are cast to double precision: summing numeric literals
+    made the aggregate twice as slow on PostgreSQL.
+    """
+    terms_table = _table(FactTerm)
+    weight = " ".join(["WHEN %s THEN CAST(%s AS DOUBLE PRECISION)"] * len(seeds))
+    newest = "AND p.fact_id >= %s" if floor is not None else ""
+    sql = f"""
+        WITH candidate AS (
+            SELECT p.fact_id, SUM(CASE p.term {weight} END) AS partial
+            FROM {terms_table} p
+            WHERE p.term IN ({", ".join(["%s"] * len(seeds))}) {newest}
+            GROUP BY p.fact_id
+            ORDER BY partial DESC, p.fact_id DESC
+            LIMIT %s
         )
-        postings = postings.filter(fact_id__gte=newest[0]) if newest else postings
-    weight = Case(
-        *(When(term=word, then=Value(idf[word])) for word in seeds), output_field=FloatField()
+        SELECT t.fact_id, t.term
+        FROM candidate JOIN {terms_table} t ON t.fact_id = candidate.fact_id
+    """  # noqa: S608
+    params = [value for word in seeds for value in (word, idf[word])] + seeds
+    params += ([floor] if floor is not None else []) + [CANDIDATES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _newest_floor(word: str, df: int) -> int | None:
+    """For a query of common words only: the lowest id among the newest facts holding `word`."""
+    if df < POSTINGS_BUDGET:
+        return None
+    # A slice, not an index: a retraction since the count may have left fewer rows.
+    floor = (
+        FactTerm.objects.filter(term=word)
+        .order_by("-fact_id")
+        .values_list("fact_id", flat=True)[POSTINGS_BUDGET - 1 : POSTINGS_BUDGET]
     )
-    return list(
-        postings.values("fact_id")
-        .annotate(partial=Sum(weight))
-        .order_by("-partial", "-fact_id")
-        .values_list("fact_id", flat=True)[:CANDIDATES]
-    )
+    return next(iter(floor), None)
 
 
 def facts_match(text: str, *, limit: int = 5) -> list[FactMatch]:
@@ -188,45 +224,38 @@ def facts_match(text: str, *, limit: int = 5) -> list[FactMatch]:
     query = [word for word, _ in counted.most_common(MAX_QUERY_TERMS)]
     # The highest id stands for the number of facts: one index probe instead of a count over
     # the table; retracted facts and gaps make it a slight overestimate, the same for every word.
-    total = Fact.objects.aggregate(n=Max("id"))["n"]
-    if not total:
-        return []
-    cap = max(DF_CAP_MIN, int(total * DF_CAP_SHARE))
-    df = _document_frequencies(query, cap)
-    total = max(total, *df.values())
-    idf = {word: _idf(total, df[word]) for word in query}
+    total, df = _statistics(query)
     known = sorted((word for word in query if df[word]), key=lambda word: (df[word], word))
     if not known:
         return []
+    total = max(total, *df.values())
+    idf = {word: _idf(total, df[word]) for word in query}
     seeds, budget = [], 0
     for word in known[:SEED_TERMS]:
         if seeds and budget + df[word] > POSTINGS_BUDGET:
             break
         seeds.append(word)
         budget += df[word]
-    candidates = _candidates(seeds, idf, df)
-    lengths = dict(
-        FactTerm.objects.filter(fact_id__in=candidates)
-        .values_list("fact_id")
-        .annotate(n=Count("id"))
-        .values_list("fact_id", "n")
-    )
-    shared: dict[int, list[str]] = {fact_id: [] for fact_id in candidates}
-    held = FactTerm.objects.filter(fact_id__in=candidates, term__in=known)
-    for fact_id, word in held.values_list("fact_id", "term"):
-        shared[fact_id].append(word)
+    lengths: Counter = Counter()
+    shared: dict[int, list[str]] = {}
+    for fact_id, word in _candidate_terms(seeds, idf, _newest_floor(seeds[0], df[seeds[0]])):
+        lengths[fact_id] += 1
+        held = shared.setdefault(fact_id, [])
+        if word in idf:
+            held.append(word)
     query_weight = sum(idf.values())
     other_weight = sum(idf[word] for word in known) / len(known)
     scored = []
     for fact_id, words in shared.items():
         shared_weight = sum(idf[word] for word in words)
-        fact_weight = shared_weight + (lengths.get(fact_id, 0) - len(words)) * other_weight
+        fact_weight = shared_weight + (lengths[fact_id] - len(words)) * other_weight
         score = shared_weight / math.sqrt(query_weight * fact_weight) if fact_weight else 0.0
         scored.append((round(min(score, 1.0), 4), fact_id, sorted(words)))
     scored.sort(key=lambda item: (-item[0], item[1]))
     top = [item for item in scored if item[0] > 0][:limit]
+    # The claim and the verdict are what a match shows; the article (and its text) is not read.
     facts = (
-        Fact.objects.select_related("claim__article", "review")
+        Fact.objects.select_related("claim", "review")
         .filter(retracted_at__isnull=True)
         .in_bulk([fact_id for _, fact_id, _ in top])
     )

@@ -29,7 +29,11 @@ def fact_list(filters: dict | None = None) -> QuerySet[Fact]:
     """Published and retracted facts with everything a fact's JSON needs, in fixed queries."""
     facts = (
         Fact.objects.select_related("claim__article", "review")
-        .prefetch_related("claim__tags")
+        # A list attribute, not the tags manager's cache: filling 50 managers cloned a queryset
+        # for each claim and cost more than the query itself.
+        .prefetch_related(Prefetch("claim__tags", to_attr="tag_list"))
+        # The article's full text can be megabytes and no fact view shows it.
+        .defer("claim__article__text")
         .order_by("-published_at", "-id")
     )
     filters = filters or {}
@@ -59,6 +63,9 @@ def fact_evidence(facts: list[Fact]) -> dict[int, list[Evidence]]:
     for item in (
         Evidence.objects.filter(check_run_id__in=set(run_of.values()))
         .select_related("snapshot__source")
+        # A snapshot's text is a whole archived page and a pasted source's a document: the API
+        # shows neither, and reading them with every passage multiplied the bytes read.
+        .defer("snapshot__text", "snapshot__source__text")
         .order_by("check_run_id", "rank")
     ):
         by_run.setdefault(item.check_run_id, []).append(item)

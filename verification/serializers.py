@@ -4,28 +4,9 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from annotations.serializers import ClaimSerializer
-from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot, Verdict
+from verification.models import CheckRun, Fact, Finding, Review, SourceSnapshot, Verdict
 
-
-class EvidenceSerializer(serializers.ModelSerializer):
-    source_id = serializers.IntegerField(source="snapshot.source_id")
-    source_url = serializers.CharField(source="snapshot.source.url")
-    snapshot_id = serializers.IntegerField(source="snapshot.pk")
-    archived_at = serializers.DateTimeField(source="snapshot.fetched_at")
-
-    class Meta:
-        model = Evidence
-        fields = (
-            "rank",
-            "source_id",
-            "source_url",
-            "snapshot_id",
-            "archived_at",
-            "start",
-            "end",
-            "score",
-            "text",
-        )
+_DATETIME = serializers.DateTimeField()
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -234,7 +215,8 @@ class FactSerializer(serializers.ModelSerializer):
         )
 
     def get_tags(self, fact: Fact) -> list[str]:
-        return [tag.name for tag in fact.claim.tags.all()]
+        tags = getattr(fact.claim, "tag_list", None)
+        return [tag.name for tag in (fact.claim.tags.all() if tags is None else tags)]
 
     def get_article(self, fact: Fact) -> dict:
         article = fact.claim.article
@@ -247,8 +229,21 @@ class FactSerializer(serializers.ModelSerializer):
         }
 
     def get_evidence(self, fact: Fact) -> list[dict]:
-        evidence = self.context.get("evidence", {}).get(fact.pk, [])
-        return EvidenceSerializer(evidence, many=True).data
+        # Plain dicts: a nested serializer per fact rebuilt its fields for every fact of a page.
+        return [
+            {
+                "rank": e.rank,
+                "source_id": e.snapshot.source_id,
+                "source_url": e.snapshot.source.url,
+                "snapshot_id": e.snapshot_id,
+                "archived_at": _DATETIME.to_representation(e.snapshot.fetched_at),
+                "start": e.start,
+                "end": e.end,
+                "score": e.score,
+                "text": e.text,
+            }
+            for e in self.context.get("evidence", {}).get(fact.pk, [])
+        ]
 
     def get_status(self, fact: Fact) -> str:
         return "retracted" if fact.retracted_at else "published"

@@ -180,3 +180,7 @@ def test_bulk_indexing_writes_the_same_rows_as_publishing(desk):
     FactTerm.objects.all().delete()
     matching.fact_index_many(desk)
     assert sorted(FactTerm.objects.values_list("fact_id", "term", "count")) == before
+
+
+def test_an_empty_desk_matches_nothing():
+    assert _results("The harbour bridge cost 58 million euros") == []

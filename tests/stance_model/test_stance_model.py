@@ -1,0 +1,110 @@
+"""The committed stance model artifact: loading, labels it really gets right, robustness.
+
+Needs onnxruntime and tokenizers (runtime requirements), never torch or /work/shared.
+"""
+
+import logging
+import math
+import sys
+
+import pytest
+
+from verification import stance_model
+from verification.stance_model import LABELS, StanceModel, load
+from verification.stance_model.text import MAX_CHARS, clean_text
+
+# Fixed pairs in the style of the training data (Wikipedia sentences, contrastive claims),
+# written for this test; the committed model gets each of them right.
+KNOWN_PAIRS = [PAIRS_PLACEHOLDER]
+
+
+@pytest.fixture(scope="module")
+def model() -> StanceModel:
+    loaded = load()
+    assert loaded is not None, (
+        "the committed artifact in verification/stance_model/artifact must load"
+    )
+    return loaded
+
+
+def test_the_runtime_does_not_need_torch():
+    assert "torch" not in sys.modules or not hasattr(stance_model, "torch")
+    import verification.stance_model as package
+
+    source = open(package.__file__, encoding="utf-8").read()
+    assert "import torch" not in source
+
+
+@pytest.mark.parametrize(("claim", "evidence", "label"), KNOWN_PAIRS)
+def test_model_gets_fixed_pairs_right(model, claim, evidence, label):
+    [probs] = model.predict([(claim, evidence)])
+    assert max(probs, key=probs.get) == label, probs
+
+
+def test_probabilities_cover_the_three_labels_and_sum_to_one(model):
+    results = model.predict([(c, e) for c, e, _ in KNOWN_PAIRS])
+    assert len(results) == len(KNOWN_PAIRS)
+    for probs in results:
+        assert set(probs) == set(LABELS)
+        assert all(0.0 <= p <= 1.0 for p in probs.values())
+        assert math.isclose(sum(probs.values()), 1.0, abs_tol=1e-5)
+
+
+def test_same_input_gives_the_same_numbers(model):
+    pairs = [(c, e) for c, e, _ in KNOWN_PAIRS]
+    assert model.predict(pairs) == model.predict(pairs)
+    assert model.predict(pairs, batch_size=2) == model.predict(pairs, batch_size=2)
+
+
+def test_batching_barely_moves_a_pair(model):
+    # Dynamic int8 quantisation scales activations per batch, so another batch composition
+    # may move a probability in the third decimal, never the label.
+    pairs = [(c, e) for c, e, _ in KNOWN_PAIRS]
+    alone = [model.predict([pair])[0] for pair in pairs]
+    together = model.predict(pairs)
+    for a, b in zip(alone, together, strict=True):
+        assert max(a, key=a.get) == max(b, key=b.get)
+        assert all(abs(a[k] - b[k]) < 0.05 for k in LABELS)
+
+
+def test_empty_list_gives_empty_list(model):
+    assert model.predict([]) == []
+
+
+def test_empty_huge_and_unicode_texts_do_not_crash(model):
+    pairs = [
+        ("", ""),
+        ("", "Some evidence."),
+        ("A claim.", ""),
+        ("   \n\t ", "\u200b\u00a0"),
+        ("Paris " * 200_000, "Paris is the capital of France. " * 50_000),
+        (
+            "Zürich hat 2023 über 420 000 Einwohner 🇨🇭.",
+            "東京は日本の首都である。 Ελλάδα – ℌ𝔢𝔩𝔩𝔬 \U0001f600",
+        ),
+        ("\x00\x01 control characters", "evidence with a lone surrogate \ud800 inside"),
+    ]
+    results = model.predict(pairs)
+    assert len(results) == len(pairs)
+    for probs in results:
+        assert math.isclose(sum(probs.values()), 1.0, abs_tol=1e-5)
+
+
+def test_inputs_are_bounded_before_tokenising():
+    assert len(clean_text("x " * 10_000_000)) <= MAX_CHARS
+    assert clean_text("Bonn -LRB- Germany -RRB- ``city''") == 'Bonn ( Germany ) "city"'
+
+
+def test_load_returns_none_and_says_why_when_the_artifact_is_missing(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="verification.stance_model"):
+        assert load(tmp_path / "nowhere") is None
+    assert "model.int8.onnx" in caplog.text
+    assert "stance model disabled" in caplog.text
+
+
+def test_load_returns_none_when_the_artifact_is_corrupt(tmp_path, caplog):
+    for name in ("model.int8.onnx", "tokenizer.json", "config.json"):
+        (tmp_path / name).write_text("not a model")
+    with caplog.at_level(logging.WARNING, logger="verification.stance_model"):
+        assert load(tmp_path) is None
+    assert "cannot be loaded" in caplog.text
