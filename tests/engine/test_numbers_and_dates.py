@@ -122,3 +122,17 @@ def test_missing_figure_is_reported_as_missing():
     [f] = _findings("The council has 56 members.", "The council meets weekly.", "number")
     assert f.outcome == "missing"
     assert "56" in f.message
+
+
+def test_the_same_hedge_on_different_figures_is_a_conflict():
+    from verification.engine import ClaimInput, SourceInput, crosscheck
+
+    result = crosscheck(
+        ClaimInput(text="Russia would receive over three dozen kinds of weapons from Pyongyang."),
+        [SourceInput(id="s", text="Russia would receive over two dozen kinds of weapons and "
+                     "munitions from Pyongyang, Kirby said.")],
+    )
+    numbers = [f for f in result.findings if f.kind == "number"]
+    assert numbers[0].outcome == "conflicts"
+    assert "over three dozen" in numbers[0].message and "over two dozen" in numbers[0].message
+    assert result.stance == "refutes"

@@ -65,3 +65,23 @@ def test_quote_in_the_claim_text_is_checked_without_the_quote_field():
     claim = ClaimInput('Lopez said "we will not raise taxes this year" on Tuesday.')
     result = crosscheck(claim, [SourceInput("s0", SOURCE)])
     assert _quote_finding(result).outcome == "agrees"
+
+
+def test_the_speaker_is_read_after_the_quotation_closes_not_from_its_last_words():
+    from verification.engine import ClaimInput, SourceInput, crosscheck
+
+    source = (
+        '"I wonder what they will say when they see the weapons of our partners from the '
+        'DPRK?" Medvedev said, Fox News reported.'
+    )
+    result = crosscheck(
+        ClaimInput(
+            text='Peskov said: "I wonder what they will say when they see the weapons"',
+            quote="I wonder what they will say when they see the weapons",
+            speaker="Dmitry Peskov",
+        ),
+        [SourceInput(id="s", text=source)],
+    )
+    speaker = [f for f in result.findings if f.kind == "speaker"]
+    assert speaker and speaker[0].outcome == "conflicts"
+    assert speaker[0].message.endswith("the source attributes them to Medvedev")

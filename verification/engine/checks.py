@@ -115,6 +115,11 @@ def _relation(c: Quantity, p: Quantity) -> str:
             missing = any(a is not None and b is None for a, b in zip(cp, pp, strict=True))
             return "info" if missing else "agrees"
         return "conflicts"
+    if c.qualifier and c.qualifier == p.qualifier and c.value and p.value:
+        # "over three dozen" against "over two dozen": both state a figure with the same
+        # hedge, so the figures themselves must match.
+        if abs(c.value - p.value) > max(c.precision, p.precision) / 2 + 1e-9:
+            return "conflicts"
     if p.lo >= c.lo and p.hi <= c.hi:
         return "agrees"
     if p.hi < c.lo or p.lo > c.hi:
@@ -439,18 +444,30 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
 def attributed_speaker(passage: TextView, start: int, end: int) -> str | None:
     """The name the source attributes the words at [start, end) to, if it says so nearby."""
     toks = passage.tokens
-    near = [t for t in toks if end <= t.start <= end + 80] + \
+    # Look for the speaker after the quotation closes, not among the quotation's own last words
+    # ("... our partners from the DPRK?" Medvedev said).
+    closes = [i for i in (passage.text.find(q, end, end + 300) for q in '"\u201d\u00bb') if i != -1]
+    after = min(closes) + 1 if closes else end
+    near = [t for t in toks if after <= t.start <= after + 80] + \
         [t for t in toks if start - 80 <= t.end <= start]
     for i, t in enumerate(near):
         if t.norm in SAY_VERBS:
-            # "..., Smith said" / "said John Smith" / "Smith told reporters"
-            names = []
-            for j in (i - 1, i - 2, i + 1, i + 2, i + 3):
-                if 0 <= j < len(near) and near[j].is_cap and near[j].norm not in STOPWORDS \
-                        and near[j].norm not in SAY_VERBS:
+            # "..., John Smith said" / "said John Smith": the run of capitalised words right
+            # before the verb, else right after it ("Smith said, Fox News reported": Smith).
+            def is_name(j: int) -> bool:
+                return 0 <= j < len(near) and near[j].is_cap and near[j].norm not in STOPWORDS \
+                    and near[j].norm not in SAY_VERBS
+
+            def run(indexes: range) -> list:
+                names = []
+                for j in indexes:
+                    if not is_name(j):
+                        break
                     names.append(near[j])
+                return sorted(names, key=lambda tok: tok.start)
+
+            names = run(range(i - 1, i - 4, -1)) or run(range(i + 1, i + 4))
             if names:
-                names.sort(key=lambda x: x.start)
                 return " ".join(n.raw for n in names)
     return None
 
