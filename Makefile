@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run worker test lint bench schema clean
+.PHONY: run worker test lint bench eval schema clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Factdesk needs Python 3.11 or newer; set PYTHON=python3.11 (found " + sys.version.split()[0] + ").")'
@@ -37,6 +37,10 @@ lint: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+## eval: score the engine on ../shared/eval/dev and print the README's table
+eval: $(DEV_STAMP)
+	$(PY) bench/eval_dev.py
 
 ## schema: regenerate the committed OpenAPI schema (always from the embedded SQLite default)
 schema: $(DEV_STAMP)
