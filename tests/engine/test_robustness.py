@@ -117,3 +117,11 @@ def test_engine_package_does_not_import_django():
     for path in root.glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import django" not in text and "from django" not in text, path.name
+
+
+def test_retrieval_stems_equal_the_checked_tokens_stems():
+    from verification.engine.text import content_stems, passage_content_stems, tokenize
+
+    text = "The U.S.-led NATO's 56 budgets -LRB- rose -RRB- by 3.5% in 2019 😀 Ünïcode, a I it"
+    for limit in (None, 3, 1000):
+        assert passage_content_stems(text, limit) == content_stems(tokenize(text, limit=limit))

@@ -12,7 +12,7 @@ from .bm25 import BM25
 from .checks import TextView
 from .passages import Passage, split_passages
 from .results import CheckResult, ClaimInput, EvidenceSpan, Finding, SourceInput
-from .text import content_stems, tokenize
+from .text import content_stems, passage_content_stems, tokenize
 
 ENGINE_VERSION = "rules-lr-1.0"
 
@@ -92,13 +92,13 @@ def analyse(
             p for p in split_passages(text[:MAX_SOURCE_CHARS], si, max_passages=budget)
         )
     titles = [tokenize((s.title or "")[:500], limit=50) for s in sources]
-    views = [
-        TextView(texts[p.source_index],
-                 tokenize(texts[p.source_index][p.start : p.end], p.start, MAX_TOKENS_PER_PASSAGE),
-                 sources[p.source_index].id, p.start, p.end,
-                 title_tokens=titles[p.source_index])
-        for p in passages
-    ]
+
+    def view(p: Passage) -> TextView:
+        text = texts[p.source_index]
+        return TextView(text, tokenize(text[p.start : p.end], p.start, MAX_TOKENS_PER_PASSAGE),
+                        sources[p.source_index].id, p.start, p.end,
+                        title_tokens=titles[p.source_index])
+
     findings: list[Finding] = []
     if not passages or not query:
         why = "the sources have no text" if not passages else "the claim has no words to check"
@@ -106,10 +106,13 @@ def analyse(
         return Analysis(stance.feature_vector({}, checks.coverage(cview, cview), 0, 0), [],
                         [], findings, None, None, True)
 
-    index = BM25([v.content for v in views])
+    index = BM25([
+        passage_content_stems(texts[p.source_index][p.start : p.end], MAX_TOKENS_PER_PASSAGE)
+        for p in passages
+    ])
     bm = index.scores(query)
     order = sorted(range(len(passages)), key=lambda i: (-bm[i], i))
-    cands = [_Candidate(passages[i], views[i], bm[i]) for i in order[:RERANK_CANDIDATES]]
+    cands = [_Candidate(passages[i], view(passages[i]), bm[i]) for i in order[:RERANK_CANDIDATES]]
     top_bm = max(c.bm25 for c in cands) or 1.0
     claim_numbers = {t.norm for t in cview.tokens if t.is_num}
     for c in cands:

@@ -104,6 +104,27 @@ def tokenize(text: str, offset: int = 0, limit: int | None = None) -> list[Token
     return tokens
 
 
+def passage_content_stems(text: str, limit: int | None = None) -> list[str]:
+    """`content_stems(tokenize(text, limit=limit))` without building tokens: retrieval's fast path.
+
+    Every passage of every source is indexed, but only the few retrieved ones are checked, so
+    only those need tokens with offsets.
+    """
+    stems: list[str] = []
+    for count, match in enumerate(_TOKEN_RE.finditer(text)):
+        if limit is not None and count >= limit:
+            break
+        raw = match.group()
+        norm = fold(raw)
+        if norm in STOPWORDS or norm in PTB_TOKENS:
+            continue
+        if raw[0].isdigit():
+            stems.append(norm)
+        elif len(norm) > 1:
+            stems.append(stem(norm))
+    return stems
+
+
 def content_stems(tokens: list[Token]) -> list[str]:
     """Stems that carry meaning: no stop-words, no PTB escapes, no one-letter words."""
     return [
