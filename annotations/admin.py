@@ -13,6 +13,7 @@ from annotations.models import (
     Article,
     ArticleRevision,
     Claim,
+    ClaimStatus,
     ClaimTransition,
     Source,
     Tag,
@@ -207,7 +208,13 @@ class ClaimAdmin(admin.ModelAdmin):
         return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else self.readonly_fields
+        if obj is None:
+            return ()
+        if obj.status != ClaimStatus.DRAFT:
+            # Once submitted, the wording is what the check, the verdict and the published fact
+            # are about: changing it would silently change what was reviewed.
+            return ("text", "speaker", "kind", "tags", *self.readonly_fields)
+        return self.readonly_fields
 
     @admin.display(description="claim")
     def short_text(self, obj: Claim) -> str:

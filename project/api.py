@@ -1,6 +1,8 @@
 """Shared API plumbing: role permissions and errors a developer can act on."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, status
 from rest_framework.exceptions import ValidationError
@@ -26,6 +28,15 @@ def has_perm(*codes: str) -> type[permissions.BasePermission]:
 
 def api_exception_handler(exc, context):
     """Turn service errors into JSON: 400 for bad input, 403 for roles, 409 for state conflicts."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        return Response(
+            {
+                "detail": f"The request body is over the limit of {limit:.0f} MB "
+                "(FACTDESK_MAX_UPLOAD_BYTES)."
+            },
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = ValidationError(detail=detail)

@@ -8,7 +8,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def claim_review(fact: Fact, *, url: str, article_url: str, organization: str) -> dict:
+def claim_review(fact: Fact, *, url: str, organization: str) -> dict:
     """schema.org ClaimReview; an `unverifiable` verdict carries no rating value."""
     claim, review = fact.claim, fact.review
     verdict = Verdict(review.verdict)
@@ -20,14 +20,11 @@ def claim_review(fact: Fact, *, url: str, article_url: str, organization: str) -
     }
     if RATING_VALUES[verdict] is not None:
         rating["ratingValue"] = RATING_VALUES[verdict]
-    item = {
-        "@type": "Claim",
-        "appearance": {
-            "@type": "CreativeWork",
-            "url": claim.article.url or article_url,
-            "headline": claim.article.title,
-        },
-    }
+    appearance = {"@type": "CreativeWork", "headline": claim.article.title}
+    if claim.article.url:
+        # Only the article's own address: our API's article URL is not public.
+        appearance["url"] = claim.article.url
+    item = {"@type": "Claim", "appearance": appearance}
     if claim.speaker:
         item["author"] = {"@type": "Person", "name": claim.speaker}
     if claim.article.published_at:

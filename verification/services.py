@@ -63,6 +63,10 @@ def _require(user: AbstractBaseUser, permission: str, action: str) -> None:
 def claim_submit(*, claim: Claim, user: AbstractBaseUser) -> CheckRun:
     """Submit a draft claim for checking: a check run is queued once the transaction commits."""
     _require(user, PERM_SUBMIT, "submit claims")
+    if not claim.sources.exists():
+        raise ValidationError(
+            {"sources": "This claim has no sources: attach at least one before submitting it."}
+        )
     with transaction.atomic():
         claim_transition(
             claim=claim, to_status=S.SUBMITTED, actor=user, reason="Submitted for checking."
@@ -74,7 +78,7 @@ def check_run_request(*, claim: Claim, user: AbstractBaseUser) -> CheckRun:
     """Re-run the machine check on a claim already past submission."""
     _require(user, PERM_RERUN, "re-run checks")
     if claim.status in (S.DRAFT, S.PUBLISHED, S.RETRACTED):
-        raise ValidationError(
+        raise TransitionError(
             f"A {ClaimStatus(claim.status).label.lower()} claim cannot be re-checked."
         )
     return _check_run_create(claim=claim, user=user)
@@ -89,7 +93,7 @@ def _check_run_create(*, claim: Claim, user: AbstractBaseUser | None) -> CheckRu
                 deadline_at=_deadline(),
             )
     except IntegrityError:
-        raise ValidationError("A check of this claim is already queued or running.") from None
+        raise TransitionError("A check of this claim is already queued or running.") from None
     run_id = str(run.run_id)
     transaction.on_commit(lambda: _enqueue(run_id), robust=True)
     return run
@@ -178,9 +182,9 @@ class _RunHeartbeat:
         try:
             while not self.stopped.wait(settings.FACTDESK_CHECK_RUN_HEARTBEAT_SECONDS):
                 try:
-                    CheckRun.objects.filter(
-                        pk=self.run_pk, status=CheckRunStatus.RUNNING
-                    ).update(deadline_at=_running_deadline())
+                    CheckRun.objects.filter(pk=self.run_pk, status=CheckRunStatus.RUNNING).update(
+                        deadline_at=_running_deadline()
+                    )
                 except DatabaseError as error:
                     # The next beat tries again; if the database stays away the run's deadline
                     # passes and the sweeper takes over, which is the right outcome.

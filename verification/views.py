@@ -97,9 +97,6 @@ class FactClaimReviewView(APIView):
         document = jsonld.claim_review(
             fact,
             url=request.build_absolute_uri(reverse("fact-detail", args=[pk])),
-            article_url=request.build_absolute_uri(
-                reverse("article-detail", args=[fact.claim.article_id])
-            ),
             organization=settings.FACTDESK_ORGANIZATION_NAME,
         )
         return Response(document, content_type="application/ld+json")
@@ -321,11 +318,11 @@ class _StreamRenderer(renderers.BaseRenderer):
 
 
 class JSONLinesRenderer(_StreamRenderer):
-    media_type, format = "application/x-ndjson", "jsonl"
+    media_type, format, charset = "application/x-ndjson", "jsonl", "utf-8"
 
 
 class CSVRenderer(_StreamRenderer):
-    media_type, format = "text/csv", "csv"
+    media_type, format, charset = "text/csv", "csv", "utf-8"
 
 
 class _AnyAccept(negotiation.BaseContentNegotiation):
@@ -347,7 +344,7 @@ class _FactExportView(APIView):
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.STR, "one fact a row")})
     def get(self, request):
         response = StreamingHttpResponse(
-            self.rows(), content_type=self.renderer_classes[0].media_type
+            self.rows(), content_type=f"{self.renderer_classes[0].media_type}; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="factdesk-facts.{self.extension}"'
         return response

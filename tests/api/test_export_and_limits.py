@@ -24,7 +24,7 @@ def test_the_jsonl_export_has_one_parsable_line_per_fact(roles):
     desk_build(facts=7)
     response = APIClient().get("/api/v1/facts/export.jsonl")
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/x-ndjson"
+    assert response["Content-Type"] == "application/x-ndjson; charset=utf-8"
     records = [json.loads(line) for line in _body(response).splitlines()]
     assert len(records) == 7
     assert [r["id"] for r in records] == sorted(r["id"] for r in records)

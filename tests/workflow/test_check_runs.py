@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from annotations.models import ClaimStatus, SourceState
-from annotations.services import claim_create, source_add_text, source_add_url
+from annotations.services import TransitionError, claim_create, source_add_text, source_add_url
 from tests.factories import ArticleFactory
 from verification import services
 from verification.models import CheckRun, CheckRunStatus, Evidence, Finding, SourceSnapshot
@@ -46,7 +46,7 @@ def test_submitting_queues_one_check_run_after_commit(
 
 def test_a_claim_cannot_have_two_open_check_runs(claim, annotator, reviewer):
     services.claim_submit(claim=claim, user=annotator)
-    with pytest.raises(ValidationError, match="already queued or running"):
+    with pytest.raises(TransitionError, match="already queued or running"):
         services.check_run_request(claim=claim, user=reviewer)
 
 

@@ -66,6 +66,7 @@ def test_time_limits_sit_below_the_broker_visibility_timeout(settings):
 
 def test_a_running_run_whose_heartbeat_stopped_is_swept_back_to_the_queue(annotator):
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
+    source_add_text(claim=claim, title="Minutes", text="Work began in 2021.", user=annotator)
     run = services.claim_submit(claim=claim, user=annotator)
     started = services.check_run_start(run_id=str(run.run_id))
     # Started runs get a short heartbeat deadline, not the whole task time limit.
@@ -82,6 +83,7 @@ def test_the_heartbeat_keeps_a_long_run_ahead_of_the_sweeper(annotator, settings
     """The heartbeat writes from its own thread and connection, so the data must be committed."""
     settings.FACTDESK_CHECK_RUN_HEARTBEAT_SECONDS = 0.05
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
+    source_add_text(claim=claim, title="Minutes", text="Work began in 2021.", user=annotator)
     run = services.claim_submit(claim=claim, user=annotator)
     services.check_run_start(run_id=str(run.run_id))
     CheckRun.objects.filter(pk=run.pk).update(deadline_at=timezone.now() - timedelta(seconds=1))

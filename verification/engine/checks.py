@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -223,6 +224,12 @@ def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def _find_word(text: str, word: str) -> int | None:
+    """Start of `word` as a whole word in `text` (case-insensitive), or None."""
+    match = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
+    return match.start() if match else None
+
+
 def check_names(claim: TextView, passage: TextView) -> list[Finding]:
     findings = []
     p_caps = {}
@@ -287,9 +294,18 @@ def check_names(claim: TextView, passage: TextView) -> list[Finding]:
             claim.counts["name_missing"] += len(missing)
             words = " ".join(t.raw for t in missing)
             what = name if len(missing) == len(run) else f"{words} (of {name})"
-            findings.append(Finding(
-                "name", "missing", f"name not found in the source: {what}",
-                missing[0].start, missing[-1].end, passage.source_id, None, None))
+            # The checks read the best passage; say so if the name is elsewhere in the source.
+            elsewhere = [_find_word(passage.text, t.raw) for t in missing]
+            if all(found is not None for found in elsewhere):
+                findings.append(Finding(
+                    "name", "info",
+                    f"name not in the best passage, but elsewhere in the source: {what}",
+                    missing[0].start, missing[-1].end, passage.source_id,
+                    elsewhere[0], elsewhere[0] + len(missing[0].raw)))
+            else:
+                findings.append(Finding(
+                    "name", "missing", f"name not found in the source: {what}",
+                    missing[0].start, missing[-1].end, passage.source_id, None, None))
     return findings
 
 
