@@ -47,7 +47,7 @@ class ArticleRevision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.article_id} v{self.text_version}"
+        return f"version {self.text_version}"
 
 
 class Tag(models.Model):
