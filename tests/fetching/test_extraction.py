@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from verification import extraction
 from verification.extraction import (
     EXTRACTOR_NAME,
     EXTRACTOR_VERSION,
@@ -252,3 +253,21 @@ def test_random_bytes_either_extract_or_raise_extraction_error(body, content_typ
     except ExtractionError:
         return
     assert "\x00" not in extracted.text
+
+
+def test_a_very_large_page_uses_the_light_extractor_and_drops_page_furniture():
+    paragraph = "<p>" + "The audit office reported the cost of the bridge. " * 20 + "</p>"
+    page = (
+        "<html><head><title>Huge report</title><script>var tracking = 1;</script></head><body>"
+        "<nav>Home | World</nav><h1>Report</h1>" + paragraph * 1800 + "<p>Last words.</p>"
+        "<footer>Copyright</footer></body></html>"
+    ).encode()
+    assert len(page) > extraction.LIGHT_HTML_BYTES
+    result = extraction.extract(page, "text/html; charset=utf-8")
+    assert result.extractor == extraction.LIGHT_EXTRACTOR_NAME
+    assert result.title == "Huge report"
+    assert result.text.startswith("Report\n\nThe audit office reported")
+    assert result.text.endswith("Last words.")
+    assert "tracking" not in result.text and "Home | World" not in result.text
+    assert "Copyright" not in result.text
+    assert result.text.count("\n\n") == 1801
