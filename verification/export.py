@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from verification import selectors
-from verification.models import Fact
+from verification.models import RATING_VALUES, Verdict
 
 BATCH = 500
 CSV_COLUMNS = (
@@ -26,60 +26,57 @@ CSV_COLUMNS = (
 )
 
 
-def _batches() -> Iterator[tuple[list[Fact], dict]]:
-    """Facts in id order, one batch (with its evidence) at a time, keyed past the last id."""
+def _batches() -> Iterator[list[dict]]:
+    """Fact records in id order, one batch at a time (keyset pages, so memory stays flat)."""
     last_id = 0
     while True:
-        batch = list(selectors.fact_list().filter(pk__gt=last_id).order_by("pk")[:BATCH])
-        if not batch:
+        rows = list(selectors.fact_rows().filter(pk__gt=last_id).order_by("pk")[:BATCH])
+        if not rows:
             return
-        yield batch, selectors.fact_evidence(batch)
-        last_id = batch[-1].pk
+        tags, evidence = selectors.fact_rows_extras(rows)
+        yield [_record(row, tags.get(row["claim_id"], []), evidence) for row in rows]
+        last_id = rows[-1]["id"]
 
 
-def _record(fact: Fact, evidence: list) -> dict:
-    claim, review, article = fact.claim, fact.review, fact.claim.article
+def _record(row: dict, tags: list[str], evidence: dict) -> dict:
     return {
-        "id": fact.pk,
-        "claim": claim.text,
-        "quote": claim.quote_exact,
-        "speaker": claim.speaker,
-        "verdict": review.verdict,
-        "rating_value": review.rating_value,
-        "rationale": review.rationale,
-        "article_title": article.title,
-        "article_url": article.url,
-        "published_at": fact.published_at.isoformat(),
-        "status": "retracted" if fact.retracted_at else "published",
-        "retraction_reason": fact.retraction_reason,
+        "id": row["id"],
+        "claim": row["claim_text"],
+        "quote": row["quote"],
+        "speaker": row["speaker"],
+        "tags": tags,
+        "verdict": row["verdict"],
+        "rating_value": RATING_VALUES[Verdict(row["verdict"])],
+        "rationale": row["rationale"],
+        "article_title": row["article_title"],
+        "article_url": row["article_url"],
+        "published_at": row["published_at"].isoformat(),
+        "status": "retracted" if row["retracted_at"] else "published",
+        "retraction_reason": row["retraction_reason"],
         "evidence": [
             {
-                "source_url": e.snapshot.source.url,
-                "snapshot_id": e.snapshot_id,
-                "start": e.start,
-                "end": e.end,
-                "text": e.text,
+                "source_url": e["source_url"],
+                "snapshot_id": e["snapshot_id"],
+                "start": e["start"],
+                "end": e["end"],
+                "text": e["text"],
             }
-            for e in evidence
+            for e in evidence.get(row["check_run_id"], [])
         ],
     }
 
 
 def facts_jsonl() -> Iterator[bytes]:
-    for batch, evidence in _batches():
-        yield "".join(
-            json.dumps(_record(fact, evidence.get(fact.pk, [])), ensure_ascii=False) + "\n"
-            for fact in batch
-        ).encode("utf-8")
+    for batch in _batches():
+        yield "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in batch).encode("utf-8")
 
 
 def facts_csv() -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for batch, evidence in _batches():
-        for fact in batch:
-            record = _record(fact, evidence.get(fact.pk, []))
+    for batch in _batches():
+        for record in batch:
             record["evidence_urls"] = " ".join(
                 sorted({e["source_url"] for e in record["evidence"] if e["source_url"]})
             )

@@ -46,11 +46,50 @@ MAX_INPUT_BYTES = 20 * 1024 * 1024
 # several copies of the tree: a 5 MB page took about 125 MB there, against a 100 MB budget.
 LIGHT_HTML_BYTES = 1536 * 1024
 LIGHT_EXTRACTOR_NAME = "factdesk-extract-light"
-_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
-              "iframe", "svg", "template", "button", "select")
-_BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2",
-                         "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tr", "td", "th",
-                         "dd", "dt", "figcaption", "br", "hr"})
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "template",
+    "button",
+    "select",
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "dd",
+        "dt",
+        "figcaption",
+        "br",
+        "hr",
+    }
+)
 MAX_PDF_PAGES = 2000
 PDF_TIME_LIMIT_SECONDS = 60.0
 MAX_TITLE_CHARS = 300

@@ -2,6 +2,7 @@
 
 from django.db.models import (
     Case,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -26,16 +27,78 @@ _FACT_FILTER_LOOKUPS = {
 
 
 def fact_list(filters: dict | None = None) -> QuerySet[Fact]:
-    """Published and retracted facts with everything a fact's JSON needs, in fixed queries."""
-    facts = (
-        Fact.objects.select_related("claim__article", "review")
-        # A list attribute, not the tags manager's cache: filling 50 managers cloned a queryset
-        # for each claim and cost more than the query itself.
-        .prefetch_related(Prefetch("claim__tags", to_attr="tag_list"))
+    """Published and retracted facts as model instances, with their claim, article and review."""
+    return (
+        _facts_filtered(filters)
+        .select_related("claim__article", "review")
         # The article's full text can be megabytes and no fact view shows it.
         .defer("claim__article__text")
-        .order_by("-published_at", "-id")
     )
+
+
+# What a fact's JSON shows, read as plain values: model instances and serializer fields cost
+# more than the query on a page of 50 (the list endpoint is the API's busiest).
+FACT_ROW_FIELDS = {
+    "claim_text": F("claim__text"),
+    "quote": F("claim__quote_exact"),
+    "speaker": F("claim__speaker"),
+    "verdict": F("review__verdict"),
+    "rationale": F("review__rationale"),
+    "check_run_id": F("review__check_run_id"),
+    "article_title": F("claim__article__title"),
+    "article_url": F("claim__article__url"),
+    "article_publisher": F("claim__article__publisher"),
+    "article_published_at": F("claim__article__published_at"),
+}
+
+
+def fact_rows(filters: dict | None = None) -> QuerySet:
+    """Facts as dicts of exactly the values their JSON needs, newest first."""
+    return _facts_filtered(filters).values(
+        "id",
+        "claim_id",
+        "published_at",
+        "updated_at",
+        "retracted_at",
+        "retraction_reason",
+        "source_flag",
+        article_id=F("claim__article_id"),
+        **FACT_ROW_FIELDS,
+    )
+
+
+def fact_rows_extras(rows: list[dict]) -> tuple[dict[int, list[str]], dict[int, list[dict]]]:
+    """Tags by claim id and evidence by check run id for a page of fact rows: two queries."""
+    tags: dict[int, list[str]] = {}
+    for claim_id, name in (
+        Claim.tags.through.objects.filter(claim_id__in=[r["claim_id"] for r in rows])
+        .order_by("tag__name")
+        .values_list("claim_id", "tag__name")
+    ):
+        tags.setdefault(claim_id, []).append(name)
+    evidence: dict[int, list[dict]] = {}
+    for item in (
+        Evidence.objects.filter(check_run_id__in={r["check_run_id"] for r in rows} - {None})
+        .order_by("check_run_id", "rank")
+        .values(
+            "check_run_id",
+            "rank",
+            "start",
+            "end",
+            "score",
+            "text",
+            "snapshot_id",
+            source_id=F("snapshot__source_id"),
+            source_url=F("snapshot__source__url"),
+            archived_at=F("snapshot__fetched_at"),
+        )
+    ):
+        evidence.setdefault(item.pop("check_run_id"), []).append(item)
+    return tags, evidence
+
+
+def _facts_filtered(filters: dict | None) -> QuerySet[Fact]:
+    facts = Fact.objects.order_by("-published_at", "-id")
     filters = filters or {}
     for key, lookup in _FACT_FILTER_LOOKUPS.items():
         if filters.get(key) not in (None, ""):
@@ -54,22 +117,6 @@ def fact_list(filters: dict | None = None) -> QuerySet[Fact]:
             | Q(review__rationale__icontains=q)
         )
     return facts
-
-
-def fact_evidence(facts: list[Fact]) -> dict[int, list[Evidence]]:
-    """The evidence of the check run each fact's verdict was given on, in one query."""
-    run_of = {fact.pk: fact.review.check_run_id for fact in facts if fact.review.check_run_id}
-    by_run: dict[int, list[Evidence]] = {}
-    for item in (
-        Evidence.objects.filter(check_run_id__in=set(run_of.values()))
-        .select_related("snapshot__source")
-        # A snapshot's text is a whole archived page and a pasted source's a document: the API
-        # shows neither, and reading them with every passage multiplied the bytes read.
-        .defer("snapshot__text", "snapshot__source__text")
-        .order_by("check_run_id", "rank")
-    ):
-        by_run.setdefault(item.check_run_id, []).append(item)
-    return {fact_id: by_run.get(run_id, []) for fact_id, run_id in run_of.items()}
 
 
 def claim_check_runs(claim: Claim) -> QuerySet[CheckRun]:

@@ -1,10 +1,9 @@
 """API shapes for facts, check runs, the queue, reviews and matching."""
 
-from django.urls import reverse
 from rest_framework import serializers
 
 from annotations.serializers import ClaimSerializer
-from verification.models import CheckRun, Fact, Finding, Review, SourceSnapshot, Verdict
+from verification.models import RATING_VALUES, CheckRun, Finding, Review, SourceSnapshot, Verdict
 
 _DATETIME = serializers.DateTimeField()
 
@@ -178,85 +177,109 @@ class MatchResponseSerializer(serializers.Serializer):
     results = MatchSerializer(many=True)
 
 
-class FactSerializer(serializers.ModelSerializer):
-    claim = serializers.CharField(source="claim.text")
-    claim_id = serializers.IntegerField(source="claim.pk")
-    quote = serializers.CharField(source="claim.quote_exact")
-    speaker = serializers.CharField(source="claim.speaker")
-    tags = serializers.SerializerMethodField()
-    verdict = serializers.CharField(source="review.verdict")
-    rating_value = serializers.IntegerField(source="review.rating_value", allow_null=True)
-    rationale = serializers.CharField(source="review.rationale")
-    article = serializers.SerializerMethodField()
-    evidence = serializers.SerializerMethodField()
-    status = serializers.SerializerMethodField()
-    links = serializers.SerializerMethodField()
+class FactArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(allow_blank=True)
+    publisher = serializers.CharField(allow_blank=True)
+    published_at = serializers.DateTimeField(allow_null=True)
 
-    class Meta:
-        model = Fact
-        fields = (
-            "id",
-            "claim_id",
-            "claim",
-            "quote",
-            "speaker",
-            "tags",
-            "verdict",
-            "rating_value",
-            "rationale",
-            "article",
-            "evidence",
-            "status",
-            "published_at",
-            "updated_at",
-            "retracted_at",
-            "retraction_reason",
-            "links",
-        )
 
-    def get_tags(self, fact: Fact) -> list[str]:
-        tags = getattr(fact.claim, "tag_list", None)
-        return [tag.name for tag in (fact.claim.tags.all() if tags is None else tags)]
+class FactEvidenceSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    source_id = serializers.IntegerField()
+    source_url = serializers.CharField(allow_blank=True)
+    snapshot_id = serializers.IntegerField()
+    archived_at = serializers.DateTimeField()
+    start = serializers.IntegerField(help_text="Code point offset into the snapshot's text.")
+    end = serializers.IntegerField(help_text="End, exclusive.")
+    score = serializers.FloatField()
+    text = serializers.CharField()
 
-    def get_article(self, fact: Fact) -> dict:
-        article = fact.claim.article
-        return {
-            "id": article.pk,
-            "title": article.title,
-            "url": article.url,
-            "publisher": article.publisher,
-            "published_at": article.published_at,
+
+class FactLinksSerializer(serializers.Serializer):
+    self = serializers.URLField()
+    claimreview = serializers.URLField()
+    annotation = serializers.URLField()
+
+
+class FactSerializer(serializers.Serializer):
+    """The shape of a fact, for the schema; `fact_dicts` builds it (schemathesis checks both)."""
+
+    id = serializers.IntegerField()
+    claim_id = serializers.IntegerField()
+    claim = serializers.CharField()
+    quote = serializers.CharField()
+    speaker = serializers.CharField(allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField())
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    rating_value = serializers.IntegerField(allow_null=True, min_value=1, max_value=5)
+    rationale = serializers.CharField()
+    article = FactArticleSerializer()
+    evidence = FactEvidenceSerializer(many=True)
+    status = serializers.ChoiceField(choices=["published", "retracted"])
+    source_flag = serializers.ChoiceField(
+        choices=["", "source_changed", "source_gone"],
+        help_text="Set when a periodic re-check found a cited source changed or gone.",
+    )
+    published_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    retracted_at = serializers.DateTimeField(allow_null=True)
+    retraction_reason = serializers.CharField(allow_blank=True)
+    links = FactLinksSerializer()
+
+
+def _when(value) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def fact_dicts(
+    rows: list[dict], *, tags: dict[int, list[str]], evidence: dict[int, list[dict]], base_url: str
+) -> list[dict]:
+    """Fact rows (selectors.fact_rows) with their tags and evidence, as the API's JSON."""
+    return [
+        {
+            "id": row["id"],
+            "claim_id": row["claim_id"],
+            "claim": row["claim_text"],
+            "quote": row["quote"],
+            "speaker": row["speaker"],
+            "tags": tags.get(row["claim_id"], []),
+            "verdict": row["verdict"],
+            "rating_value": RATING_VALUES[Verdict(row["verdict"])],
+            "rationale": row["rationale"],
+            "article": {
+                "id": row["article_id"],
+                "title": row["article_title"],
+                "url": row["article_url"],
+                "publisher": row["article_publisher"],
+                "published_at": _when(row["article_published_at"]),
+            },
+            "evidence": [
+                {
+                    "rank": e["rank"],
+                    "source_id": e["source_id"],
+                    "source_url": e["source_url"],
+                    "snapshot_id": e["snapshot_id"],
+                    "archived_at": _when(e["archived_at"]),
+                    "start": e["start"],
+                    "end": e["end"],
+                    "score": e["score"],
+                    "text": e["text"],
+                }
+                for e in evidence.get(row["check_run_id"], [])
+            ],
+            "status": "retracted" if row["retracted_at"] else "published",
+            "source_flag": row["source_flag"],
+            "published_at": _when(row["published_at"]),
+            "updated_at": _when(row["updated_at"]),
+            "retracted_at": _when(row["retracted_at"]),
+            "retraction_reason": row["retraction_reason"],
+            "links": {
+                "self": f"{base_url}{row['id']}/",
+                "claimreview": f"{base_url}{row['id']}/claimreview/",
+                "annotation": f"{base_url}{row['id']}/annotation/",
+            },
         }
-
-    def get_evidence(self, fact: Fact) -> list[dict]:
-        # Plain dicts: a nested serializer per fact rebuilt its fields for every fact of a page.
-        return [
-            {
-                "rank": e.rank,
-                "source_id": e.snapshot.source_id,
-                "source_url": e.snapshot.source.url,
-                "snapshot_id": e.snapshot_id,
-                "archived_at": _DATETIME.to_representation(e.snapshot.fetched_at),
-                "start": e.start,
-                "end": e.end,
-                "score": e.score,
-                "text": e.text,
-            }
-            for e in self.context.get("evidence", {}).get(fact.pk, [])
-        ]
-
-    def get_status(self, fact: Fact) -> str:
-        return "retracted" if fact.retracted_at else "published"
-
-    def get_links(self, fact: Fact) -> dict:
-        request = self.context.get("request")
-
-        def absolute(name: str) -> str:
-            path = reverse(name, args=[fact.pk])
-            return request.build_absolute_uri(path) if request else path
-
-        return {
-            "self": absolute("fact-detail"),
-            "claimreview": absolute("fact-claimreview"),
-            "annotation": absolute("fact-annotation"),
-        }
+        for row in rows
+    ]

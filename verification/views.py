@@ -1,7 +1,7 @@
 """Thin API views for the verification flow and the verified facts."""
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -35,6 +35,7 @@ from verification.serializers import (
     ReviewCreateSerializer,
     ReviewSerializer,
     SnapshotSerializer,
+    fact_dicts,
 )
 
 REVIEWER = has_perm("verification.add_review")
@@ -55,6 +56,20 @@ class FactCursorPagination(pagination.CursorPagination):
     max_page_size = 200
 
 
+def facts_json(rows: list[dict], request) -> list[dict]:
+    """The API's JSON for fact rows: their tags and evidence in two more queries."""
+    tags, evidence = selectors.fact_rows_extras(rows)
+    base_url = request.build_absolute_uri(reverse("fact-list"))
+    return fact_dicts(rows, tags=tags, evidence=evidence, base_url=base_url)
+
+
+def fact_json_or_404(pk: int, request) -> dict:
+    rows = list(selectors.fact_rows().filter(pk=pk))
+    if not rows:
+        raise Http404("No published fact with this id.")
+    return facts_json(rows, request)[0]
+
+
 class FactListView(generics.ListAPIView):
     serializer_class = FactSerializer
     permission_classes = [PublicReadPermission]
@@ -63,17 +78,15 @@ class FactListView(generics.ListAPIView):
     def get_queryset(self):
         filters = FactFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return selectors.fact_list(filters.validated_data)
+        return selectors.fact_rows(filters.validated_data)
 
     @extend_schema(parameters=[FactFilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        context = self.get_serializer_context() | {"evidence": selectors.fact_evidence(page)}
-        data = FactSerializer(page, many=True, context=context).data
-        return self.get_paginated_response(data)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(facts_json(page, request))
 
 
 class FactDetailView(APIView):
@@ -81,9 +94,7 @@ class FactDetailView(APIView):
 
     @extend_schema(responses=FactSerializer)
     def get(self, request, pk: int):
-        fact = get_object_or_404(selectors.fact_list(), pk=pk)
-        context = {"request": request, "evidence": selectors.fact_evidence([fact])}
-        return Response(FactSerializer(fact, context=context).data)
+        return Response(fact_json_or_404(pk, request))
 
 
 class FactClaimReviewView(APIView):
@@ -243,9 +254,7 @@ class ClaimPublishView(APIView):
     def post(self, request, pk: int):
         claim = get_object_or_404(Claim, pk=pk)
         fact = services.fact_publish(claim=claim, publisher=request.user)
-        fact = selectors.fact_list().get(pk=fact.pk)
-        context = {"request": request, "evidence": selectors.fact_evidence([fact])}
-        return Response(FactSerializer(fact, context=context).data, status=status.HTTP_201_CREATED)
+        return Response(fact_json_or_404(fact.pk, request), status=status.HTTP_201_CREATED)
 
 
 class FactRetractView(APIView):
@@ -257,9 +266,7 @@ class FactRetractView(APIView):
         data = RetractSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.fact_retract(fact=fact, user=request.user, reason=data.validated_data["reason"])
-        fact = selectors.fact_list().get(pk=pk)
-        context = {"request": request, "evidence": selectors.fact_evidence([fact])}
-        return Response(FactSerializer(fact, context=context).data)
+        return Response(fact_json_or_404(pk, request))
 
 
 class ClaimSourceListView(APIView):

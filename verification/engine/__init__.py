@@ -1,7 +1,7 @@
 """Cross-check engine: plain Python, no Django, deterministic.
 
-    result = crosscheck(ClaimInput("Turnout was 56%."), [SourceInput("s0", "Turnout was 58%.")])
-    result.stance, result.confidence, result.evidence, result.findings
+result = crosscheck(ClaimInput("Turnout was 56%."), [SourceInput("s0", "Turnout was 58%.")])
+result.stance, result.confidence, result.evidence, result.findings
 """
 
 from .core import ENGINE_VERSION, analyse, crosscheck

@@ -72,7 +72,8 @@ class TextView:
         # "don't" is tokenised as "don" + "'t"... our regex keeps "don't" whole; PTB text splits
         # "does n't" into "does" + "n" + "t".
         n += sum(
-            1 for a, b in zip(self.tokens, self.tokens[1:], strict=False)
+            1
+            for a, b in zip(self.tokens, self.tokens[1:], strict=False)
             if a.norm == "n" and b.norm == "t" and b.start - a.end <= 1
         )
         return n
@@ -109,7 +110,10 @@ def _relation(c: Quantity, p: Quantity) -> str:
             a = tuple(x for x, _ in shared)
             b = tuple(y for _, y in shared)
             ok = {
-                "gt": b > a, "ge": b >= a, "lt": b < a, "le": b <= a,
+                "gt": b > a,
+                "ge": b >= a,
+                "lt": b < a,
+                "le": b <= a,
             }[c.qualifier]
             return "agrees" if ok else "conflicts"
         if all(a == b for a, b in shared):
@@ -135,8 +139,14 @@ def _relation(c: Quantity, p: Quantity) -> str:
     return "info"
 
 
-_KIND_WORD = {"number": "number", "percent": "percentage", "ordinal": "ordinal", "year": "year",
-              "date": "date", "century": "century"}
+_KIND_WORD = {
+    "number": "number",
+    "percent": "percentage",
+    "ordinal": "ordinal",
+    "year": "year",
+    "date": "date",
+    "century": "century",
+}
 
 
 def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
@@ -148,10 +158,18 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
         cands = [p for p in pq if _compatible(c, p)]
         ctext = _q_text(claim, c)
         if not cands:
-            findings.append(Finding(
-                kind, "missing",
-                f"{word} not found: the source gives no {word} to compare with '{ctext}'",
-                c.start, c.end, passage.source_id, None, None))
+            findings.append(
+                Finding(
+                    kind,
+                    "missing",
+                    f"{word} not found: the source gives no {word} to compare with '{ctext}'",
+                    c.start,
+                    c.end,
+                    passage.source_id,
+                    None,
+                    None,
+                )
+            )
             claim.counts[f"{kind}_missing"] += 1
             continue
         rels = [(_relation(c, p), p) for p in cands]
@@ -172,17 +190,25 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
         elif rel == "differs_slightly":
             msg = f"{word} differs slightly: the claim says {ctext}, the source says {ptext}"
         elif rel == "info":
-            msg = (f"{word} not decided: the claim says {ctext}, the source says {ptext}, "
-                   "which neither confirms nor contradicts it")
+            msg = (
+                f"{word} not decided: the claim says {ctext}, the source says {ptext}, "
+                "which neither confirms nor contradicts it"
+            )
         else:
             # Only a mismatch with a number about the same thing is a conflict.
             same_unit = bool(c.unit and c.unit == p.unit)
             other_unit = bool(c.unit and p.unit and c.unit != p.unit)
-            if c.kind == "number" and not same_unit and not (c.context & p.context) and (
-                    other_unit or len(cands) > 1):
+            if (
+                c.kind == "number"
+                and not same_unit
+                and not (c.context & p.context)
+                and (other_unit or len(cands) > 1)
+            ):
                 rel = "info"
-                msg = (f"{word} not found: the claim says {ctext}; the source's figures "
-                       f"(e.g. {ptext}) seem to count something else")
+                msg = (
+                    f"{word} not found: the claim says {ctext}; the source's figures "
+                    f"(e.g. {ptext}) seem to count something else"
+                )
             else:
                 msg = f"{word} mismatch: the claim says {ctext}, the source says {ptext}"
         findings.append(Finding(kind, rel, msg, c.start, c.end, passage.source_id, p.start, p.end))
@@ -199,8 +225,12 @@ def _name_runs(view: TextView) -> list[list[Token]]:
     prev_end = -10
     for i, t in enumerate(view.tokens):
         is_name = (
-            t.is_cap and not t.is_num and t.norm not in STOPWORDS and t.norm not in PTB_TOKENS
-            and t.norm not in MONTHS and len(t.norm) > 1
+            t.is_cap
+            and not t.is_num
+            and t.norm not in STOPWORDS
+            and t.norm not in PTB_TOKENS
+            and t.norm not in MONTHS
+            and len(t.norm) > 1
             and not (i == 0 and t.norm in COMMON_SENTENCE_STARTS)
         )
         gap = view.text[prev_end : t.start] if cur else ""
@@ -251,42 +281,70 @@ def check_names(claim: TextView, passage: TextView) -> list[Finding]:
             g = PLACE_GROUP.get(t.norm)
             if g is not None and g in p_groups:
                 other = p_groups[g]
-                findings.append(Finding(
-                    "name", "agrees",
-                    f"name agrees: the claim says {t.raw}, the source says {other.raw}",
-                    t.start, t.end, passage.source_id, other.start, other.end))
+                findings.append(
+                    Finding(
+                        "name",
+                        "agrees",
+                        f"name agrees: the claim says {t.raw}, the source says {other.raw}",
+                        t.start,
+                        t.end,
+                        passage.source_id,
+                        other.start,
+                        other.end,
+                    )
+                )
                 claim.counts["name_agrees"] += 1
                 continue
             if g is not None and t.norm not in REGION_WORDS:
                 rivals = [
-                    tok for gg, tok in sorted(p_groups.items(), key=lambda kv: kv[1].start)
+                    tok
+                    for gg, tok in sorted(p_groups.items(), key=lambda kv: kv[1].start)
                     if gg != g and tok.norm not in REGION_WORDS
                 ]
                 if rivals:
                     other = rivals[0]
-                    findings.append(Finding(
-                        "name", "conflicts",
-                        f"nationality/place mismatch: the claim says {t.raw}, "
-                        f"the source says {other.raw}",
-                        t.start, t.end, passage.source_id, other.start, other.end))
+                    findings.append(
+                        Finding(
+                            "name",
+                            "conflicts",
+                            f"nationality/place mismatch: the claim says {t.raw}, "
+                            f"the source says {other.raw}",
+                            t.start,
+                            t.end,
+                            passage.source_id,
+                            other.start,
+                            other.end,
+                        )
+                    )
                     claim.counts["name_conflicts"] += 1
                     continue
             if len(t.norm) > 3:
                 best = None
                 best_ratio = 0.0
                 for norm, tok in p_caps.items():
-                    if abs(len(norm) - len(t.norm)) > 3 or norm[:1] != t.norm[:1] and \
-                            norm[-2:] != t.norm[-2:]:
+                    if (
+                        abs(len(norm) - len(t.norm)) > 3
+                        or norm[:1] != t.norm[:1]
+                        and norm[-2:] != t.norm[-2:]
+                    ):
                         continue
                     r = _similar(norm, t.norm)
                     if r > best_ratio:
                         best, best_ratio = tok, r
                 if best is not None and best_ratio >= 0.8:
-                    findings.append(Finding(
-                        "name", "info",
-                        f"possible spelling or transliteration variant: the claim says "
-                        f"{t.raw}, the source says {best.raw}",
-                        t.start, t.end, passage.source_id, best.start, best.end))
+                    findings.append(
+                        Finding(
+                            "name",
+                            "info",
+                            f"possible spelling or transliteration variant: the claim says "
+                            f"{t.raw}, the source says {best.raw}",
+                            t.start,
+                            t.end,
+                            passage.source_id,
+                            best.start,
+                            best.end,
+                        )
+                    )
                     claim.counts["name_variant"] += 1
                     continue
             missing.append(t)
@@ -297,15 +355,31 @@ def check_names(claim: TextView, passage: TextView) -> list[Finding]:
             # The checks read the best passage; say so if the name is elsewhere in the source.
             elsewhere = [_find_word(passage.text, t.raw) for t in missing]
             if all(found is not None for found in elsewhere):
-                findings.append(Finding(
-                    "name", "info",
-                    f"name not in the best passage, but elsewhere in the source: {what}",
-                    missing[0].start, missing[-1].end, passage.source_id,
-                    elsewhere[0], elsewhere[0] + len(missing[0].raw)))
+                findings.append(
+                    Finding(
+                        "name",
+                        "info",
+                        f"name not in the best passage, but elsewhere in the source: {what}",
+                        missing[0].start,
+                        missing[-1].end,
+                        passage.source_id,
+                        elsewhere[0],
+                        elsewhere[0] + len(missing[0].raw),
+                    )
+                )
             else:
-                findings.append(Finding(
-                    "name", "missing", f"name not found in the source: {what}",
-                    missing[0].start, missing[-1].end, passage.source_id, None, None))
+                findings.append(
+                    Finding(
+                        "name",
+                        "missing",
+                        f"name not found in the source: {what}",
+                        missing[0].start,
+                        missing[-1].end,
+                        passage.source_id,
+                        None,
+                        None,
+                    )
+                )
     return findings
 
 
@@ -332,10 +406,18 @@ def check_polarity(claim: TextView, passage: TextView) -> list[Finding]:
         for opp in sorted(OPPOSITE.get(w, ())):
             if opp in pw and opp not in cw:
                 o = pw[opp]
-                findings.append(Finding(
-                    "polarity", "conflicts",
-                    f"opposite wording: the claim says '{t.raw}', the source says '{o.raw}'",
-                    t.start, t.end, passage.source_id, o.start, o.end))
+                findings.append(
+                    Finding(
+                        "polarity",
+                        "conflicts",
+                        f"opposite wording: the claim says '{t.raw}', the source says '{o.raw}'",
+                        t.start,
+                        t.end,
+                        passage.source_id,
+                        o.start,
+                        o.end,
+                    )
+                )
                 claim.counts["polarity_conflicts"] += 1
                 break
     cn, pn = claim.negations, passage.negations
@@ -345,16 +427,33 @@ def check_polarity(claim: TextView, passage: TextView) -> list[Finding]:
         claim.counts["negation_conflicts"] += 1
         if cn:
             neg = next(t for t in claim.tokens if t.norm in NEGATIONS or t.norm == "t")
-            findings.append(Finding(
-                "negation", "conflicts",
-                f"negation differs: the claim says '{neg.raw}', the passage has no matching "
-                "negation", neg.start, neg.end, passage.source_id, passage.start, passage.end))
+            findings.append(
+                Finding(
+                    "negation",
+                    "conflicts",
+                    f"negation differs: the claim says '{neg.raw}', the passage has no matching "
+                    "negation",
+                    neg.start,
+                    neg.end,
+                    passage.source_id,
+                    passage.start,
+                    passage.end,
+                )
+            )
         else:
             neg = next(t for t in passage.tokens if t.norm in NEGATIONS or t.norm == "t")
-            findings.append(Finding(
-                "negation", "conflicts",
-                f"negation differs: the source says '{neg.raw}', the claim is not negated",
-                None, None, passage.source_id, neg.start, neg.end))
+            findings.append(
+                Finding(
+                    "negation",
+                    "conflicts",
+                    f"negation differs: the source says '{neg.raw}', the claim is not negated",
+                    None,
+                    None,
+                    passage.source_id,
+                    neg.start,
+                    neg.end,
+                )
+            )
     for t in claim.tokens:
         if t.norm in SUPERLATIVE_MARKERS and t.norm not in passage.norms:
             claim.counts["scope_missing"] += 1
@@ -424,8 +523,13 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
         if best is None or key > (best[0], -best[1]):
             best = (ratio, pi, p, lo, hi, sm2.get_opcodes())
     if best is None or best[0] < 0.5:
-        return "missing", "quote not found: no passage of the sources contains these words", \
-            None, 0, 0
+        return (
+            "missing",
+            "quote not found: no passage of the sources contains these words",
+            None,
+            0,
+            0,
+        )
     ratio, _, p, lo, hi, ops = best
     pw = [t for t in p.tokens if t.norm not in PTB_TOKENS][lo:hi]
     # Narrow the source span to the first and last matching word.
@@ -448,12 +552,19 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
         else:
             changes.append(f"dropped '{ppart}'")
     if not changes:
-        return "agrees", "quote verbatim: the source has these exact words", p, s_tok.start, \
-            e_tok.end
+        return (
+            "agrees",
+            "quote verbatim: the source has these exact words",
+            p,
+            s_tok.start,
+            e_tok.end,
+        )
     return (
         "differs_slightly" if ratio >= 0.75 else "conflicts",
         "quote differs from the source: " + "; ".join(changes),
-        p, s_tok.start, e_tok.end,
+        p,
+        s_tok.start,
+        e_tok.end,
     )
 
 
@@ -464,15 +575,20 @@ def attributed_speaker(passage: TextView, start: int, end: int) -> str | None:
     # ("... our partners from the DPRK?" Medvedev said).
     closes = [i for i in (passage.text.find(q, end, end + 300) for q in '"\u201d\u00bb') if i != -1]
     after = min(closes) + 1 if closes else end
-    near = [t for t in toks if after <= t.start <= after + 80] + \
-        [t for t in toks if start - 80 <= t.end <= start]
+    near = [t for t in toks if after <= t.start <= after + 80] + [
+        t for t in toks if start - 80 <= t.end <= start
+    ]
     for i, t in enumerate(near):
         if t.norm in SAY_VERBS:
             # "..., John Smith said" / "said John Smith": the run of capitalised words right
             # before the verb, else right after it ("Smith said, Fox News reported": Smith).
             def is_name(j: int) -> bool:
-                return 0 <= j < len(near) and near[j].is_cap and near[j].norm not in STOPWORDS \
+                return (
+                    0 <= j < len(near)
+                    and near[j].is_cap
+                    and near[j].norm not in STOPWORDS
                     and near[j].norm not in SAY_VERBS
+                )
 
             def run(indexes: range) -> list:
                 names = []

@@ -88,28 +88,40 @@ def analyse(
         budget = MAX_PASSAGES - len(passages)
         if budget <= 0:
             break
-        passages.extend(
-            p for p in split_passages(text[:MAX_SOURCE_CHARS], si, max_passages=budget)
-        )
+        passages.extend(p for p in split_passages(text[:MAX_SOURCE_CHARS], si, max_passages=budget))
     titles = [tokenize((s.title or "")[:500], limit=50) for s in sources]
 
     def view(p: Passage) -> TextView:
         text = texts[p.source_index]
-        return TextView(text, tokenize(text[p.start : p.end], p.start, MAX_TOKENS_PER_PASSAGE),
-                        sources[p.source_index].id, p.start, p.end,
-                        title_tokens=titles[p.source_index])
+        return TextView(
+            text,
+            tokenize(text[p.start : p.end], p.start, MAX_TOKENS_PER_PASSAGE),
+            sources[p.source_index].id,
+            p.start,
+            p.end,
+            title_tokens=titles[p.source_index],
+        )
 
     findings: list[Finding] = []
     if not passages or not query:
         why = "the sources have no text" if not passages else "the claim has no words to check"
         findings.append(Finding("retrieval", "info", f"nothing to compare: {why}"))
-        return Analysis(stance.feature_vector({}, checks.coverage(cview, cview), 0, 0), [],
-                        [], findings, None, None, True)
+        return Analysis(
+            stance.feature_vector({}, checks.coverage(cview, cview), 0, 0),
+            [],
+            [],
+            findings,
+            None,
+            None,
+            True,
+        )
 
-    index = BM25([
-        passage_content_stems(texts[p.source_index][p.start : p.end], MAX_TOKENS_PER_PASSAGE)
-        for p in passages
-    ])
+    index = BM25(
+        [
+            passage_content_stems(texts[p.source_index][p.start : p.end], MAX_TOKENS_PER_PASSAGE)
+            for p in passages
+        ]
+    )
     bm = index.scores(query)
     order = sorted(range(len(passages)), key=lambda i: (-bm[i], i))
     cands = [_Candidate(passages[i], view(passages[i]), bm[i]) for i in order[:RERANK_CANDIDATES]]
@@ -123,16 +135,22 @@ def analyse(
     cands.sort(key=lambda c: (-c.score, c.passage.source_index, c.passage.position))
 
     evidence = [
-        EvidenceSpan(c.view.source_id or "", c.passage.start, c.passage.end, round(c.score, 4),
-                     c.view.text[c.passage.start : c.passage.end])
+        EvidenceSpan(
+            c.view.source_id or "",
+            c.passage.start,
+            c.passage.end,
+            round(c.score, 4),
+            c.view.text[c.passage.start : c.passage.end],
+        )
         for c in cands[:max_evidence]
     ]
 
     best = cands[0].view
     if CHECK_BY_COVERAGE:
         # Among the top passages, check the one that repeats most of the claim's wording.
-        best = max(cands[:CHECKED_PASSAGES],
-                   key=lambda c: checks.coverage(cview, c.view)["cov_w"]).view
+        best = max(
+            cands[:CHECKED_PASSAGES], key=lambda c: checks.coverage(cview, c.view)["cov_w"]
+        ).view
     cov = checks.coverage(cview, best)
     cview.counts.clear()
     findings += checks.check_quantities(cview, best)
@@ -144,9 +162,18 @@ def analyse(
         probe = TextView(cview.text, cview.tokens)
         for f in checks.check_quantities(probe, c.view):
             if f.outcome in ("agrees", "conflicts"):
-                findings.append(Finding(f.kind, "info", f"in another passage: {f.message}",
-                                        f.claim_start, f.claim_end, f.source_id,
-                                        f.source_start, f.source_end))
+                findings.append(
+                    Finding(
+                        f.kind,
+                        "info",
+                        f"in another passage: {f.message}",
+                        f.claim_start,
+                        f.claim_end,
+                        f.source_id,
+                        f.source_start,
+                        f.source_end,
+                    )
+                )
     counts = Counter(cview.counts)
     counts["no_title"] = 0 if best.title_tokens else 1
     counts["pronoun_start"] = int(any(t.norm in PRONOUNS for t in best.tokens[:3]))
@@ -161,24 +188,39 @@ def analyse(
         quote_outcome = outcome
         qstart = claim_text.find(quote)
         cs, ce = (qstart, qstart + len(quote)) if qstart >= 0 else (None, None)
-        findings.insert(0, Finding(
-            "quote", outcome, message, cs, ce,
-            qview.source_id if qview else None, qs if qview else None, qe if qview else None))
+        findings.insert(
+            0,
+            Finding(
+                "quote",
+                outcome,
+                message,
+                cs,
+                ce,
+                qview.source_id if qview else None,
+                qs if qview else None,
+                qe if qview else None,
+            ),
+        )
         if claim.speaker and qview is not None:
             said_by = checks.attributed_speaker(qview, qs, qe)
             if said_by is None:
                 speaker_outcome = "info"
-                msg = (f"speaker not stated: the source does not say near the quote who said it "
-                       f"(the claim names {claim.speaker})")
+                msg = (
+                    f"speaker not stated: the source does not say near the quote who said it "
+                    f"(the claim names {claim.speaker})"
+                )
             elif checks.speaker_matches(claim.speaker, said_by):
                 speaker_outcome = "agrees"
                 msg = f"speaker agrees: the source attributes the words to {said_by}"
             else:
                 speaker_outcome = "conflicts"
-                msg = (f"speaker mismatch: the claim attributes the words to {claim.speaker}, "
-                       f"the source attributes them to {said_by}")
-            findings.insert(1, Finding("speaker", speaker_outcome, msg, None, None,
-                                       qview.source_id, qs, qe))
+                msg = (
+                    f"speaker mismatch: the claim attributes the words to {claim.speaker}, "
+                    f"the source attributes them to {said_by}"
+                )
+            findings.insert(
+                1, Finding("speaker", speaker_outcome, msg, None, None, qview.source_id, qs, qe)
+            )
     return Analysis(features, keys, evidence, findings, quote_outcome, speaker_outcome, False)
 
 
@@ -199,8 +241,11 @@ def crosscheck(
         label, confidence = "not_enough_info", max(0.6, probs["not_enough_info"])
     elif a.quote_outcome == "conflicts" or a.speaker_outcome == "conflicts":
         label, confidence = "refutes", max(0.7, probs["refutes"])
-    elif a.quote_outcome == "agrees" and label == "not_enough_info" and \
-            a.speaker_outcome in (None, "agrees"):
+    elif (
+        a.quote_outcome == "agrees"
+        and label == "not_enough_info"
+        and a.speaker_outcome in (None, "agrees")
+    ):
         label, confidence = "supports", max(0.6, probs["supports"])
     return CheckResult(
         stance=label,

@@ -118,9 +118,30 @@ for _i, _line in enumerate(row for row in _PLACES.split("\n") if row.strip()):
 
 # Continents/unions contain countries: a continent word never "conflicts" with a country.
 REGION_WORDS = frozenset(
-    {"america", "africa", "african", "africans", "europe", "european",
-     "europeans", "asia", "asian", "asians", "britain", "british", "briton", "britons", "uk",
-     "korea", "korean", "koreans", "georgia", "georgian", "georgians", "jordan"}
+    {
+        "america",
+        "africa",
+        "african",
+        "africans",
+        "europe",
+        "european",
+        "europeans",
+        "asia",
+        "asian",
+        "asians",
+        "britain",
+        "british",
+        "briton",
+        "britons",
+        "uk",
+        "korea",
+        "korean",
+        "koreans",
+        "georgia",
+        "georgian",
+        "georgians",
+        "jordan",
+    }
 )
 
 # Pairs of words (already folded to lower case) whose swap flips a claim.
@@ -229,14 +250,55 @@ for _line in _OPPOSITES.strip().split("\n"):
 
 # Verbs after which "for"/"against" carry the polarity ("voted against", "argued for").
 POLARITY_VERBS = frozenset(
-    {"vote", "voted", "votes", "voting", "campaigned", "campaign", "argued", "argue", "spoke",
-     "lobbied", "ruled", "rule", "testified", "fought", "decided", "came", "out"}
+    {
+        "vote",
+        "voted",
+        "votes",
+        "voting",
+        "campaigned",
+        "campaign",
+        "argued",
+        "argue",
+        "spoke",
+        "lobbied",
+        "ruled",
+        "rule",
+        "testified",
+        "fought",
+        "decided",
+        "came",
+        "out",
+    }
 )
 
 SAY_VERBS = frozenset(
-    {"said", "says", "say", "told", "tells", "added", "adds", "stated", "states", "wrote",
-     "writes", "explained", "declared", "claimed", "claims", "insisted", "asked", "noted",
-     "argued", "remarked", "replied", "tweeted", "recalled", "warned", "according"}
+    {
+        "said",
+        "says",
+        "say",
+        "told",
+        "tells",
+        "added",
+        "adds",
+        "stated",
+        "states",
+        "wrote",
+        "writes",
+        "explained",
+        "declared",
+        "claimed",
+        "claims",
+        "insisted",
+        "asked",
+        "noted",
+        "argued",
+        "remarked",
+        "replied",
+        "tweeted",
+        "recalled",
+        "warned",
+        "according",
+    }
 )
 
 SUPERLATIVE_MARKERS = frozenset({"only", "sole", "solely", "exclusively", "all", "every", "entire"})

@@ -12,60 +12,162 @@ from dataclasses import dataclass
 from .text import Token, stem
 
 UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
     "nineteen": 19,
 }
 TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 SCALES = {
-    "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
     "trillion": 1_000_000_000_000,
 }
 SHORT_SCALES = {
-    "k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000,
+    "k": 1_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "bn": 1_000_000_000,
+    "b": 1_000_000_000,
 }
 FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
 ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
 }
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 CURRENCY_SIGNS = {"$": "$", "\u00a3": "\u00a3", "\u20ac": "\u20ac", "\u00a5": "\u00a5"}
 CURRENCY_WORDS = {
-    "dollar": "$", "usd": "$", "pound": "\u00a3", "gbp": "\u00a3", "euro": "\u20ac",
-    "eur": "\u20ac", "yen": "\u00a5", "rupee": "rs", "yuan": "cny",
+    "dollar": "$",
+    "usd": "$",
+    "pound": "\u00a3",
+    "gbp": "\u00a3",
+    "euro": "\u20ac",
+    "eur": "\u20ac",
+    "yen": "\u00a5",
+    "rupee": "rs",
+    "yuan": "cny",
 }
 PERCENT_WORDS = {"percent", "pct", "percentage"}
 
 # Qualifier phrases, read backwards from the quantity (longest first).
 QUALIFIERS = [
-    (("more", "than"), "gt"), (("greater", "than"), "gt"), (("higher", "than"), "gt"),
-    (("larger", "than"), "gt"), (("over",), "gt"), (("above",), "gt"), (("exceeding",), "gt"),
-    (("exceeds",), "gt"), (("beyond",), "gt"), (("at", "least"), "ge"), (("minimum", "of"), "ge"),
+    (("more", "than"), "gt"),
+    (("greater", "than"), "gt"),
+    (("higher", "than"), "gt"),
+    (("larger", "than"), "gt"),
+    (("over",), "gt"),
+    (("above",), "gt"),
+    (("exceeding",), "gt"),
+    (("exceeds",), "gt"),
+    (("beyond",), "gt"),
+    (("at", "least"), "ge"),
+    (("minimum", "of"), "ge"),
     (("or", "more"), "ge"),
-    (("less", "than"), "lt"), (("fewer", "than"), "lt"), (("lower", "than"), "lt"),
-    (("under",), "lt"), (("below",), "lt"), (("at", "most"), "le"), (("up", "to"), "le"),
-    (("maximum", "of"), "le"), (("no", "more", "than"), "le"),
-    (("about",), "approx"), (("around",), "approx"), (("approximately",), "approx"),
-    (("roughly",), "approx"), (("nearly",), "approx"), (("almost",), "approx"),
-    (("some",), "approx"), (("estimated",), "approx"), (("circa",), "approx"),
-    (("approx",), "approx"), (("close", "to"), "approx"), (("c",), "approx"),
-    (("later", "than"), "gt"), (("after",), "gt"), (("since",), "ge"),
-    (("earlier", "than"), "lt"), (("before",), "lt"), (("prior", "to"), "lt"),
+    (("less", "than"), "lt"),
+    (("fewer", "than"), "lt"),
+    (("lower", "than"), "lt"),
+    (("under",), "lt"),
+    (("below",), "lt"),
+    (("at", "most"), "le"),
+    (("up", "to"), "le"),
+    (("maximum", "of"), "le"),
+    (("no", "more", "than"), "le"),
+    (("about",), "approx"),
+    (("around",), "approx"),
+    (("approximately",), "approx"),
+    (("roughly",), "approx"),
+    (("nearly",), "approx"),
+    (("almost",), "approx"),
+    (("some",), "approx"),
+    (("estimated",), "approx"),
+    (("circa",), "approx"),
+    (("approx",), "approx"),
+    (("close", "to"), "approx"),
+    (("c",), "approx"),
+    (("later", "than"), "gt"),
+    (("after",), "gt"),
+    (("since",), "ge"),
+    (("earlier", "than"), "lt"),
+    (("before",), "lt"),
+    (("prior", "to"), "lt"),
 ]
 QUALIFIER_WORDS = {
-    "gt": "more than", "ge": "at least", "lt": "less than", "le": "at most", "approx": "about",
+    "gt": "more than",
+    "ge": "at least",
+    "lt": "less than",
+    "le": "at most",
+    "approx": "about",
 }
 
 
@@ -234,19 +336,33 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
         elif norm in UNITS or norm in TENS or norm in ("dozen", "a", "an") or norm in SCALES:
             k = i
             words = []
-            while k < n and (
-                tokens[k].norm in UNITS or tokens[k].norm in TENS or tokens[k].norm in SCALES
-                or tokens[k].norm == "dozen"
-                or (tokens[k].norm in ("a", "an") and k == i)
-                or (tokens[k].norm == "and" and words and k + 1 < n
-                    and (tokens[k + 1].norm in UNITS or tokens[k + 1].norm in TENS))
-            ) and k - i < 8:
+            while (
+                k < n
+                and (
+                    tokens[k].norm in UNITS
+                    or tokens[k].norm in TENS
+                    or tokens[k].norm in SCALES
+                    or tokens[k].norm == "dozen"
+                    or (tokens[k].norm in ("a", "an") and k == i)
+                    or (
+                        tokens[k].norm == "and"
+                        and words
+                        and k + 1 < n
+                        and (tokens[k + 1].norm in UNITS or tokens[k + 1].norm in TENS)
+                    )
+                )
+                and k - i < 8
+            ):
                 words.append(tokens[k].norm)
                 k += 1
             # "a third", "two thirds", "a quarter", "half"
-            if k < n and tokens[k].norm in FRACTIONS and words and words[-1] in (
-                set(UNITS) | {"a", "an"}
-            ) and len(words) == 1:
+            if (
+                k < n
+                and tokens[k].norm in FRACTIONS
+                and words
+                and words[-1] in (set(UNITS) | {"a", "an"})
+                and len(words) == 1
+            ):
                 numer = 1 if words[0] in ("a", "an") else UNITS[words[0]]
                 value = numer / FRACTIONS[tokens[k].norm] * 100
                 kind, j, precision = "percent", k + 1, 2.0
@@ -264,15 +380,19 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             value = 2.0
         elif norm in ORDINALS:
             value, kind = float(ORDINALS[norm]), "ordinal"
-        elif norm in MONTHS and t.is_cap and (
-            norm != "may" or (i + 1 < n and tokens[i + 1].is_num)
+        elif (
+            norm in MONTHS and t.is_cap and (norm != "may" or (i + 1 < n and tokens[i + 1].is_num))
         ):
             # "March 2019", "November 29, 2019"
             m = MONTHS[norm]
             d = y = None
             k = i + 1
-            if k < n and tokens[k].raw.isdigit() and len(tokens[k].raw) <= 2 \
-                    and 1 <= int(tokens[k].raw) <= 31:
+            if (
+                k < n
+                and tokens[k].raw.isdigit()
+                and len(tokens[k].raw) <= 2
+                and 1 <= int(tokens[k].raw) <= 31
+            ):
                 d = int(tokens[k].raw)
                 k += 1
                 if k < n and tokens[k].norm in ("st", "nd", "rd", "th"):
@@ -290,8 +410,15 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
 
         start_i = i
         # "29 November 2019": a day number followed by a month.
-        if kind == "number" and t.is_num and t.raw.isdigit() and len(t.raw) <= 2 and j < n \
-                and tokens[j].norm in MONTHS and tokens[j].is_cap:
+        if (
+            kind == "number"
+            and t.is_num
+            and t.raw.isdigit()
+            and len(t.raw) <= 2
+            and j < n
+            and tokens[j].norm in MONTHS
+            and tokens[j].is_cap
+        ):
             d, m = int(t.raw), MONTHS[tokens[j].norm]
             k = j + 1
             y = None
@@ -301,8 +428,14 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             if 1 <= d <= 31:
                 kind, value, j, date_parts = "date", _date_value(y, m, d), k, (y, m, d)
 
-        if kind == "number" and t.is_num and t.raw.isdigit() and len(t.raw) == 4 \
-                and 1000 <= value <= 2100 and j == i + 1:
+        if (
+            kind == "number"
+            and t.is_num
+            and t.raw.isdigit()
+            and len(t.raw) == 4
+            and 1000 <= value <= 2100
+            and j == i + 1
+        ):
             kind, date_parts = "year", (int(value), None, None)
 
         if kind == "number":
@@ -335,10 +468,19 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
         if kind == "ordinal" and j < n and tokens[j].norm in ("century", "centuries"):
             # "the 20th century" is the years 1901-2000
             lo_year = (value - 1) * 100 + 1
-            out.append(Quantity(
-                kind="century", value=float(value), lo=lo_year, hi=lo_year + 99,
-                qualifier=None, unit=None, start=tokens[start_i].start, end=tokens[j].end,
-                context=_context(tokens, start_i, j + 1)))
+            out.append(
+                Quantity(
+                    kind="century",
+                    value=float(value),
+                    lo=lo_year,
+                    hi=lo_year + 99,
+                    qualifier=None,
+                    unit=None,
+                    start=tokens[start_i].start,
+                    end=tokens[j].end,
+                    context=_context(tokens, start_i, j + 1),
+                )
+            )
             i = j + 1
             continue
         lo, hi = _interval(float(value), qualifier, precision)
@@ -348,11 +490,19 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             lo, hi = _interval(float(value), qualifier, 0.0)
         out.append(
             Quantity(
-                kind=kind, value=float(value), lo=lo, hi=hi, qualifier=qualifier, unit=unit,
-                start=sign_start if sign_start is not None and q_start == start_i
+                kind=kind,
+                value=float(value),
+                lo=lo,
+                hi=hi,
+                qualifier=qualifier,
+                unit=unit,
+                start=sign_start
+                if sign_start is not None and q_start == start_i
                 else tokens[q_start].start,
                 end=max(tokens[j - 1].end, extra_end),
-                context=_context(tokens, start_i, j), date_parts=date_parts, precision=precision,
+                context=_context(tokens, start_i, j),
+                date_parts=date_parts,
+                precision=precision,
             )
         )
         i = j

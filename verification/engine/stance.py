@@ -16,14 +16,43 @@ from .results import STANCES
 MODEL_PATH = Path(__file__).with_name("model.json")
 
 FEATURES = (
-    "bias", "cov", "cov2", "cov_w", "missing", "miss0", "bigram",
-    "number_agrees", "number_differs_slightly", "number_conflicts", "number_missing",
-    "number_info", "date_agrees", "date_conflicts", "date_missing", "date_info",
-    "ordinal_conflicts", "name_missing", "name_conflicts", "name_variant", "name_agrees",
-    "negation_conflicts", "neg_claim", "polarity_conflicts", "scope_missing", "claim_len",
-    "cov_x_conflict", "cov_x_negation", "cov_x_polarity", "cov_x_missing", "cov_x_name_missing",
-    "no_claim_quantities", "all_found_no_conflict", "no_title", "no_title_x_missing",
-    "pronoun_start", "pronoun_x_name_missing",
+    "bias",
+    "cov",
+    "cov2",
+    "cov_w",
+    "missing",
+    "miss0",
+    "bigram",
+    "number_agrees",
+    "number_differs_slightly",
+    "number_conflicts",
+    "number_missing",
+    "number_info",
+    "date_agrees",
+    "date_conflicts",
+    "date_missing",
+    "date_info",
+    "ordinal_conflicts",
+    "name_missing",
+    "name_conflicts",
+    "name_variant",
+    "name_agrees",
+    "negation_conflicts",
+    "neg_claim",
+    "polarity_conflicts",
+    "scope_missing",
+    "claim_len",
+    "cov_x_conflict",
+    "cov_x_negation",
+    "cov_x_polarity",
+    "cov_x_missing",
+    "cov_x_name_missing",
+    "no_claim_quantities",
+    "all_found_no_conflict",
+    "no_title",
+    "no_title_x_missing",
+    "pronoun_start",
+    "pronoun_x_name_missing",
 )
 
 
@@ -36,8 +65,9 @@ def feature_vector(
 ) -> list[float]:
     """Features in FEATURES order, each roughly in 0..1."""
     c = counts
-    conflicts = c.get("number_conflicts", 0) + c.get("date_conflicts", 0) + \
-        c.get("name_conflicts", 0)
+    conflicts = (
+        c.get("number_conflicts", 0) + c.get("date_conflicts", 0) + c.get("name_conflicts", 0)
+    )
     missing_q = c.get("number_missing", 0) + c.get("date_missing", 0)
     values = {
         "bias": 1.0,
@@ -72,9 +102,15 @@ def feature_vector(
         "cov_x_missing": cov["cov"] * _cap(missing_q, 2.0),
         "cov_x_name_missing": cov["cov"] * _cap(c.get("name_missing", 0), 2.0),
         "no_claim_quantities": 1.0 if n_claim_quantities == 0 else 0.0,
-        "all_found_no_conflict": 1.0 if (cov["missing"] == 0 and conflicts == 0 and missing_q == 0
-                                         and not c.get("negation_conflicts")
-                                         and not c.get("polarity_conflicts")) else 0.0,
+        "all_found_no_conflict": 1.0
+        if (
+            cov["missing"] == 0
+            and conflicts == 0
+            and missing_q == 0
+            and not c.get("negation_conflicts")
+            and not c.get("polarity_conflicts")
+        )
+        else 0.0,
     }
     values["no_title"] = float(c.get("no_title", 0))
     values["no_title_x_missing"] = values["no_title"] * values["missing"]

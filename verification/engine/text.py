@@ -34,10 +34,40 @@ STOPWORDS = frozenset(
 )
 
 NEGATIONS = frozenset(
-    {"not", "no", "never", "neither", "nor", "without", "none", "nobody", "nothing", "nowhere",
-     "cannot", "n't", "isn't", "wasn't", "aren't", "weren't", "doesn't", "didn't", "don't",
-     "won't", "can't", "couldn't", "shouldn't", "wouldn't", "hasn't", "haven't", "hadn't",
-     "fail", "failed", "fails", "unable", "nt"}
+    {
+        "not",
+        "no",
+        "never",
+        "neither",
+        "nor",
+        "without",
+        "none",
+        "nobody",
+        "nothing",
+        "nowhere",
+        "cannot",
+        "n't",
+        "isn't",
+        "wasn't",
+        "aren't",
+        "weren't",
+        "doesn't",
+        "didn't",
+        "don't",
+        "won't",
+        "can't",
+        "couldn't",
+        "shouldn't",
+        "wouldn't",
+        "hasn't",
+        "haven't",
+        "hadn't",
+        "fail",
+        "failed",
+        "fails",
+        "unable",
+        "nt",
+    }
 )
 
 
@@ -61,10 +91,27 @@ def fold(word: str) -> str:
 
 
 _SUFFIXES = (
-    ("ational", "ate"), ("ization", "ize"), ("iveness", "ive"), ("fulness", "ful"),
-    ("ousness", "ous"), ("ements", "e"), ("ement", "e"), ("ments", ""), ("ment", ""),
-    ("ingly", ""), ("edly", ""), ("ities", "ity"), ("ies", "y"), ("ied", "y"), ("ing", ""),
-    ("edly", ""), ("ed", ""), ("ers", "er"), ("es", ""), ("s", ""), ("ly", ""),
+    ("ational", "ate"),
+    ("ization", "ize"),
+    ("iveness", "ive"),
+    ("fulness", "ful"),
+    ("ousness", "ous"),
+    ("ements", "e"),
+    ("ement", "e"),
+    ("ments", ""),
+    ("ment", ""),
+    ("ingly", ""),
+    ("edly", ""),
+    ("ities", "ity"),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ing", ""),
+    ("edly", ""),
+    ("ed", ""),
+    ("ers", "er"),
+    ("es", ""),
+    ("s", ""),
+    ("ly", ""),
 )
 
 
@@ -97,8 +144,17 @@ def tokenize(text: str, offset: int = 0, limit: int | None = None) -> list[Token
         raw = m.group()
         norm = fold(raw)
         is_num = raw[0].isdigit()
-        tokens.append(Token(m.start() + offset, m.end() + offset, raw, norm,
-                            norm if is_num else stem(norm), is_num, raw[0].isupper()))
+        tokens.append(
+            Token(
+                m.start() + offset,
+                m.end() + offset,
+                raw,
+                norm,
+                norm if is_num else stem(norm),
+                is_num,
+                raw[0].isupper(),
+            )
+        )
         if limit is not None and len(tokens) >= limit:
             break
     return tokens

@@ -107,8 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         # Half of the records lose their title, so the model also knows sources without one
         # (FEVER-style sentences, pasted text), where the subject is often just "He"/"It".
         keep_title = int(hashlib.sha256(r["id"].encode()).hexdigest(), 16) % 2 == 0
-        sources = [SourceInput(s["id"], s["text"], s.get("title", "") if keep_title else "")
-                   for s in r["sources"]]
+        sources = [
+            SourceInput(s["id"], s["text"], s.get("title", "") if keep_title else "")
+            for s in r["sources"]
+        ]
         a = analyse(claim, sources)
         xs.append(a.features)
         ks.append([] if args.no_sparse else a.keys)
@@ -145,16 +147,22 @@ def main(argv: list[str] | None = None) -> int:
     pred = p.argmax(axis=1)
     conf = p.max(axis=1)
     correct = pred == y[held]
-    print(f"temperature {best_t:.2f}; held-out accuracy {correct.mean():.3f}, "
-          f"ECE {_ece(conf, correct):.3f}")
+    print(
+        f"temperature {best_t:.2f}; held-out accuracy {correct.mean():.3f}, "
+        f"ECE {_ece(conf, correct):.3f}"
+    )
     for ds in sorted(set(datasets[held])):
         m = datasets[held] == ds
-        print(f"  {ds}: n={m.sum()} accuracy {correct[m].mean():.3f} "
-              f"ECE {_ece(conf[m], correct[m]):.3f} "
-              f"pred {dict(Counter(STANCES[k] for k in pred[m]))}")
+        print(
+            f"  {ds}: n={m.sum()} accuracy {correct[m].mean():.3f} "
+            f"ECE {_ece(conf[m], correct[m]):.3f} "
+            f"pred {dict(Counter(STANCES[k] for k in pred[m]))}"
+        )
     titled = x[held][:, FEATURES.index("no_title")] == 0
-    print(f"  with title: accuracy {correct[titled].mean():.3f}; "
-          f"without: {correct[~titled].mean():.3f}")
+    print(
+        f"  with title: accuracy {correct[titled].mean():.3f}; "
+        f"without: {correct[~titled].mean():.3f}"
+    )
     by_feature = defaultdict(dict)
     for k, name in enumerate(FEATURES):
         for c, label in enumerate(STANCES):
@@ -167,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         "sparse": {k: [round(float(w[c, col[k]]), 6) for c in range(3)] for k in vocab},
         "temperature": round(best_t, 4),
         "fitted_on": "eval/train (vitaminc_real_train, vitaminc_synthetic_train), pages in "
-                     "folds 1-4 of sha256(page) % 5; temperature on fold 0",
+        "folds 1-4 of sha256(page) % 5; temperature on fold 0",
         "heldout_accuracy": round(float(correct.mean()), 4),
         "heldout_ece": round(_ece(conf, correct), 4),
     }

@@ -1,7 +1,7 @@
 """Cross-check a claim against source files, or a whole JSONL file of records.
 
-    manage.py crosscheck --claim "Turnout was 56%." --source article.txt [--json]
-    manage.py crosscheck --jsonl dev.jsonl --out pred.jsonl
+manage.py crosscheck --claim "Turnout was 56%." --source article.txt [--json]
+manage.py crosscheck --jsonl dev.jsonl --out pred.jsonl
 """
 
 from __future__ import annotations
@@ -49,8 +49,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--claim", help="the claim text")
-        parser.add_argument("--source", action="append", default=[], metavar="FILE",
-                            help="a UTF-8 text file to check against (repeatable)")
+        parser.add_argument(
+            "--source",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="a UTF-8 text file to check against (repeatable)",
+        )
         parser.add_argument("--quote", help="the quoted words, if the claim quotes someone")
         parser.add_argument("--speaker", help="who the claim says spoke the quote")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -85,8 +90,10 @@ class Command(BaseCommand):
         for i, e in enumerate(result.evidence, 1):
             snippet = " ".join(e.text.split())
             snippet = snippet if len(snippet) <= 200 else snippet[:197] + "..."
-            self.stdout.write(f"  {i}. {names[e.source_id]} [{e.start}:{e.end}] "
-                              f"score {e.score:.2f}\n     {snippet}")
+            self.stdout.write(
+                f"  {i}. {names[e.source_id]} [{e.start}:{e.end}] "
+                f"score {e.score:.2f}\n     {snippet}"
+            )
         self.stdout.write("\nFindings:")
         for f in result.findings:
             self.stdout.write(f"  [{f.kind} / {f.outcome}] {f.message}")
@@ -122,17 +129,28 @@ class Command(BaseCommand):
                     continue
                 result = crosscheck(claim, sources, max_evidence=max_evidence)
                 d = result.to_dict()
-                fout.write(json.dumps({
-                    "id": rid,
-                    "stance": result.stance,
-                    "confidence": d["confidence"],
-                    "evidence": [
-                        {"source": e.source_id, "start": e.start, "end": e.end, "score": e.score}
-                        for e in result.evidence
-                    ],
-                    "findings": d["findings"],
-                    "engine_version": result.engine_version,
-                }, ensure_ascii=False) + "\n")
+                fout.write(
+                    json.dumps(
+                        {
+                            "id": rid,
+                            "stance": result.stance,
+                            "confidence": d["confidence"],
+                            "evidence": [
+                                {
+                                    "source": e.source_id,
+                                    "start": e.start,
+                                    "end": e.end,
+                                    "score": e.score,
+                                }
+                                for e in result.evidence
+                            ],
+                            "findings": d["findings"],
+                            "engine_version": result.engine_version,
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
                 done += 1
                 now = time.perf_counter()
                 if now - last_report >= (0.5 if interactive else 10.0) or lineno == total:
