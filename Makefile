@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run worker test lint bench eval schema clean
+.PHONY: run worker test lint bench eval schema train clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Factdesk needs Python 3.11 or newer; set PYTHON=python3.11 (found " + sys.version.split()[0] + ").")'
@@ -42,9 +42,23 @@ bench: $(DEV_STAMP)
 eval: $(DEV_STAMP)
 	$(PY) bench/eval_dev.py
 
+TRAIN_VENV := .venv-train
+TRAIN_PY := $(TRAIN_VENV)/bin/python
+TRAIN_STAMP := $(TRAIN_VENV)/.train-installed
+
+$(TRAIN_STAMP): training/requirements-train.txt
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_PY) -m pip install --quiet -r training/requirements-train.txt
+	@touch $@
+
+## train: train the stance model on ../shared/eval/train (~35 min on 2 cores), export int8 ONNX
+train: $(TRAIN_STAMP)
+	HF_HUB_OFFLINE=1 $(TRAIN_PY) training/train_stance.py --data-dir ../shared/eval/train --out-dir var/stance_train
+	$(TRAIN_PY) training/export_onnx.py --train-dir var/stance_train --artifact-dir verification/stance_model/artifact
+
 ## schema: regenerate the committed OpenAPI schema (always from the embedded SQLite default)
 schema: $(DEV_STAMP)
 	DATABASE_URL= $(PY) manage.py spectacular --file schema.yml --validate --fail-on-warn
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(TRAIN_VENV) var

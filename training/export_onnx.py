@@ -63,6 +63,9 @@ def main() -> None:
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--opset", type=int, default=17)
     parser.add_argument("--check-pairs", type=int, default=400)
+    parser.add_argument(
+        "--keep-fp32", type=Path, default=None, help="also save the float model here"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     started = time.time()
@@ -96,6 +99,8 @@ def main() -> None:
             dynamo=False,
         )
         fp32_bytes = fp32_path.stat().st_size
+        if args.keep_fp32:
+            shutil.copyfile(fp32_path, args.keep_fp32)
         int8_path = args.artifact_dir / "model.int8.onnx"
         # Per-channel weight scales: one scale per output column instead of one per matrix.
         # Per-tensor scales cost about a point of accuracy on this model; per-channel none.

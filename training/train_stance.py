@@ -229,10 +229,10 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=here.parent.parent / "shared/eval/train")
     parser.add_argument("--out-dir", type=Path, default=here.parent / "var/stance_train")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--epochs", type=float, default=2.0)
+    parser.add_argument("--epochs", type=float, default=1.1)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=6e-5)
+    parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--warmup", type=float, default=0.06, help="share of steps")
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--page-cap", type=int, default=100, help="records per page per epoch")
@@ -240,9 +240,9 @@ def main() -> None:
         "--nei-negatives", type=float, default=0.08, help="extra NEI pairs, share of epoch"
     )
     parser.add_argument("--val-frac", type=float, default=0.07)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
-        "--time-budget-min", type=float, default=40.0, help="stop training after this"
+        "--time-budget-min", type=float, default=39.0, help="stop training after this"
     )
     parser.add_argument(
         "--measure-steps", type=int, default=0, help="only time this many steps, then exit"

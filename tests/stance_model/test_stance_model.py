@@ -5,7 +5,9 @@ Needs onnxruntime and tokenizers (runtime requirements), never torch or /work/sh
 
 import logging
 import math
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,9 +15,31 @@ from verification import stance_model
 from verification.stance_model import LABELS, StanceModel, load
 from verification.stance_model.text import MAX_CHARS, clean_text
 
-# Fixed pairs in the style of the training data (Wikipedia sentences, contrastive claims),
-# written for this test; the committed model gets each of them right.
-KNOWN_PAIRS = [PAIRS_PLACEHOLDER]
+BRIDGE = "The Sydney Harbour Bridge was opened on 19 March 1932 ."
+
+# Fixed pairs in the style of the training data (tokenised Wikipedia sentences), written
+# for this test; the committed model gets each of them right with a margin (P >= 0.75). It
+# does NOT get negation ("Paris is not the capital") or "more than / less than" right yet:
+# see MODEL_CARD.md.
+KNOWN_PAIRS = [
+    ("The bridge was opened in 1932 .", BRIDGE, "supports"),
+    ("The bridge was opened in 1950 .", BRIDGE, "refutes"),
+    (
+        "Paris is the capital of France .",
+        "Paris is the capital and most populous city of France .",
+        "supports",
+    ),
+    (
+        "The museum has more than 2 million visitors a year .",
+        "The museum was founded in 1887 by the city council .",
+        "not_enough_info",
+    ),
+    (
+        "The album was released by Sony .",
+        "The band toured Europe in 2005 and Asia in 2006 .",
+        "not_enough_info",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +51,20 @@ def model() -> StanceModel:
     return loaded
 
 
-def test_the_runtime_does_not_need_torch():
-    assert "torch" not in sys.modules or not hasattr(stance_model, "torch")
-    import verification.stance_model as package
-
-    source = open(package.__file__, encoding="utf-8").read()
-    assert "import torch" not in source
+def test_the_runtime_loads_and_predicts_with_torch_blocked():
+    # A fresh interpreter where `import torch` fails: the runtime must not need it.
+    code = (
+        "import sys; sys.modules['torch'] = None; sys.modules['transformers'] = None\n"
+        "from verification.stance_model import load\n"
+        "m = load()\n"
+        "print(max(m.predict([('a', 'b')])[0].values()) > 0)\n"
+    )
+    root = Path(stance_model.__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
 
 
 @pytest.mark.parametrize(("claim", "evidence", "label"), KNOWN_PAIRS)
@@ -93,6 +125,7 @@ def test_empty_huge_and_unicode_texts_do_not_crash(model):
 def test_inputs_are_bounded_before_tokenising():
     assert len(clean_text("x " * 10_000_000)) <= MAX_CHARS
     assert clean_text("Bonn -LRB- Germany -RRB- ``city''") == 'Bonn ( Germany ) "city"'
+    assert clean_text("lone \ud800 surrogate") == "lone ? surrogate"
 
 
 def test_load_returns_none_and_says_why_when_the_artifact_is_missing(tmp_path, caplog):
@@ -108,3 +141,12 @@ def test_load_returns_none_when_the_artifact_is_corrupt(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="verification.stance_model"):
         assert load(tmp_path) is None
     assert "cannot be loaded" in caplog.text
+
+
+def test_load_returns_none_when_the_tokenizer_is_corrupt(tmp_path, caplog):
+    for name in ("model.int8.onnx", "config.json"):
+        (tmp_path / name).write_bytes((stance_model.ARTIFACT_DIR / name).read_bytes())
+    (tmp_path / "tokenizer.json").write_text('{"not": "a tokenizer"}')
+    with caplog.at_level(logging.WARNING, logger="verification.stance_model"):
+        assert load(tmp_path) is None
+    assert "tokenizer.json cannot be loaded" in caplog.text

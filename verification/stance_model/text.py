@@ -25,7 +25,12 @@ MAX_CHARS = 2000
 
 
 def clean_text(text: str) -> str:
-    """Return `text` NFC-normalised, PTB escapes undone, whitespace collapsed, bounded."""
-    text = unicodedata.normalize("NFC", text[: MAX_CHARS * 2])
+    """Return `text` NFC-normalised, PTB escapes undone, whitespace collapsed, bounded.
+
+    Used for training as well, so changing it means retraining.
+    """
+    # Lone surrogates (from broken UTF-16 upstream) cannot be tokenised: make them "?".
+    text = text[: MAX_CHARS * 2].encode("utf-8", "replace").decode("utf-8")
+    text = unicodedata.normalize("NFC", text)
     text = _PTB_RE.sub(lambda m: _PTB_ESCAPES[m.group(0)], text)
     return _SPACE_RE.sub(" ", text).strip()[:MAX_CHARS]
