@@ -14,12 +14,22 @@ def _run(*args):
 
 def _records():
     return [
-        {"id": "r1", "claim": "The council has 56 members.",
-         "sources": [{"id": "s0", "title": "Council", "text": "The council has 58 members."}],
-         "label": "refutes", "gold_evidence": [], "meta": {"secret": "not for the engine"}},
-        {"id": "r2", "claim": "Turnout was 58% in 2019.",
-         "sources": [{"id": "a", "title": "", "text": "Intro.\nTurnout was 58% in 2019."},
-                     {"id": "b", "title": "", "text": "Nothing here."}]},
+        {
+            "id": "r1",
+            "claim": "The council has 56 members.",
+            "sources": [{"id": "s0", "title": "Council", "text": "The council has 58 members."}],
+            "label": "refutes",
+            "gold_evidence": [],
+            "meta": {"secret": "not for the engine"},
+        },
+        {
+            "id": "r2",
+            "claim": "Turnout was 58% in 2019.",
+            "sources": [
+                {"id": "a", "title": "", "text": "Intro.\nTurnout was 58% in 2019."},
+                {"id": "b", "title": "", "text": "Nothing here."},
+            ],
+        },
     ]
 
 
@@ -58,8 +68,9 @@ def test_batch_writes_one_prediction_per_record_in_scorer_format(tmp_path):
 def test_malformed_line_is_reported_by_number_and_the_rest_still_runs(tmp_path):
     src, dst = tmp_path / "in.jsonl", tmp_path / "pred.jsonl"
     good = [json.dumps(r) for r in _records()]
-    src.write_text(f'{good[0]}\n{{"id": "x", "claim": \n{{"id": "y"}}\n{good[1]}\n',
-                   encoding="utf-8")
+    src.write_text(
+        f'{good[0]}\n{{"id": "x", "claim": \n{{"id": "y"}}\n{good[1]}\n', encoding="utf-8"
+    )
     with pytest.raises(CommandError, match=r"2 malformed line\(s\)"):
         _run("--jsonl", str(src), "--out", str(dst))
     preds = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
@@ -71,8 +82,9 @@ def test_malformed_line_message_names_file_and_line(tmp_path):
     src.write_text('{"id": "x", "claim": 1, "sources": []}\n', encoding="utf-8")
     err = StringIO()
     with pytest.raises(CommandError):
-        call_command("crosscheck", "--jsonl", str(src), "--out", str(dst), stdout=StringIO(),
-                     stderr=err)
+        call_command(
+            "crosscheck", "--jsonl", str(src), "--out", str(dst), stdout=StringIO(), stderr=err
+        )
     assert f"{src}:1: record x: 'claim' is missing or not a string; line skipped" in err.getvalue()
 
 

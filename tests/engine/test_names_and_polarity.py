@@ -24,8 +24,11 @@ def test_country_agrees_with_its_adjective():
 
 
 def test_american_film_conflicts_with_france():
-    found = _findings("The Fly is a film from France.",
-                      "The Fly is a 1986 American science fiction horror film.", "name")
+    found = _findings(
+        "The Fly is a film from France.",
+        "The Fly is a 1986 American science fiction horror film.",
+        "name",
+    )
     assert [f.outcome for f in found] == ["conflicts"]
 
 
@@ -42,8 +45,9 @@ def test_name_absent_from_the_source_is_missing():
 
 
 def test_voted_against_conflicts_with_voted_for():
-    [f] = _findings("The senator voted against the bill.", "The senator voted for the bill.",
-                    "polarity")
+    [f] = _findings(
+        "The senator voted against the bill.", "The senator voted for the bill.", "polarity"
+    )
     assert f.outcome == "conflicts"
     assert "'against'" in f.message and "'for'" in f.message
 
@@ -54,8 +58,7 @@ def test_refused_conflicts_with_agreed():
 
 
 def test_negation_on_one_side_is_reported():
-    [f] = _findings("The mayor did not sign the order.", "The mayor signed the order.",
-                    "negation")
+    [f] = _findings("The mayor did not sign the order.", "The mayor signed the order.", "negation")
     assert f.outcome == "conflicts"
     assert "'not'" in f.message
 

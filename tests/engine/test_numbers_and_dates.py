@@ -48,32 +48,41 @@ def test_a_third_agrees_with_33_percent_and_not_with_50():
 
 def test_percent_spellings_are_percentages():
     assert [v[:2] for v in _values("45% and 12 per cent and 7 percent")] == [
-        ("percent", 45.0), ("percent", 12.0), ("percent", 7.0)]
+        ("percent", 45.0),
+        ("percent", 12.0),
+        ("percent", 7.0),
+    ]
 
 
 def test_more_than_680_conflicts_with_639():
-    [f] = _findings("There have been more than 680 confirmed cases.",
-                    "There have been 639 confirmed cases.", "number")
+    [f] = _findings(
+        "There have been more than 680 confirmed cases.",
+        "There have been 639 confirmed cases.",
+        "number",
+    )
     assert f.outcome == "conflicts"
     assert f.message == "number mismatch: the claim says more than 680, the source says 639"
 
 
 def test_less_than_qualifier_is_respected():
-    [f] = _findings("The film grossed less than $ 246.5 million.",
-                    "The film grossed $ 246.2 million.", "number")
+    [f] = _findings(
+        "The film grossed less than $ 246.5 million.", "The film grossed $ 246.2 million.", "number"
+    )
     assert f.outcome == "agrees"
 
 
 def test_at_least_and_about_qualifiers():
     assert _findings("At least 40 people died.", "42 people died.", "number")[0].outcome == "agrees"
-    assert _findings("At least 40 people died.", "38 people died.", "number")[0].outcome \
-        == "conflicts"
+    assert (
+        _findings("At least 40 people died.", "38 people died.", "number")[0].outcome == "conflicts"
+    )
     assert _findings("About 100 people came.", "96 people came.", "number")[0].outcome == "agrees"
 
 
 def test_rounded_figure_differs_slightly():
-    [f] = _findings("The city has 2.5 million residents.",
-                    "The city has 2,512,000 residents.", "number")
+    [f] = _findings(
+        "The city has 2.5 million residents.", "The city has 2,512,000 residents.", "number"
+    )
     assert f.outcome == "differs_slightly"
     assert "2.5 million" in f.message and "2,512,000" in f.message
 
@@ -95,26 +104,32 @@ def test_year_mismatch_is_a_date_finding():
 
 
 def test_dates_in_either_order_agree():
-    [f] = _findings("It was released on November 29, 2019.",
-                    "It was released on 29 November 2019.", "date")
+    [f] = _findings(
+        "It was released on November 29, 2019.", "It was released on 29 November 2019.", "date"
+    )
     assert f.outcome == "agrees"
 
 
 def test_day_mismatch_is_a_conflict():
-    [f] = _findings("It was released on November 28, 2019.",
-                    "It was released on 29 November 2019.", "date")
+    [f] = _findings(
+        "It was released on November 28, 2019.", "It was released on 29 November 2019.", "date"
+    )
     assert f.outcome == "conflicts"
 
 
 def test_later_than_qualifier_on_dates():
-    [f] = _findings("Travel was cancelled later than February 25, 2020.",
-                    "Travel was suspended on February 29, 2020.", "date")
+    [f] = _findings(
+        "Travel was cancelled later than February 25, 2020.",
+        "Travel was suspended on February 29, 2020.",
+        "date",
+    )
     assert f.outcome == "agrees"
 
 
 def test_century_is_compared_with_years():
-    [f] = _findings("The film was released in the 20th century.",
-                    "The film premiered on 7 May 2015.", "date")
+    [f] = _findings(
+        "The film was released in the 20th century.", "The film premiered on 7 May 2015.", "date"
+    )
     assert f.outcome == "conflicts"
 
 
@@ -129,8 +144,13 @@ def test_the_same_hedge_on_different_figures_is_a_conflict():
 
     result = crosscheck(
         ClaimInput(text="Russia would receive over three dozen kinds of weapons from Pyongyang."),
-        [SourceInput(id="s", text="Russia would receive over two dozen kinds of weapons and "
-                     "munitions from Pyongyang, Kirby said.")],
+        [
+            SourceInput(
+                id="s",
+                text="Russia would receive over two dozen kinds of weapons and "
+                "munitions from Pyongyang, Kirby said.",
+            )
+        ],
     )
     numbers = [f for f in result.findings if f.kind == "number"]
     assert numbers[0].outcome == "conflicts"

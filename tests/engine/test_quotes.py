@@ -56,8 +56,10 @@ def test_quote_put_in_the_wrong_mouth_is_a_speaker_mismatch():
     result = _check("We will not raise taxes this year", speaker="John Smith")
     f = next(f for f in result.findings if f.kind == "speaker")
     assert f.outcome == "conflicts"
-    assert f.message == ("speaker mismatch: the claim attributes the words to John Smith, "
-                         "the source attributes them to Maria Lopez")
+    assert f.message == (
+        "speaker mismatch: the claim attributes the words to John Smith, "
+        "the source attributes them to Maria Lopez"
+    )
     assert result.stance == "refutes"
 
 

@@ -88,12 +88,17 @@ def test_same_input_gives_identical_output():
 def test_result_is_json_ready_and_confidence_is_a_probability():
     result = crosscheck(ClaimInput("Turnout was 56%."), [SourceInput("s0", "Turnout was 58%.")])
     d = json.loads(json.dumps(result.to_dict()))
-    assert d["engine_version"] == ENGINE_VERSION
+    assert d["engine_version"].startswith(ENGINE_VERSION)
     assert d["stance"] in STANCES
     assert 0.0 <= d["confidence"] <= 1.0
     assert abs(sum(d["probabilities"].values()) - 1.0) < 1e-3
-    assert d["evidence"][0] == {"source_id": "s0", "start": 0, "end": 16,
-                                "score": d["evidence"][0]["score"], "text": "Turnout was 58%."}
+    assert d["evidence"][0] == {
+        "source_id": "s0",
+        "start": 0,
+        "end": 16,
+        "score": d["evidence"][0]["score"],
+        "text": "Turnout was 58%.",
+    }
 
 
 def test_max_evidence_caps_the_evidence_list():
@@ -125,3 +130,26 @@ def test_retrieval_stems_equal_the_checked_tokens_stems():
     text = "The U.S.-led NATO's 56 budgets -LRB- rose -RRB- by 3.5% in 2019 😀 Ünïcode, a I it"
     for limit in (None, 3, 1000):
         assert passage_content_stems(text, limit) == content_stems(tokenize(text, limit=limit))
+
+
+def test_without_the_model_the_engine_runs_on_its_rules_and_says_so():
+    from verification.engine import ClaimInput, SourceInput, crosscheck
+
+    result = crosscheck(
+        ClaimInput(text="The bridge cost 56 million euros."),
+        [SourceInput(id="s", text="The bridge cost 56 million euros in 2019.")],
+        use_model=False,
+    )
+    assert result.engine_version == ENGINE_VERSION
+    assert result.stance == "supports"
+
+
+def test_the_learned_model_is_used_when_installed_and_named_in_the_version():
+    from verification.engine import ClaimInput, SourceInput, crosscheck
+
+    result = crosscheck(
+        ClaimInput(text="Paris hosted the 2024 Summer Olympics."),
+        [SourceInput(id="s", text="The 2024 Summer Olympics were held in Paris.")],
+    )
+    assert result.engine_version.startswith(ENGINE_VERSION + "+")
+    assert result.stance == "supports"

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import checks, stance
+from . import checks, learned, stance
 from .bm25 import BM25
 from .checks import TextView
 from .passages import Passage, split_passages
@@ -225,14 +225,30 @@ def analyse(
 
 
 def crosscheck(
-    claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: int = 5
+    claim: ClaimInput,
+    sources: Sequence[SourceInput],
+    *,
+    max_evidence: int = 5,
+    use_model: bool = True,
 ) -> CheckResult:
-    """Check a claim against its sources: stance, confidence, ranked evidence and findings."""
+    """Check a claim against its sources: stance, confidence, ranked evidence and findings.
+
+    With the learned stance model installed (and `use_model`), its reading of the best passage
+    is combined with the rules' stance; the explicit checks below still have the last word.
+    """
     a = analyse(claim, sources, max_evidence=max_evidence)
+    version = ENGINE_VERSION
     if a.empty:
         probs = {"supports": 0.0, "refutes": 0.0, "not_enough_info": 1.0}
     else:
         probs = stance.predict(a.features, a.keys)
+        second_opinion = learned.combiner() if use_model else None
+        # A conflict the checks can explain (a number, a date, a quote, a polarity) keeps the
+        # rules' stance: the model reads wording and must not talk a reviewer out of it.
+        explained = any(f.outcome == "conflicts" for f in a.findings)
+        if second_opinion is not None and a.evidence and not explained:
+            probs = second_opinion.combine(claim.text or "", a.evidence[0].text, probs)
+            version = f"{ENGINE_VERSION}+{second_opinion.version}"
     label = max(probs, key=lambda k: (probs[k], k == "not_enough_info"))
     confidence = probs[label]
     # Quotes and speakers are not in the training data, so these rules are hand-set: a quote
@@ -252,6 +268,6 @@ def crosscheck(
         confidence=float(confidence),
         evidence=a.evidence,
         findings=a.findings,
-        engine_version=ENGINE_VERSION,
+        engine_version=version,
         probabilities=probs,
     )
