@@ -185,7 +185,8 @@ def queue_page(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
         claim.lease_holder = lease.reviewer if lease and lease.expires_at > now else None
         claim.lease_until = lease.expires_at if claim.lease_holder else None
         claim.held_by_me = claim.lease_holder is not None and lease.reviewer_id == request.user.pk
-        claim.priority_label = {0: "refutes", 1: "low confidence"}.get(claim.priority, "")
+        # "Refutes" already shows in the stance badge; only the other priority needs a word.
+        claim.priority_label = "low confidence" if claim.priority == 1 else ""
         claim.stance_label = Stance(claim.machine_stance).label if claim.machine_stance else ""
         claim.review_url = reverse("admin:verification_claim_review", args=[claim.pk])
     article_ids = (
