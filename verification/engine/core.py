@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import checks, learned, stance
@@ -32,6 +32,8 @@ RERANK_WEIGHTS = (1.0, 0.0, 0.0, 0.05)
 # The stance is read off the top passage that repeats most of the claim's wording (better than
 # the top BM25 passage on pooled eval/train pages: 0.731 vs 0.714 accuracy).
 CHECK_BY_COVERAGE = True
+# How many of the rules' top passages the learned model re-orders for the evidence list.
+MODEL_RERANK_PASSAGES = 8
 
 PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "this", "these"})
 _QUOTE_IN_CLAIM = re.compile(
@@ -70,9 +72,17 @@ def _claim_quote(claim: ClaimInput) -> str | None:
 
 
 def analyse(
-    claim: ClaimInput, sources: Sequence[SourceInput], *, max_evidence: int = 5
+    claim: ClaimInput,
+    sources: Sequence[SourceInput],
+    *,
+    max_evidence: int = 5,
+    relevance: Callable[[str, list[str]], list[float]] | None = None,
 ) -> Analysis:
-    """Retrieve, re-rank and check; the stance model is applied by crosscheck()."""
+    """Retrieve, re-rank and check; the stance model is applied by crosscheck().
+
+    `relevance` (the learned model, when installed) orders the top passages shown as evidence;
+    the checks keep reading the passage the rules pick, as their stance was fitted that way.
+    """
     claim_text = (claim.text or "")[:MAX_CLAIM_CHARS]
     cview = TextView(claim_text, tokenize(claim_text, limit=MAX_TOKENS_PER_PASSAGE))
     quote = _claim_quote(claim)
@@ -134,6 +144,12 @@ def analyse(
         c.score = a * c.bm25 / top_bm + b * cov["cov_w"] + g * cov["bigram"] + d * min(nums, 3)
     cands.sort(key=lambda c: (-c.score, c.passage.source_index, c.passage.position))
 
+    shown = cands
+    if relevance is not None and len(cands) > 1:
+        top = cands[:MODEL_RERANK_PASSAGES]
+        scores = relevance(claim_text, [c.view.text[c.passage.start : c.passage.end] for c in top])
+        ranked = sorted(range(len(top)), key=lambda i: (-scores[i], i))
+        shown = [top[i] for i in ranked] + cands[len(top) :]
     evidence = [
         EvidenceSpan(
             c.view.source_id or "",
@@ -142,7 +158,7 @@ def analyse(
             round(c.score, 4),
             c.view.text[c.passage.start : c.passage.end],
         )
-        for c in cands[:max_evidence]
+        for c in shown[:max_evidence]
     ]
 
     best = cands[0].view
@@ -236,13 +252,14 @@ def crosscheck(
     With the learned stance model installed (and `use_model`), its reading of the best passage
     is combined with the rules' stance; the explicit checks below still have the last word.
     """
-    a = analyse(claim, sources, max_evidence=max_evidence)
+    second_opinion = learned.combiner() if use_model else None
+    relevance = second_opinion.relevance if second_opinion is not None else None
+    a = analyse(claim, sources, max_evidence=max_evidence, relevance=relevance)
     version = ENGINE_VERSION
     if a.empty:
         probs = {"supports": 0.0, "refutes": 0.0, "not_enough_info": 1.0}
     else:
         probs = stance.predict(a.features, a.keys)
-        second_opinion = learned.combiner() if use_model else None
         # A conflict the checks can explain (a number, a date, a quote, a polarity) keeps the
         # rules' stance: the model reads wording and must not talk a reviewer out of it.
         explained = any(f.outcome == "conflicts" for f in a.findings)

@@ -25,6 +25,11 @@ class Combiner:
         self.weights = weights
         self.version = version
 
+    def relevance(self, claim: str, passages: list[str]) -> list[float]:
+        """How much each passage bears on the claim: the model's P(supports) + P(refutes)."""
+        predicted = self.model.predict([(claim, passage) for passage in passages])
+        return [1.0 - p["not_enough_info"] for p in predicted]
+
     def combine(self, claim: str, evidence: str, rules: dict[str, float]) -> dict[str, float]:
         """Probabilities per stance from the rules' and the model's, for the best passage."""
         learned = self.model.predict([(claim, evidence)])[0]
