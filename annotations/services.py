@@ -90,6 +90,19 @@ def claim_transition(
     return claim
 
 
+def claim_history_note(*, claim: Claim, actor: AbstractBaseUser | None, reason: str) -> None:
+    """Record a step that changes no status (evidence chosen by a person) in the claim's history."""
+    # The status as stored now: the caller's copy of the claim may be older.
+    status = Claim.objects.filter(pk=claim.pk).values_list("status", flat=True).get()
+    ClaimTransition.objects.create(
+        claim_id=claim.pk,
+        from_status=status,
+        to_status=status,
+        actor=_user_or_none(actor),
+        reason=reason[:5000],
+    )
+
+
 def article_create(
     *,
     title: str,

@@ -12,7 +12,7 @@ from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from annotations.models import Claim, ClaimStatus, Source
-from annotations.services import TransitionError, claim_transition
+from annotations.services import TransitionError, claim_history_note, claim_transition
 from verification import engine, matching, selectors
 from verification.archive import SourceUnavailable
 from verification.models import (
@@ -640,7 +640,7 @@ def evidence_add(
     rank = (run.evidence.order_by("-rank").values_list("rank", flat=True).first() or 0) + 1
     try:
         with transaction.atomic():
-            return Evidence.objects.create(
+            evidence = Evidence.objects.create(
                 check_run=run,
                 snapshot=snapshot,
                 rank=rank,
@@ -650,8 +650,12 @@ def evidence_add(
                 text=snapshot.text[start:end],
                 added_by=user,
             )
+            claim_history_note(
+                claim=claim, actor=user, reason=f"Evidence added: “{_excerpt(evidence.text)}”"
+            )
     except IntegrityError:
         raise ValidationError("That passage is already evidence for this claim.") from None
+    return evidence
 
 
 def evidence_remove(*, evidence: Evidence, user: AbstractBaseUser) -> None:
@@ -661,5 +665,13 @@ def evidence_remove(*, evidence: Evidence, user: AbstractBaseUser) -> None:
     if claim.status not in REVIEWABLE:
         raise ValidationError("Evidence can be changed only while the claim is being reviewed.")
     _require_not_held_by_other(claim, user)
-    logger.info("Evidence %s on claim %s removed by %s.", evidence.pk, claim.pk, user)
-    evidence.delete()
+    with transaction.atomic():
+        claim_history_note(
+            claim=claim, actor=user, reason=f"Evidence removed: “{_excerpt(evidence.text)}”"
+        )
+        evidence.delete()
+
+
+def _excerpt(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

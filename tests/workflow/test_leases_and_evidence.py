@@ -145,3 +145,19 @@ def test_evidence_a_person_added_survives_a_re_run(checked_claim, reviewer):
         "needs_review",
         "in_review",
     ]
+
+
+def test_adding_and_removing_evidence_is_in_the_claims_history(checked_claim, reviewer):
+    services.queue_take_next(reviewer=reviewer)
+    snapshot = SourceSnapshot.objects.get()
+    start = snapshot.text.index("Work began")
+    evidence = services.evidence_add(
+        claim=checked_claim, snapshot=snapshot, start=start, end=start + 19, user=reviewer
+    )
+    services.evidence_remove(evidence=evidence, user=reviewer)
+    notes = list(checked_claim.transitions.filter(reason__startswith="Evidence"))
+    assert [n.reason for n in notes] == [
+        "Evidence added: “Work began in 2019.”",
+        "Evidence removed: “Work began in 2019.”",
+    ]
+    assert all(n.actor == reviewer and n.from_status == n.to_status == "in_review" for n in notes)
