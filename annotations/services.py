@@ -78,12 +78,8 @@ def claim_transition(
         )
         if changed != 1:
             raise TransitionError(f"Claim {claim.pk} was changed by someone else; reload it.")
-        ClaimTransition.objects.create(
-            claim_id=claim.pk,
-            from_status=current,
-            to_status=to_status,
-            actor=_user_or_none(actor),
-            reason=reason[:5000],
+        _history_record(
+            claim=claim, from_status=current, to_status=to_status, actor=actor, reason=reason
         )
     claim.status = to_status
     claim.status_changed_at = now
@@ -94,10 +90,14 @@ def claim_history_note(*, claim: Claim, actor: AbstractBaseUser | None, reason: 
     """Record a step that changes no status (evidence chosen by a person) in the claim's history."""
     # The status as stored now: the caller's copy of the claim may be older.
     status = Claim.objects.filter(pk=claim.pk).values_list("status", flat=True).get()
+    _history_record(claim=claim, from_status=status, to_status=status, actor=actor, reason=reason)
+
+
+def _history_record(*, claim: Claim, from_status: str, to_status: str, actor, reason: str) -> None:
     ClaimTransition.objects.create(
         claim_id=claim.pk,
-        from_status=status,
-        to_status=status,
+        from_status=from_status,
+        to_status=to_status,
         actor=_user_or_none(actor),
         reason=reason[:5000],
     )
@@ -189,10 +189,8 @@ def _claim_apply_anchor(*, claim: Claim, result, text: str, user) -> None:
     if result.start is not None:
         selector = anchoring.describe(text, result.start, result.end)
         claim.quote_prefix, claim.quote_suffix = selector.prefix, selector.suffix
-        if result.state == AnchorState.FUZZY:
-            # Keep the annotator's quote: the fuzzy match is shown next to it for a look.
-            pass
-        else:
+        # A fuzzy match keeps the annotator's quote, shown next to the match for a look.
+        if result.state != AnchorState.FUZZY:
             claim.quote_exact = selector.exact
     claim.position_start, claim.position_end = result.start, result.end
     claim.anchor_state = result.state
@@ -212,15 +210,15 @@ def _claim_apply_anchor(*, claim: Claim, result, text: str, user) -> None:
         ]
     )
     needs_look = result.state in (AnchorState.FUZZY, AnchorState.ORPHANED)
-    if not unchanged and needs_look and claim.status not in (S.DRAFT, S.NEEDS_REVIEW, S.RETRACTED):
-        if claim.status in ALLOWED_FROM[S.NEEDS_REVIEW]:
-            claim_transition(
-                claim=claim,
-                to_status=S.NEEDS_REVIEW,
-                actor=user,
-                reason=f"The article text changed; the claim's anchor is {result.state}: "
-                f"{result.reason}",
-            )
+    # Drafts, claims already waiting for review and retracted facts are left where they are.
+    if not unchanged and needs_look and claim.status in ALLOWED_FROM[S.NEEDS_REVIEW]:
+        claim_transition(
+            claim=claim,
+            to_status=S.NEEDS_REVIEW,
+            actor=user,
+            reason=f"The article text changed; the claim's anchor is {result.state}: "
+            f"{result.reason}",
+        )
 
 
 def claim_create(

@@ -41,23 +41,22 @@ def sentences(text: str) -> list[tuple[int, int]]:
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
+    return _trimmed(text, spans)
 
 
 def sentences_of_lines(text: str) -> list[tuple[int, int]]:
     """Spans of the non-blank lines of `text`, whitespace trimmed."""
-    out, start = [], 0
+    spans, start = [], 0
     for line in text.split("\n"):
-        s, e = start, start + len(line)
-        start = e + 1
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return _trimmed(text, spans)
+
+
+def _trimmed(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans with surrounding white space removed; empty ones dropped."""
+    out = []
+    for s, e in spans:
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
