@@ -16,6 +16,7 @@ import json
 import math
 import os
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -91,7 +92,7 @@ def split_by_page(records, val_frac, rng):
     return train, val, held
 
 
-def epoch_sample(train, page_cap, nei_negative_frac, rng):
+def epoch_sample(train, page_cap, nei_negative_frac, flip_frac, rng):
     """One epoch's records: whole cases drawn per page up to page_cap records, plus NEI negatives.
 
     The cap is redrawn each epoch, so big pages contribute different cases each time while
@@ -133,8 +134,61 @@ def epoch_sample(train, page_cap, nei_negative_frac, rng):
                 negatives.append({**r, "evidence": other, "label": LABEL_ID["not_enough_info"]})
                 break
     sample.extend(negatives)
+    flips = contrastive_flips(sample, flip_frac, rng)
+    sample.extend(flips)
     rng.shuffle(sample)
-    return sample, len(negatives)
+    return sample, len(negatives), len(flips)
+
+
+# A supported claim turned into its opposite by one edit: a negation after the first auxiliary
+# verb, or a comparison word swapped for its antonym. Both keep the evidence and flip the label
+# to refutes, which the plain VitaminC pairs teach too rarely ("not", "more"/"less").
+_AUXILIARY = re.compile(r"\b(is|was|are|were|has|have|had|will|can|could|did|does)\b (?!not\b)")
+_ANTONYMS = {
+    "more": "fewer",
+    "fewer": "more",
+    "less": "more",
+    "above": "below",
+    "below": "above",
+    "higher": "lower",
+    "lower": "higher",
+    "increased": "decreased",
+    "decreased": "increased",
+    "before": "after",
+    "after": "before",
+    "won": "lost",
+    "lost": "won",
+    "largest": "smallest",
+    "smallest": "largest",
+    "first": "last",
+    "last": "first",
+}
+_ANTONYM = re.compile(r"\b(" + "|".join(_ANTONYMS) + r")\b")
+
+
+def flip_claim(claim: str, rng) -> str | None:
+    """The claim with its meaning reversed by one edit, or None when no safe edit exists."""
+    edits = []
+    aux = _AUXILIARY.search(claim)
+    if aux:
+        edits.append(claim[: aux.end(1)] + " not" + claim[aux.end(1) :])
+    word = _ANTONYM.search(claim)
+    if word:
+        edits.append(claim[: word.start()] + _ANTONYMS[word.group(1)] + claim[word.end() :])
+    return rng.choice(edits) if edits else None
+
+
+def contrastive_flips(sample, frac, rng):
+    supported = [r for r in sample if r["label"] == LABEL_ID["supports"]]
+    rng.shuffle(supported)
+    flips = []
+    for r in supported:
+        if len(flips) >= int(frac * len(sample)):
+            break
+        flipped = flip_claim(r["claim"], rng)
+        if flipped:
+            flips.append({**r, "claim": flipped, "label": LABEL_ID["refutes"]})
+    return flips
 
 
 def batches(records, tokenizer, batch_size, max_length, rng, shuffle=True):
@@ -229,7 +283,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=here.parent.parent / "shared/eval/train")
     parser.add_argument("--out-dir", type=Path, default=here.parent / "var/stance_train")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--epochs", type=float, default=1.1)
+    parser.add_argument("--epochs", type=float, default=2.5)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--lr", type=float, default=8e-5)
@@ -239,10 +293,13 @@ def main() -> None:
     parser.add_argument(
         "--nei-negatives", type=float, default=0.08, help="extra NEI pairs, share of epoch"
     )
+    parser.add_argument(
+        "--flips", type=float, default=0.05, help="negated/antonym refutes pairs, share of epoch"
+    )
     parser.add_argument("--val-frac", type=float, default=0.07)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
-        "--time-budget-min", type=float, default=39.0, help="stop training after this"
+        "--time-budget-min", type=float, default=95.0, help="stop training after this"
     )
     parser.add_argument(
         "--measure-steps", type=int, default=0, help="only time this many steps, then exit"
@@ -269,7 +326,9 @@ def main() -> None:
     model.train()
 
     epoch_sizes = []
-    first, _ = epoch_sample(train, args.page_cap, args.nei_negatives, random.Random(args.seed))
+    first, _, _ = epoch_sample(
+        train, args.page_cap, args.nei_negatives, args.flips, random.Random(args.seed)
+    )
     steps_per_epoch = math.ceil(len(first) / args.batch_size)
     total_steps = args.measure_steps or int(steps_per_epoch * args.epochs)
     warmup = max(1, int(args.warmup * total_steps))
@@ -296,10 +355,10 @@ def main() -> None:
     best = None
     args.out_dir.mkdir(parents=True, exist_ok=True)
     while step < total_steps:
-        sample, n_neg = epoch_sample(
-            train, args.page_cap, args.nei_negatives, random.Random(args.seed + epoch)
+        sample, n_neg, n_flip = epoch_sample(
+            train, args.page_cap, args.nei_negatives, args.flips, random.Random(args.seed + epoch)
         )
-        epoch_sizes.append({"records": len(sample), "nei_negatives": n_neg})
+        epoch_sizes.append({"records": len(sample), "nei_negatives": n_neg, "flips": n_flip})
         running, seen = 0.0, 0
         for enc, y in batches(sample, tokenizer, args.batch_size, args.max_length, rng):
             loss = nn.functional.cross_entropy(model(**enc).logits, y)

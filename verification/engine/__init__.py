@@ -4,7 +4,7 @@ result = crosscheck(ClaimInput("Turnout was 56%."), [SourceInput("s0", "Turnout 
 result.stance, result.confidence, result.evidence, result.findings
 """
 
-from .core import ENGINE_VERSION, analyse, crosscheck
+from .core import ENGINE_VERSION, SourceIndex, analyse, build_index, crosscheck
 from .results import CheckResult, ClaimInput, EvidenceSpan, Finding, SourceInput
 
 __all__ = [
@@ -13,7 +13,9 @@ __all__ = [
     "ClaimInput",
     "EvidenceSpan",
     "Finding",
+    "SourceIndex",
     "SourceInput",
     "analyse",
+    "build_index",
     "crosscheck",
 ]

@@ -3,33 +3,48 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 
 
 class BM25:
-    def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.5, b: float = 0.75) -> None:
+    """BM25 whose postings are built per query term, on first use.
+
+    A claim has a dozen words and a big source tens of thousands of distinct ones, so counting
+    only the claim's words is much cheaper than a full inverted index; checking more claims
+    against the same sources reuses the postings already counted.
+    """
+
+    def __init__(self, docs: Sequence[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
         self.k1 = k1
         self.b = b
-        self.tfs = [Counter(d) for d in docs]
+        self.docs = docs
         self.lengths = [len(d) for d in docs]
-        n = len(docs)
-        self.avgdl = (sum(self.lengths) / n) if n else 0.0
-        df: Counter[str] = Counter()
-        for tf in self.tfs:
-            df.update(tf.keys())
-        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.n = len(docs)
+        avgdl = (sum(self.lengths) / self.n) if self.n else 0.0
+        self.norms = [k1 * (1 - b + b * dl / (avgdl or 1.0)) for dl in self.lengths]
+        self._postings: dict[str, list[tuple[int, int]]] = {}
+
+    def postings(self, term: str) -> list[tuple[int, int]]:
+        """(document, term frequency) for every document containing term."""
+        found = self._postings.get(term)
+        if found is None:
+            found = [(i, f) for i, doc in enumerate(self.docs) if (f := doc.count(term))]
+            self._postings[term] = found
+        return found
+
+    def idf(self, term: str) -> float:
+        """Lucene's idf; 0 for a term no document contains."""
+        df = len(self.postings(term))
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5)) if df else 0.0
 
     def scores(self, query: Sequence[str]) -> list[float]:
-        terms = [t for t in dict.fromkeys(query) if t in self.idf]
-        out = []
-        k1, b, avgdl = self.k1, self.b, self.avgdl or 1.0
-        for tf, dl in zip(self.tfs, self.lengths, strict=True):
-            s = 0.0
-            norm = k1 * (1 - b + b * dl / avgdl)
-            for t in terms:
-                f = tf.get(t)
-                if f:
-                    s += self.idf[t] * f / (f + norm)
-            out.append(s)
+        out = [0.0] * self.n
+        norms = self.norms
+        for term in dict.fromkeys(query):
+            found = self.postings(term)
+            if not found:
+                continue
+            idf = self.idf(term)
+            for i, f in found:
+                out[i] += idf * f / (f + norms[i])
         return out

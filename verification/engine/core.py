@@ -33,7 +33,10 @@ RERANK_WEIGHTS = (1.0, 0.0, 0.0, 0.05)
 # the top BM25 passage on pooled eval/train pages: 0.731 vs 0.714 accuracy).
 CHECK_BY_COVERAGE = True
 # How many of the rules' top passages the learned model re-orders for the evidence list.
-MODEL_RERANK_PASSAGES = 8
+MODEL_RERANK_PASSAGES = 20
+# The evidence list favours passages that cover claim words the earlier picks did not.
+DIVERSITY_WEIGHT = 1.0
+DIVERSITY_POOL = 20
 
 PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "this", "these"})
 _QUOTE_IN_CLAIM = re.compile(
@@ -71,12 +74,80 @@ def _claim_quote(claim: ClaimInput) -> str | None:
     return None
 
 
+@dataclass
+class SourceIndex:
+    """Sources split into passages and indexed once; reused by every claim checked against them."""
+
+    sources: Sequence[SourceInput]
+    passages: list[Passage]
+    texts: list[str]
+    titles: list[list]
+    bm25: BM25
+
+
+def build_index(sources: Sequence[SourceInput]) -> SourceIndex:
+    """Split and index the sources (the costly part for a big source), within the work bounds."""
+    passages: list[Passage] = []
+    texts: list[str] = []
+    for si, src in enumerate(sources):
+        text = src.text or ""
+        texts.append(text)
+        budget = MAX_PASSAGES - len(passages)
+        if budget <= 0:
+            break
+        passages.extend(p for p in split_passages(text[:MAX_SOURCE_CHARS], si, max_passages=budget))
+    titles = [tokenize((s.title or "")[:500], limit=50) for s in sources]
+    bm25 = BM25(
+        [
+            passage_content_stems(texts[p.source_index][p.start : p.end], MAX_TOKENS_PER_PASSAGE)
+            for p in passages
+        ]
+    )
+    return SourceIndex(sources, passages, texts, titles, bm25)
+
+
+def _diversified(ranked, relevance_of, query, idf, k):
+    """The evidence list: ranked passages, each next pick favouring claim words not yet covered.
+
+    A claim with several parts ("X, who did Y, now runs Z") needs one passage per part; plain
+    relevance order tends to return near-copies of the best passage instead.
+    """
+    weight = DIVERSITY_WEIGHT
+    terms = {t: idf(t) for t in dict.fromkeys(query)}
+    total = sum(terms.values()) or 1.0
+    # The same words twice (a repeated heading, a byline) are shown once.
+    seen: set[str] = set()
+    pool = []
+    for c in ranked[:DIVERSITY_POOL]:
+        words = " ".join(c.view.text[c.passage.start : c.passage.end].split()).casefold()
+        if words not in seen:
+            seen.add(words)
+            pool.append(c)
+    top = max((relevance_of[id(c)] for c in pool), default=0.0) or 1.0
+    covered: set[str] = set()
+    picked = []
+    while pool and len(picked) < k:
+        values = [
+            relevance_of[id(c)] / top
+            + weight
+            * sum(w for t, w in terms.items() if t not in covered and t in c.view.stems)
+            / total
+            for c in pool
+        ]
+        best = pool[max(range(len(pool)), key=lambda i: (values[i], -i))]
+        pool.remove(best)
+        picked.append(best)
+        covered |= terms.keys() & best.view.stems
+    return picked + pool
+
+
 def analyse(
     claim: ClaimInput,
     sources: Sequence[SourceInput],
     *,
     max_evidence: int = 5,
     relevance: Callable[[str, list[str]], list[float]] | None = None,
+    index: SourceIndex | None = None,
 ) -> Analysis:
     """Retrieve, re-rank and check; the stance model is applied by crosscheck().
 
@@ -90,16 +161,9 @@ def analyse(
     if quote:
         query += content_stems(tokenize(quote[:MAX_CLAIM_CHARS], limit=MAX_TOKENS_PER_PASSAGE))
 
-    passages: list[Passage] = []
-    texts: list[str] = []
-    for si, src in enumerate(sources):
-        text = src.text or ""
-        texts.append(text)
-        budget = MAX_PASSAGES - len(passages)
-        if budget <= 0:
-            break
-        passages.extend(p for p in split_passages(text[:MAX_SOURCE_CHARS], si, max_passages=budget))
-    titles = [tokenize((s.title or "")[:500], limit=50) for s in sources]
+    idx = index if index is not None else build_index(sources)
+    passages, texts, titles = idx.passages, idx.texts, idx.titles
+    sources = idx.sources
 
     def view(p: Passage) -> TextView:
         text = texts[p.source_index]
@@ -126,12 +190,7 @@ def analyse(
             True,
         )
 
-    index = BM25(
-        [
-            passage_content_stems(texts[p.source_index][p.start : p.end], MAX_TOKENS_PER_PASSAGE)
-            for p in passages
-        ]
-    )
+    index = idx.bm25
     bm = index.scores(query)
     order = sorted(range(len(passages)), key=lambda i: (-bm[i], i))
     cands = [_Candidate(passages[i], view(passages[i]), bm[i]) for i in order[:RERANK_CANDIDATES]]
@@ -144,12 +203,16 @@ def analyse(
         c.score = a * c.bm25 / top_bm + b * cov["cov_w"] + g * cov["bigram"] + d * min(nums, 3)
     cands.sort(key=lambda c: (-c.score, c.passage.source_index, c.passage.position))
 
-    shown = cands
+    relevance_of = {id(c): c.score for c in cands}
     if relevance is not None and len(cands) > 1:
         top = cands[:MODEL_RERANK_PASSAGES]
         scores = relevance(claim_text, [c.view.text[c.passage.start : c.passage.end] for c in top])
+        relevance_of.update({id(c): s for c, s in zip(top, scores, strict=True)})
         ranked = sorted(range(len(top)), key=lambda i: (-scores[i], i))
         shown = [top[i] for i in ranked] + cands[len(top) :]
+    else:
+        shown = cands
+    shown = _diversified(shown, relevance_of, query, index.idf, max_evidence)
     evidence = [
         EvidenceSpan(
             c.view.source_id or "",
@@ -246,15 +309,18 @@ def crosscheck(
     *,
     max_evidence: int = 5,
     use_model: bool = True,
+    index: SourceIndex | None = None,
 ) -> CheckResult:
     """Check a claim against its sources: stance, confidence, ranked evidence and findings.
 
     With the learned stance model installed (and `use_model`), its reading of the best passage
     is combined with the rules' stance; the explicit checks below still have the last word.
+    Pass `index=build_index(sources)` to check many claims against the same sources: the
+    sources are then split and indexed once.
     """
     second_opinion = learned.combiner() if use_model else None
     relevance = second_opinion.relevance if second_opinion is not None else None
-    a = analyse(claim, sources, max_evidence=max_evidence, relevance=relevance)
+    a = analyse(claim, sources, max_evidence=max_evidence, relevance=relevance, index=index)
     version = ENGINE_VERSION
     if a.empty:
         probs = {"supports": 0.0, "refutes": 0.0, "not_enough_info": 1.0}

@@ -15,8 +15,8 @@ from typing import NamedTuple
 # points, Arabic harakat) so "Jose\u0301" stays one word. Numbers keep inner separators: "1,234.5".
 _TOKEN_RE = re.compile(
     r"\d+(?:[.,]\d+)*"
-    r"|(?:[^\W\d_]|[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
-    r"\u0900-\u0903\u093a-\u094f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+"
+    r"|(?>[^\W\d_]+|[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
+    r"\u0900-\u0903\u093a-\u094f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+)+"
     r"(?:['\u2019][^\W\d_]+)?"
 )
 
@@ -86,6 +86,8 @@ class Token(NamedTuple):
 @lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Casefold and strip accents/combining marks: 'Dvořák' -> 'dvorak'."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -115,15 +117,37 @@ _SUFFIXES = (
 )
 
 
+# The same suffixes grouped by their last letter, in the same order: a word is only compared
+# with the suffixes it could end with.
+_SUFFIXES_BY_LAST_LETTER: dict[str, list[tuple[str, str]]] = {}
+for _suffix, _repl in _SUFFIXES:
+    _SUFFIXES_BY_LAST_LETTER.setdefault(_suffix[-1], []).append((_suffix, _repl))
+
+# "25 Oct 2016" should match a claim's "October 2016" ("may" and "mar" are words too).
+_MONTH_ABBREVIATIONS = {
+    "jan": "january",
+    "feb": "february",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "sep": "september",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Strip a few English suffixes; crude but stable (cases -> case, played -> play)."""
-    w = word
+    w = _MONTH_ABBREVIATIONS.get(word, word)
     if len(w) <= 3 or not w.isalpha():
         return w
     if w.endswith("'s") or w.endswith("\u2019s"):
         w = w[:-2]
-    for suffix, repl in _SUFFIXES:
+    for suffix, repl in _SUFFIXES_BY_LAST_LETTER.get(w[-1], ()):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             if suffix == "s" and (w.endswith("ss") or w.endswith("us") or w.endswith("is")):
                 return w
@@ -166,19 +190,21 @@ def passage_content_stems(text: str, limit: int | None = None) -> list[str]:
     Every passage of every source is indexed, but only the few retrieved ones are checked, so
     only those need tokens with offsets.
     """
-    stems: list[str] = []
-    for count, match in enumerate(_TOKEN_RE.finditer(text)):
-        if limit is not None and count >= limit:
-            break
-        raw = match.group()
-        norm = fold(raw)
-        if norm in STOPWORDS or norm in PTB_TOKENS:
-            continue
-        if raw[0].isdigit():
-            stems.append(norm)
-        elif len(norm) > 1:
-            stems.append(stem(norm))
-    return stems
+    words = _TOKEN_RE.findall(text)
+    if limit is not None:
+        words = words[:limit]
+    return [s for s in map(_content_stem, words) if s]
+
+
+@lru_cache(maxsize=262144)
+def _content_stem(raw: str) -> str:
+    """The retrieval stem of one word, or "" for a stop-word (one cache lookup per word)."""
+    norm = fold(raw)
+    if norm in STOPWORDS or norm in PTB_TOKENS:
+        return ""
+    if raw[0].isdigit():
+        return norm
+    return stem(norm) if len(norm) > 1 else ""
 
 
 def content_stems(tokens: list[Token]) -> list[str]:
