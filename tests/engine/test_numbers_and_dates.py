@@ -156,3 +156,58 @@ def test_the_same_hedge_on_different_figures_is_a_conflict():
     assert numbers[0].outcome == "conflicts"
     assert "over three dozen" in numbers[0].message and "over two dozen" in numbers[0].message
     assert result.stance == "refutes"
+
+
+# What a mismatch needs: the same kind of figure about the same thing. Each case below was a
+# false "mismatch" on VitaminC claims before the rule it tests.
+
+
+def test_numbers_that_state_no_amount_are_not_compared():
+    assert _values("It runs on the PS4 and was shown at E3.") == []
+    assert _values("They lost 3-1 at home in the 2000-01 season.") == []
+    assert _values("It holds a 64/100 rating, 8 out of 10 critics agree.") == [
+        ("number", 64.0, None),
+        ("number", 8.0, None),
+    ]
+    assert _values("With 13:50 left, iOS 13 replaced iOS 12.") == []
+
+
+def test_a_place_relative_to_another_is_not_a_place():
+    assert _values("Prague is ranked below the 5th most visited city.") == []
+    assert _values("Prague is the 5th most visited city.") == [("ordinal", 5.0, None)]
+
+
+def test_when_words_are_not_bounds_on_a_count():
+    assert _values("It grossed 200 crore after four weeks.") == [
+        ("number", 200.0, None),
+        ("number", 4.0, None),
+    ]
+    assert _values("It opened after 2016.") == [("year", 2016.0, "gt")]
+
+
+def test_a_weaker_hedge_in_the_claim_is_implied_by_the_source():
+    [f] = _findings(
+        "The album has sold over 15 million copies.",
+        "The album has sold over 30 million copies worldwide.",
+        "number",
+    )
+    assert f.outcome == "agrees"
+
+
+def test_a_repeated_figure_is_preferred_over_a_closer_looking_one():
+    [f] = _findings(
+        "Willow has an average score of 5.6 on Rotten Tomatoes.",
+        "Based on 31 reviews collected by Rotten Tomatoes, it has an average score of 5.6/10.",
+        "number",
+    )
+    assert f.outcome == "agrees"
+    assert "5.6" in f.message
+
+
+def test_figures_counting_different_things_do_not_conflict():
+    findings = _findings(
+        "Baggio scored 318 goals in 699 appearances.",
+        "He assisted 121 goals in Serie A and scored 318 goals in all.",
+        "number",
+    )
+    assert [f.outcome for f in findings] == ["agrees", "info"]

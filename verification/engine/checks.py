@@ -121,9 +121,18 @@ def _relation(c: Quantity, p: Quantity) -> str:
             return "info" if missing else "agrees"
         return "conflicts"
     if c.qualifier and c.qualifier == p.qualifier and c.value and p.value:
-        # "over three dozen" against "over two dozen": both state a figure with the same
-        # hedge, so the figures themselves must match.
-        if abs(c.value - p.value) > max(c.precision, p.precision) / 2 + 1e-9:
+        # "over three dozen" against "over two dozen": a hedged figure in a source is the
+        # figure the writer could vouch for, so a claim stretching it further conflicts. "Over
+        # 15 million" against "over 30 million" is implied by it (the interval test below).
+        gap = max(c.precision, p.precision) / 2 + 1e-9
+        stretched = {
+            "gt": c.value - p.value > gap,
+            "ge": c.value - p.value > gap,
+            "lt": p.value - c.value > gap,
+            "le": p.value - c.value > gap,
+            "approx": abs(c.value - p.value) > gap,
+        }[c.qualifier]
+        if stretched:
             return "conflicts"
     if p.lo >= c.lo and p.hi <= c.hi:
         return "agrees"
@@ -176,11 +185,15 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
         order = {"agrees": 0, "differs_slightly": 1, "info": 2, "conflicts": 3}
 
         def rank(rp: tuple[str, Quantity], c: Quantity = c, order: dict = order) -> tuple:
-            # The figure about the same thing first (shared neighbouring words, same unit),
-            # then the kindest reading among equally close ones.
+            # A figure the passage repeats first (it is most likely about the same thing),
+            # then the one about the same thing (shared neighbouring words, same unit), then
+            # the kindest reading among equally close ones.
             rel, p = rp
             close = len(c.context & p.context) + (2 if c.unit and c.unit == p.unit else 0)
-            return (-close, order[rel], p.start)
+            repeated = rel in ("agrees", "differs_slightly") and not (
+                c.unit and p.unit and c.unit != p.unit
+            )
+            return (not repeated, -close, order[rel], p.start)
 
         rel, p = min(rels, key=rank)
         ptext = passage.text[p.start : p.end]
@@ -198,11 +211,10 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
             # Only a mismatch with a number about the same thing is a conflict.
             same_unit = bool(c.unit and c.unit == p.unit)
             other_unit = bool(c.unit and p.unit and c.unit != p.unit)
-            if (
-                c.kind == "number"
-                and not same_unit
-                and not (c.context & p.context)
-                and (other_unit or len(cands) > 1)
+            if c.kind == "number" and (
+                other_unit
+                or (c.unit and not same_unit and len(cands) > 1)
+                or (not same_unit and not (c.context & p.context) and len(cands) > 1)
             ):
                 rel = "info"
                 msg = (

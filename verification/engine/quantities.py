@@ -126,6 +126,10 @@ QUALIFIERS = [
     (("greater", "than"), "gt"),
     (("higher", "than"), "gt"),
     (("larger", "than"), "gt"),
+    (("longer", "than"), "gt"),
+    (("older", "than"), "gt"),
+    (("shorter", "than"), "lt"),
+    (("younger", "than"), "lt"),
     (("over",), "gt"),
     (("above",), "gt"),
     (("exceeding",), "gt"),
@@ -253,6 +257,58 @@ def _qualifier(tokens: list[Token], i: int) -> tuple[str | None, int]:
     return None, i
 
 
+_DASHES = ("-", "\u2013", "\u2014")
+TEMPORAL_QUALIFIERS = {"after", "since", "before", "prior", "later", "earlier"}
+
+
+def _temporal(tokens: list[Token], i: int, j: int) -> bool:
+    return any(t.norm in TEMPORAL_QUALIFIERS for t in tokens[i:j])
+
+
+RELATIVE_POSITION = {"above", "below", "behind", "ahead", "after", "before", "beyond", "than"}
+
+
+def _relative_position(tokens: list[Token], i: int) -> bool:
+    k = i - 1
+    if k >= 0 and tokens[k].norm in ("the", "of"):
+        k -= 1
+    if k >= 0 and tokens[k].norm == "of":  # "ahead of the 4th"
+        k -= 1
+    return k >= 0 and tokens[k].norm in RELATIVE_POSITION
+
+
+def _not_a_figure(text: str, tokens: list[Token], i: int) -> bool:
+    """A number that states no amount: a scale's top ("64/100", "8 out of 10"), the second year
+    of a season ("2000-01"), or part of a name ("iOS 4", "Persona 5")."""
+    t = tokens[i]
+    before = text[max(0, t.start - 2) : t.start]
+    after = text[t.end : t.end + 2]
+    if before.endswith("/"):
+        return True
+    if i >= 2 and (tokens[i - 2].norm, tokens[i - 1].norm) == ("out", "of"):
+        return True
+    if before[-1:].isalpha():
+        return True  # "PS4", "E3", "G7"
+    if before[-1:] == ":" or after[:1] == ":":
+        return True  # a time of day or on a clock: "13:50", "5:26"
+    if (before[-1:] in _DASHES and before[:1].isdigit()) or (
+        after[:1] in _DASHES and after[1:2].isdigit()
+    ):
+        return True  # a score or a range: "3-1", "April 17-24", "2000-01"
+    if i == 0 or not t.raw.isdigit() or len(t.raw) > 2:
+        return False
+    prev = tokens[i - 1]
+    return (
+        any(ch.isupper() for ch in prev.raw)
+        and not prev.is_num
+        and prev.end == t.start - 1
+        and i - 1 > 0  # a capitalised first word may just start the sentence
+        and prev.norm not in MONTHS
+        and prev.norm not in CURRENCY_WORDS
+        and prev.norm not in ("no", "number", "vol", "chapter", "page", "grade", "level")
+    )
+
+
 def _interval(value: float, qualifier: str | None, precision: float) -> tuple[float, float]:
     eps = 1e-9 * max(1.0, abs(value))
     if qualifier == "gt":
@@ -314,6 +370,9 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
 
         if t.is_num and t.start >= 2 and text[t.start - 1] == "-" and text[t.start - 2].isalpha():
             i += 1  # part of a name: "Covid-19", "F-16"
+            continue
+        if t.is_num and _not_a_figure(text, tokens, i):
+            i += 1
             continue
         if t.is_num:
             parsed = _parse_digits(t.raw)
@@ -458,6 +517,10 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
         qualifier, q_start = _qualifier(tokens, start_i)
         if kind == "date" and qualifier == "approx":
             qualifier = None
+        temporal = _temporal(tokens, q_start, start_i)
+        if kind not in ("year", "date") and q_start < start_i and temporal:
+            # "after four weeks" says when, not how many.
+            qualifier, q_start = None, start_i
         # "100 or more"
         if j + 1 < n and tokens[j].norm == "or" and tokens[j + 1].norm in ("more", "over"):
             qualifier = "ge"
@@ -465,6 +528,9 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             qualifier = "le"
         if kind == "ordinal" and qualifier in ("gt", "lt", "approx"):
             qualifier = None
+        if kind == "ordinal" and _relative_position(tokens, start_i):
+            i = j  # "ranked below the 5th": a place relative to another, not a place
+            continue
         if kind == "ordinal" and j < n and tokens[j].norm in ("century", "centuries"):
             # "the 20th century" is the years 1901-2000
             lo_year = (value - 1) * 100 + 1
