@@ -109,11 +109,20 @@ def _extract_and_store(*, source, body: bytes, content_type: str, fetched) -> So
         text=extracted.text,
         extractor=(extracted.extractor, extracted.extractor_version),
         fetched=fetched,
+        published_on=extracted.published_on,
     )
 
 
 def _snapshot_store(
-    *, source, body: bytes, content_type: str, title: str, text: str, extractor, fetched=None
+    *,
+    source,
+    body: bytes,
+    content_type: str,
+    title: str,
+    text: str,
+    extractor,
+    fetched=None,
+    published_on=None,
 ) -> SourceSnapshot:
     digest = hashlib.sha256(body).hexdigest()
     existing = SourceSnapshot.objects.filter(source=source, sha256=digest).first()
@@ -129,6 +138,7 @@ def _snapshot_store(
         sha256=digest,
         size=len(body),
         title=title[:500],
+        published_on=published_on,
         text=text,
         extractor=extractor[0],
         extractor_version=extractor[1],

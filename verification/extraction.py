@@ -12,6 +12,7 @@ keep hostile input bounded; the Celery task's time limit is the last resort for 
 from __future__ import annotations
 
 import codecs
+import datetime
 import io
 import re
 import struct
@@ -154,6 +155,9 @@ class Extracted:
     text: str
     extractor: str
     extractor_version: str
+    # The page's publication date, where its metadata states one (HTML only); the engine reads
+    # the page's relative dates ("last year") against it.
+    published_on: datetime.date | None = None
 
 
 class ExtractionError(Exception):
@@ -172,11 +176,12 @@ def extract(body: bytes, content_type: str, *, url: str = "") -> Extracted:
     if not media_type:
         media_type = _sniff(body)
     extractor = EXTRACTOR_NAME
+    published_on = None
     if media_type in HTML_TYPES and len(body) > LIGHT_HTML_BYTES:
         title, text = _extract_html_light(body, charset)
         extractor = LIGHT_EXTRACTOR_NAME
     elif media_type in HTML_TYPES:
-        title, text = _extract_html(body, charset, url)
+        title, text, published_on = _extract_html(body, charset, url)
     elif media_type in PDF_TYPES:
         title, text = _extract_pdf(body)
     elif media_type in TEXT_TYPES:
@@ -189,6 +194,7 @@ def extract(body: bytes, content_type: str, *, url: str = "") -> Extracted:
         text=text,
         extractor=extractor,
         extractor_version=EXTRACTOR_VERSION,
+        published_on=published_on,
     )
 
 
@@ -252,14 +258,16 @@ def _decode_text(body: bytes, charset: str | None) -> str:
     return body.decode(_codec(charset) or "utf-8", errors="replace")
 
 
-def _extract_html(body: bytes, charset: str | None, url: str) -> tuple[str, str]:
+def _extract_html(
+    body: bytes, charset: str | None, url: str
+) -> tuple[str, str, datetime.date | None]:
     encoding = _html_encoding(body, charset)
     markup = body.decode(encoding, errors="replace").lstrip("\ufeff")
     # lxml refuses a str that still declares an encoding, and trafilatura would then re-parse the
     # bytes with the declared one: drop the declaration, the text is already decoded.
     markup = _XML_DECLARATION_RE.sub("", markup, count=1)
     if not markup.strip():
-        return "", ""
+        return "", "", None
     try:
         document = trafilatura.bare_extraction(
             markup,
@@ -284,9 +292,16 @@ def _extract_html(body: bytes, charset: str | None, url: str) -> tuple[str, str]
     except _PARSER_ERRORS as exc:
         raise ExtractionError(f"the HTML could not be read ({type(exc).__name__})") from exc
     if document is None:
-        return _html_title(markup), ""
+        return _html_title(markup), "", None
     title = document.title or _html_title(markup)
-    return title, _clean_text(_blocks_to_text(document.body))
+    return title, _clean_text(_blocks_to_text(document.body)), _iso_date(document.date)
+
+
+def _iso_date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return None
 
 
 def _extract_html_light(body: bytes, charset: str | None) -> tuple[str, str]:

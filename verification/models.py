@@ -22,6 +22,11 @@ class SourceSnapshot(models.Model):
     size = models.PositiveBigIntegerField()
     raw = models.FileField(upload_to="snapshots/%Y/%m/", blank=True)
     title = models.CharField(max_length=500, blank=True)
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Publication date stated by the page; relative dates in it are read from it.",
+    )
     text = models.TextField(help_text="Extracted main text; evidence offsets point into it.")
     extractor = models.CharField(max_length=50)
     extractor_version = models.CharField(max_length=50)

@@ -79,6 +79,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
             "sha256",
             "size",
             "title",
+            "published_on",
             "text",
             "extractor",
             "extractor_version",

@@ -231,10 +231,19 @@ def _check_run_work(run: CheckRun, *, retry_transient: bool) -> None:
             text=claim.text,
             quote=claim.quote_exact if claim.kind == "quote" else None,
             speaker=claim.speaker or None,
+            claim_date=_local_date(claim.article.published_at),
         ),
-        [engine.SourceInput(id=str(s.pk), text=s.text, title=s.title) for s in snapshots],
+        [
+            engine.SourceInput(id=str(s.pk), text=s.text, title=s.title, date=s.published_on)
+            for s in snapshots
+        ],
     )
     check_run_finish(run=run, result=result, problems=problems)
+
+
+def _local_date(moment):
+    """The calendar day of a stored time, in the newsroom's time zone; None stays None."""
+    return timezone.localdate(moment) if moment is not None else None
 
 
 def retry_countdown(attempt: int) -> float:

@@ -91,3 +91,37 @@ def test_malformed_line_message_names_file_and_line(tmp_path):
 def test_missing_arguments_are_a_clear_error():
     with pytest.raises(CommandError, match="--claim and at least one --source"):
         _run("--claim", "x")
+
+
+def test_batch_reads_optional_claim_and_source_dates(tmp_path):
+    src, dst = tmp_path / "in.jsonl", tmp_path / "pred.jsonl"
+    record = {
+        "id": "d1",
+        "claim": "Turnout fell last year.",
+        "claim_date": "2024-03-01",
+        "sources": [{"id": "s0", "text": "Turnout fell in 2023.", "date": "2024-01-02"}],
+    }
+    bad = {**record, "id": "d2", "claim_date": "March 2024"}
+    src.write_text(json.dumps(record) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"1 malformed line"):
+        call_command(
+            "crosscheck", "--jsonl", str(src), "--out", str(dst), stdout=StringIO(), stderr=err
+        )
+    [pred] = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert any(
+        f["message"] == "year agrees: the claim says last year (= 2023), the source says 2023"
+        for f in pred["findings"]
+    )
+    assert "record d2: claim_date is not an ISO date (YYYY-MM-DD): 'March 2024'" in err.getvalue()
+
+
+def test_claim_date_option_is_checked(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text("Turnout fell in 2023.", encoding="utf-8")
+    out, _ = _run(
+        "--claim", "Turnout fell last year.", "--claim-date", "2024-03-01", "--source", str(source)
+    )
+    assert "the claim says last year (= 2023)" in out
+    with pytest.raises(CommandError, match="--claim-date is not an ISO date"):
+        _run("--claim", "x", "--claim-date", "yesterday", "--source", str(source))

@@ -271,3 +271,17 @@ def test_a_very_large_page_uses_the_light_extractor_and_drops_page_furniture():
     assert "tracking" not in result.text and "Home | World" not in result.text
     assert "Copyright" not in result.text
     assert result.text.count("\n\n") == 1801
+
+
+def _page(head: bytes) -> bytes:
+    body = b"The council voted last year to close the bridge, the mayor said on Tuesday. " * 5
+    return b"<html><head><title>T</title>" + head + b"</head><body><article><p>" + body + (
+        b"</p></article></body></html>"
+    )
+
+
+def test_the_publication_date_a_page_states_is_kept():
+    stated = b'<meta property="article:published_time" content="2024-03-01T09:00:00Z">'
+    assert str(extract(_page(stated), "text/html").published_on) == "2024-03-01"
+    assert extract(_page(b""), "text/html").published_on is None
+    assert extract(b"Plain text, last year.", "text/plain").published_on is None

@@ -145,3 +145,23 @@ def test_an_engine_crash_fails_the_run_with_the_error_and_the_claim_needs_review
     assert run.status == CheckRunStatus.FAILED
     assert "engine exploded" in run.error
     assert claim.status == ClaimStatus.NEEDS_REVIEW
+
+
+def test_relative_dates_are_read_against_the_article_and_source_dates(annotator):
+    import datetime
+
+    article = ArticleFactory(
+        text="The plant closed last year, the mayor said.",
+        published_at=datetime.datetime(2024, 3, 1, 12, tzinfo=datetime.UTC),
+    )
+    claim = claim_create(
+        article=article,
+        user=annotator,
+        exact="plant closed last year",
+        text="The plant closed last year.",
+    )
+    source_add_text(claim=claim, title="Notice", text="The plant closed in 2022.", user=annotator)
+    run = services.claim_submit(claim=claim, user=annotator)
+    services.check_run_execute(run_id=str(run.run_id))
+    messages = [f.message for f in run.findings.all()]
+    assert "year mismatch: the claim says last year (= 2023), the source says 2022" in messages

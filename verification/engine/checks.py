@@ -6,6 +6,7 @@ stance model in stance.py.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import math
 import re
@@ -22,6 +23,7 @@ from .lexicon import (
     SUPERLATIVE_MARKERS,
 )
 from .quantities import MONTHS, Quantity, extract
+from .relative_dates import extract_relative
 from .results import Finding
 from .text import NEGATIONS, PTB_TOKENS, STOPWORDS, Token, content_stems, fold, tokenize
 
@@ -53,6 +55,8 @@ class TextView:
     # The source title ("Sennacherib") names what a sentence like "He was assassinated ..."
     # is about; its words count as present in every passage of that source.
     title_tokens: list[Token] = field(default_factory=list)
+    # When the text was written: "last year" in it means the year before this date.
+    reference_date: datetime.date | None = None
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -64,7 +68,13 @@ class TextView:
 
     @cached_property
     def quantities(self) -> list[Quantity]:
-        return extract(self.text, self.tokens)
+        found = extract(self.text, self.tokens)
+        relative = extract_relative(self.tokens, self.reference_date)
+        if relative:
+            # "three years ago" is a date here, not the number three.
+            found = [q for q in found if not any(r.start <= q.start < r.end for r in relative)]
+            found = sorted(found + relative, key=lambda q: q.start)
+        return found
 
     @cached_property
     def negations(self) -> int:
@@ -196,8 +206,7 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
             return (not repeated, -close, order[rel], p.start)
 
         rel, p = min(rels, key=rank)
-        ptext = passage.text[p.start : p.end]
-        ptext = " ".join(ptext.split())
+        ptext = p.describe(passage.text)
         if rel == "agrees":
             msg = f"{word} agrees: the claim says {ctext}, the source says {ptext}"
         elif rel == "differs_slightly":

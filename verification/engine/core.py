@@ -155,7 +155,11 @@ def analyse(
     the checks keep reading the passage the rules pick, as their stance was fitted that way.
     """
     claim_text = (claim.text or "")[:MAX_CLAIM_CHARS]
-    cview = TextView(claim_text, tokenize(claim_text, limit=MAX_TOKENS_PER_PASSAGE))
+    cview = TextView(
+        claim_text,
+        tokenize(claim_text, limit=MAX_TOKENS_PER_PASSAGE),
+        reference_date=claim.claim_date,
+    )
     quote = _claim_quote(claim)
     query = content_stems(cview.tokens)
     if quote:
@@ -174,6 +178,7 @@ def analyse(
             p.start,
             p.end,
             title_tokens=titles[p.source_index],
+            reference_date=sources[p.source_index].date,
         )
 
     findings: list[Finding] = []
@@ -238,7 +243,7 @@ def analyse(
     # A figure missing from the best passage may be in the next ones: say so, but the stance
     # is decided on the best passage alone (the model was fitted that way).
     for c in cands[1:CHECKED_PASSAGES]:
-        probe = TextView(cview.text, cview.tokens)
+        probe = TextView(cview.text, cview.tokens, reference_date=claim.claim_date)
         for f in checks.check_quantities(probe, c.view):
             if f.outcome in ("agrees", "conflicts"):
                 findings.append(

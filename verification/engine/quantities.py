@@ -188,9 +188,11 @@ class Quantity:
     context: frozenset[str]
     date_parts: tuple[int | None, int | None, int | None] | None = None  # (year, month, day)
     precision: float = 0.0
+    resolved: str | None = None  # what a relative date ("last year") stands for: "2023"
 
     def describe(self, text: str) -> str:
-        return " ".join(text[self.start : self.end].split())
+        said = " ".join(text[self.start : self.end].split())
+        return f"{said} (= {self.resolved})" if self.resolved else said
 
 
 def _parse_digits(raw: str) -> tuple[float, float] | None:

@@ -6,6 +6,7 @@ manage.py crosscheck --jsonl dev.jsonl --out pred.jsonl
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 import time
@@ -18,6 +19,16 @@ from verification.engine import ClaimInput, SourceInput, crosscheck
 
 class RecordError(ValueError):
     """A JSONL line that is not a usable record."""
+
+
+def _date(value, where: str) -> datetime.date | None:
+    """An optional ISO date ("2024-03-01"); relative dates in the text are read against it."""
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise RecordError(f"{where} is not an ISO date (YYYY-MM-DD): {str(value)[:40]!r}") from None
 
 
 def _record(line: str) -> tuple[str, ClaimInput, list[SourceInput]]:
@@ -39,9 +50,14 @@ def _record(line: str) -> tuple[str, ClaimInput, list[SourceInput]]:
         if not isinstance(s, dict) or not isinstance(s.get("text"), str):
             raise RecordError(f"record {rid}: sources[{k}] has no 'text' string")
         sid = s.get("id", f"s{k}")
-        parsed.append(SourceInput(id=str(sid), text=s["text"], title=str(s.get("title") or "")))
-    # Only id, claim and sources reach the engine: label, gold_evidence and meta are answers.
-    return rid, ClaimInput(text=claim), parsed
+        date = _date(s.get("date"), f"record {rid}: sources[{k}].date")
+        parsed.append(
+            SourceInput(id=str(sid), text=s["text"], title=str(s.get("title") or ""), date=date)
+        )
+    # Only id, claim(_date) and sources reach the engine: label, gold_evidence and meta are
+    # answers.
+    claim_date = _date(r.get("claim_date"), f"record {rid}: claim_date")
+    return rid, ClaimInput(text=claim, claim_date=claim_date), parsed
 
 
 class Command(BaseCommand):
@@ -58,6 +74,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--quote", help="the quoted words, if the claim quotes someone")
         parser.add_argument("--speaker", help="who the claim says spoke the quote")
+        parser.add_argument(
+            "--claim-date",
+            metavar="YYYY-MM-DD",
+            help="when the claim was made: 'last year' in it is read against this date",
+        )
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.add_argument("--jsonl", metavar="IN", help="records in the eval gold format")
         parser.add_argument("--out", metavar="PRED", help="where --jsonl writes predictions")
@@ -79,7 +100,16 @@ class Command(BaseCommand):
             except (OSError, UnicodeDecodeError) as e:
                 raise CommandError(f"cannot read source {name}: {e}") from None
             sources.append(SourceInput(id=f"s{k}", text=text, title=name))
-        claim = ClaimInput(text=opts["claim"], quote=opts["quote"], speaker=opts["speaker"])
+        try:
+            claim_date = _date(opts["claim_date"], "--claim-date")
+        except RecordError as e:
+            raise CommandError(str(e)) from None
+        claim = ClaimInput(
+            text=opts["claim"],
+            quote=opts["quote"],
+            speaker=opts["speaker"],
+            claim_date=claim_date,
+        )
         result = crosscheck(claim, sources, max_evidence=opts["max_evidence"])
         if opts["json"]:
             self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
