@@ -107,7 +107,7 @@ def build_index(sources: Sequence[SourceInput]) -> SourceIndex:
 
 
 def _diversified(ranked, relevance_of, query, idf, k):
-    """The evidence list: ranked passages, each next pick favouring claim words not yet covered.
+    """The evidence list: the best passage, then passages with the claim words not yet shown.
 
     A claim with several parts ("X, who did Y, now runs Z") needs one passage per part; plain
     relevance order tends to return near-copies of the best passage instead.
@@ -124,8 +124,10 @@ def _diversified(ranked, relevance_of, query, idf, k):
             seen.add(words)
             pool.append(c)
     top = max((relevance_of[id(c)] for c in pool), default=0.0) or 1.0
-    covered: set[str] = set()
-    picked = []
+    # The most relevant passage leads; coverage only decides what comes after it.
+    picked = pool[:1]
+    pool = pool[1:]
+    covered = set(terms) & picked[0].view.stems if picked else set()
     while pool and len(picked) < k:
         values = [
             relevance_of[id(c)] / top
