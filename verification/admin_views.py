@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.models import Article, Claim, ClaimKind, ClaimStatus
@@ -182,6 +183,7 @@ def queue_page(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
         claim.stale = claim.status == ClaimStatus.NEEDS_REVIEW and (
             now - claim.status_changed_at > STALE_AFTER
         )
+        claim.just_arrived = now - claim.status_changed_at < timedelta(minutes=1)
         claim.lease_holder = lease.reviewer if lease and lease.expires_at > now else None
         claim.lease_until = lease.expires_at if claim.lease_holder else None
         claim.held_by_me = claim.lease_holder is not None and lease.reviewer_id == request.user.pk
@@ -248,9 +250,11 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
     reviews = list(claim.reviews.all())
     fact = getattr(claim, "fact", None)
     reviewable = claim.status in services.REVIEWABLE
+    # Four eyes: the reviewer who gave the verdict cannot publish it, so is not offered to.
+    own_verdict = bool(reviews) and reviews[0].reviewer_id == user.pk
     context = {
         **site.each_context(request),
-        "title": f"Review: {claim.text[:60]}",
+        "title": f"Review: {Truncator(claim.text).chars(60)}",
         "claim": claim,
         "article": article_context(claim),
         "claim_html": highlighted(
@@ -286,7 +290,9 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         and claim.status not in (ClaimStatus.DRAFT, ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
         and (run is None or run.status not in OPEN_RUN_STATUSES),
         "can_publish": claim.status == ClaimStatus.REVIEWED
-        and user.has_perm(services.PERM_PUBLISH),
+        and user.has_perm(services.PERM_PUBLISH)
+        and not own_verdict,
+        "own_verdict_awaits_publisher": claim.status == ClaimStatus.REVIEWED and own_verdict,
         "can_retract": claim.status == ClaimStatus.PUBLISHED
         and fact is not None
         and user.has_perm(services.PERM_RETRACT),

@@ -255,3 +255,30 @@ def test_the_claim_list_shows_the_latest_check_without_a_query_per_row(
         waiting(annotator, f"Another claim {i}.")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/admin/annotations/claim/")
+
+
+def test_the_verdict_author_is_not_offered_the_publish_button(
+    client, reviewer_publisher, publisher, checked_claim
+):
+    services.queue_take_next(reviewer=reviewer_publisher)
+    services.review_record(
+        claim=checked_claim, reviewer=reviewer_publisher, verdict="false", rationale="85."
+    )
+    client.force_login(reviewer_publisher)
+    page = client.get(review_url(checked_claim)).content.decode()
+    assert 'id="fd-publish"' not in page
+    assert "You gave this verdict: someone else must publish it." in page
+    client.force_login(publisher)
+    page = client.get(review_url(checked_claim)).content.decode()
+    assert 'id="fd-publish"' in page
+    assert "fd-awaits-publisher" not in page
+
+
+def test_the_queue_says_how_long_a_claim_has_waited_in_words(client, reviewer, annotator):
+    waiting(annotator, "A claim that just arrived.")
+    waiting(annotator, "A claim from this morning.", age_hours=3)
+    client.force_login(reviewer)
+    page = client.get(QUEUE).content.decode()
+    assert "just now" in page
+    assert "3\xa0hours ago" in page
+    assert "0\xa0minutes" not in page
