@@ -61,3 +61,15 @@ def test_evidence_shows_the_same_words_once_and_covers_each_part_of_the_claim():
     assert len(shown) == len(set(shown))
     top_two = " ".join(shown[:2])
     assert "Good Friday" in top_two and "stepchildren" in top_two
+
+
+def test_a_heading_or_dateline_goes_with_the_line_it_introduces():
+    from verification.engine.passages import split_passages
+
+    text = "25 Oct 2016\nNazir Razak is the inaugural chair of the council.\nShort sentence.\nEnd"
+    spans = [text[p.start : p.end] for p in split_passages(text)]
+    assert spans == [
+        "25 Oct 2016\nNazir Razak is the inaugural chair of the council.",
+        "Short sentence.",
+        "End",
+    ]

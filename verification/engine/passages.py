@@ -9,6 +9,8 @@ from dataclasses import dataclass
 # long line is cut further, at sentence ends, so short sources keep their sentence whole.
 LONG_LINE = 600
 HARD_LIMIT = 1500
+SHORT_LINE = 40
+_SENTENCE_PUNCTUATION = frozenset(".!?\u3002\"'\u201d\u2019)")
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002])[\"'\u201d\u2019)\]]*\s+(?=[^a-z\s])")
 _LINE = re.compile(r"[^\n]+")
 
@@ -63,11 +65,23 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def split_passages(text: str, source_index: int = 0, max_passages: int = 20000) -> list[Passage]:
-    """Split text into lines, and long lines into sentences; drop blank pieces."""
+    """Split text into lines, and long lines into sentences; drop blank pieces.
+
+    A short line without sentence punctuation (a heading, a dateline) is joined to the next.
+    """
     out: list[Passage] = []
+    carry = None
     for m in _LINE.finditer(text):
         start, end = _trimmed(text, m.start(), m.end())
         if start >= end:
+            continue
+        if carry is not None:
+            start = carry
+            carry = None
+        if end - start < SHORT_LINE and text[end - 1] not in _SENTENCE_PUNCTUATION:
+            # A heading, dateline or byline ("25 Oct 2016", "Mo Mowlam") is not a passage on
+            # its own: it goes with the line it introduces.
+            carry = start
             continue
         pieces = [(start, end)] if end - start <= LONG_LINE else _sentences(text, start, end)
         for s, e in pieces:
@@ -76,4 +90,8 @@ def split_passages(text: str, source_index: int = 0, max_passages: int = 20000) 
                 out.append(Passage(source_index, s, e, len(out)))
                 if len(out) >= max_passages:
                     return out
+    if carry is not None:
+        s, e = _trimmed(text, carry, len(text))
+        if s < e:
+            out.append(Passage(source_index, s, e, len(out)))
     return out
