@@ -166,7 +166,7 @@ def test_numbers_that_state_no_amount_are_not_compared():
     assert _values("It runs on the PS4 and was shown at E3.") == []
     assert _values("They lost 3-1 at home in the 2000-01 season.") == []
     assert _values("It holds a 64/100 rating, 8 out of 10 critics agree.") == [
-        ("number", 64.0, None),
+        ("rating", 64.0, None),
         ("number", 8.0, None),
     ]
     assert _values("With 13:50 left, iOS 13 replaced iOS 12.") == []
@@ -197,11 +197,21 @@ def test_a_weaker_hedge_in_the_claim_is_implied_by_the_source():
 def test_a_repeated_figure_is_preferred_over_a_closer_looking_one():
     [f] = _findings(
         "Willow has an average score of 5.6 on Rotten Tomatoes.",
-        "Based on 31 reviews collected by Rotten Tomatoes, it has an average score of 5.6/10.",
+        "Based on 31 reviews collected by Rotten Tomatoes, it has an average score of 5.6.",
         "number",
     )
     assert f.outcome == "agrees"
     assert "5.6" in f.message
+
+
+def test_ratings_on_different_scales_compare_as_shares():
+    [f] = _findings(
+        "Volume II had an average rating of 6.4/10.", "It holds a 64/100 rating.", "number"
+    )
+    assert (f.kind, f.outcome) == ("number", "agrees")
+    assert f.message == "rating agrees: the claim says 6.4/10, the source says 64/100"
+    [f] = _findings("It was rated 3/5 by critics.", "Critics rated it 8/10.", "number")
+    assert f.outcome == "conflicts"
 
 
 def test_figures_counting_different_things_do_not_conflict():

@@ -161,6 +161,7 @@ def _relation(c: Quantity, p: Quantity) -> str:
 _KIND_WORD = {
     "number": "number",
     "percent": "percentage",
+    "rating": "rating",
     "ordinal": "ordinal",
     "year": "year",
     "date": "date",

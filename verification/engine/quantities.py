@@ -177,7 +177,7 @@ QUALIFIER_WORDS = {
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    kind: str  # "number" | "percent" | "ordinal" | "year" | "date" | "century"
+    kind: str  # "number" | "percent" | "rating" | "ordinal" | "year" | "date" | "century"
     value: float  # for dates: yyyymmdd-ish ordinal, see _date_value
     lo: float
     hi: float
@@ -279,14 +279,27 @@ def _relative_position(tokens: list[Token], i: int) -> bool:
     return k >= 0 and tokens[k].norm in RELATIVE_POSITION
 
 
+RATING_SCALES = (5, 10, 100)
+
+
+def _scale_top(text: str, t: Token, nxt: Token | None) -> int | None:
+    """The denominator of a rating written "6.4/10", when it is a usual scale."""
+    if nxt is None or text[t.end : nxt.start].strip() != "/" or not nxt.raw.isdigit():
+        return None
+    top = int(nxt.raw)
+    if top not in RATING_SCALES or text[nxt.end : nxt.end + 1] == "/":
+        return None
+    return top
+
+
 def _not_a_figure(text: str, tokens: list[Token], i: int) -> bool:
     """A number that states no amount: a scale's top ("64/100", "8 out of 10"), the second year
     of a season ("2000-01"), or part of a name ("iOS 4", "Persona 5")."""
     t = tokens[i]
     before = text[max(0, t.start - 2) : t.start]
     after = text[t.end : t.end + 2]
-    if before.endswith("/"):
-        return True
+    if before.endswith("/") and not (len(t.raw) == 4 and t.raw.isdigit()):
+        return True  # the top of a scale ("64/100"), read with its numerator; a year stays
     if i >= 2 and (tokens[i - 2].norm, tokens[i - 1].norm) == ("out", "of"):
         return True
     if before[-1:].isalpha():
@@ -384,7 +397,12 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             value, precision = parsed
             nxt = tokens[i + 1] if i + 1 < n else None
             adjacent = nxt is not None and nxt.start == t.end
-            if adjacent and nxt.norm in ("st", "nd", "rd", "th"):
+            scale_top = _scale_top(text, t, nxt)
+            if scale_top:
+                # "6.4/10" and "64/100" are the same rating: compare as a share of the scale.
+                value, precision = value / scale_top * 100, precision / scale_top * 100
+                kind, j = "rating", i + 2
+            elif adjacent and nxt.norm in ("st", "nd", "rd", "th"):
                 kind, j = "ordinal", i + 2
             elif nxt is not None and nxt.norm in SCALES and nxt.start - t.end <= 1:
                 value *= SCALES[nxt.norm]
