@@ -221,3 +221,17 @@ def test_figures_counting_different_things_do_not_conflict():
         "number",
     )
     assert [f.outcome for f in findings] == ["agrees", "info"]
+
+
+def test_an_article_before_a_number_word_is_not_one_more():
+    assert _values("a twenty minute walk") == [("number", 20.0, None)]
+    assert _values("a hundred people") == [("number", 100.0, None)]
+
+
+def test_a_range_in_words_is_not_two_figures():
+    assert _values("From 17 to 24 April, no cases were confirmed.") == []
+    assert _values("between 10 and 12 people") == []
+    assert _values("It rose from 5 percent to 7 percent.") == [
+        ("percent", 5.0, None),
+        ("percent", 7.0, None),
+    ]

@@ -219,13 +219,16 @@ def _parse_digits(raw: str) -> tuple[float, float] | None:
 def _words_value(words: list[str]) -> float | None:
     """'twenty five' -> 25, 'three hundred' -> 300, 'two dozen' -> 24, 'a million' -> 1e6."""
     total, current = 0.0, 0.0
-    seen = False
+    seen = article = False
     for w in words:
         if w in ("a", "an") and not seen:
-            current = 1
+            current, article = 1, True  # "a hundred", "a dozen"; but "a twenty" is 20
             continue
         if w == "and":
             continue
+        if article and (w in UNITS or w in TENS):
+            current = 0.0
+        article = False
         if w in UNITS:
             current += UNITS[w]
         elif w in TENS:
@@ -292,6 +295,18 @@ def _scale_top(text: str, t: Token, nxt: Token | None) -> int | None:
     return top
 
 
+def _in_range_words(tokens: list[Token], i: int) -> bool:
+    def norm(k: int) -> str:
+        return tokens[k].norm if 0 <= k < len(tokens) else ""
+
+    def number(k: int) -> bool:
+        return 0 <= k < len(tokens) and tokens[k].is_num
+
+    opens = norm(i - 1) in ("from", "between") and norm(i + 1) in ("to", "and") and number(i + 2)
+    closes = norm(i - 1) in ("to", "and") and number(i - 2) and norm(i - 3) in ("from", "between")
+    return opens or closes
+
+
 def _not_a_figure(text: str, tokens: list[Token], i: int) -> bool:
     """A number that states no amount: a scale's top ("64/100", "8 out of 10"), the second year
     of a season ("2000-01"), or part of a name ("iOS 4", "Persona 5")."""
@@ -310,6 +325,8 @@ def _not_a_figure(text: str, tokens: list[Token], i: int) -> bool:
         after[:1] in _DASHES and after[1:2].isdigit()
     ):
         return True  # a score or a range: "3-1", "April 17-24", "2000-01"
+    if _in_range_words(tokens, i):
+        return True  # "from 17 to 24 April", "between 10 and 12"
     if i == 0 or not t.raw.isdigit() or len(t.raw) > 2:
         return False
     prev = tokens[i - 1]
