@@ -57,8 +57,9 @@ def source(size: int, seed: int = 3) -> str:
 
 def cold() -> None:
     """Forget every word seen so far, as a worker that never met this source."""
-    for cached in (engine_text.fold, engine_text.stem, engine_text._content_stem):
+    for cached in (engine_text.fold, engine_text.stem):
         cached.cache_clear()
+    engine_text._CONTENT_STEMS.clear()
 
 
 def bm25_only(text: str) -> None:

@@ -193,18 +193,29 @@ def passage_content_stems(text: str, limit: int | None = None) -> list[str]:
     words = _TOKEN_RE.findall(text)
     if limit is not None:
         words = words[:limit]
-    return [s for s in map(_content_stem, words) if s]
+    if len(_CONTENT_STEMS) > _CONTENT_STEMS_MAX:
+        _CONTENT_STEMS.clear()
+    return list(filter(None, map(_CONTENT_STEMS.__getitem__, words)))
 
 
-@lru_cache(maxsize=262144)
-def _content_stem(raw: str) -> str:
-    """The retrieval stem of one word, or "" for a stop-word (one cache lookup per word)."""
-    norm = fold(raw)
-    if norm in STOPWORDS or norm in PTB_TOKENS:
-        return ""
-    if raw[0].isdigit():
-        return norm
-    return stem(norm) if len(norm) > 1 else ""
+class _ContentStems(dict):
+    """word -> retrieval stem ("" for a stop-word), computed on first sight: one dict lookup per
+    word, in C, for every word after that."""
+
+    def __missing__(self, raw: str) -> str:
+        norm = fold(raw)
+        if norm in STOPWORDS or norm in PTB_TOKENS:
+            value = ""
+        elif raw[0].isdigit():
+            value = norm
+        else:
+            value = stem(norm) if len(norm) > 1 else ""
+        self[raw] = value
+        return value
+
+
+_CONTENT_STEMS = _ContentStems()
+_CONTENT_STEMS_MAX = 500_000
 
 
 def content_stems(tokens: list[Token]) -> list[str]:
