@@ -1,8 +1,8 @@
 """Accuracy floors on small dev slices (attribution and licences: tests/fixtures/engine/README.md).
 
-The floors sit a little under what each configuration reaches: the rules alone 23/30 and 4/10,
-rules combined with the learned stance model 21/30 and 3/10 (on the full dev files the
-combination is ahead on four of five: see the README), so a real regression fails while
+The floors sit a little under what each configuration reaches: the rules alone 22/30 and 3/10,
+rules combined with the learned stance model 20/30 and 4/10 (on the full dev files the
+combination is ahead on every file: see the README), so a real regression fails while
 refitting with the same data does not.
 """
 
