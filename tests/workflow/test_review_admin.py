@@ -185,14 +185,16 @@ def test_re_run_from_the_review_page_queues_a_check(
     assert len(callbacks) == 1
 
 
+def _verdict_logged_in_as_its_author(client, reviewer, claim):
+    services.queue_take_next(reviewer=reviewer)
+    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="85.")
+    client.force_login(reviewer)
+
+
 def test_a_publisher_publishes_and_the_reviewer_is_refused_with_a_clear_message(
     client, reviewer_publisher, publisher, checked_claim
 ):
-    services.queue_take_next(reviewer=reviewer_publisher)
-    services.review_record(
-        claim=checked_claim, reviewer=reviewer_publisher, verdict="false", rationale="85."
-    )
-    client.force_login(reviewer_publisher)
+    _verdict_logged_in_as_its_author(client, reviewer_publisher, checked_claim)
     refused = client.post(review_url(checked_claim, "publish"), follow=True)
     assert refused.status_code == 200
     assert "someone else must publish it (four-eyes rule)" in refused.content.decode()
@@ -260,11 +262,7 @@ def test_the_claim_list_shows_the_latest_check_without_a_query_per_row(
 def test_the_verdict_author_is_not_offered_the_publish_button(
     client, reviewer_publisher, publisher, checked_claim
 ):
-    services.queue_take_next(reviewer=reviewer_publisher)
-    services.review_record(
-        claim=checked_claim, reviewer=reviewer_publisher, verdict="false", rationale="85."
-    )
-    client.force_login(reviewer_publisher)
+    _verdict_logged_in_as_its_author(client, reviewer_publisher, checked_claim)
     page = client.get(review_url(checked_claim)).content.decode()
     assert 'id="fd-publish"' not in page
     assert "You gave this verdict: someone else must publish it." in page
