@@ -36,7 +36,8 @@ CHECK_BY_COVERAGE = True
 MODEL_RERANK_PASSAGES = 20
 # The evidence list favours passages that cover claim words the earlier picks did not.
 DIVERSITY_WEIGHT = 1.0
-DIVERSITY_POOL = 20
+# Only passages whose relevance is on one scale (all judged by the model, or all by BM25).
+DIVERSITY_POOL = MODEL_RERANK_PASSAGES
 
 PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "this", "these"})
 _QUOTE_IN_CLAIM = re.compile(
@@ -197,8 +198,7 @@ def analyse(
             True,
         )
 
-    index = idx.bm25
-    bm = index.scores(query)
+    bm = idx.bm25.scores(query)
     order = sorted(range(len(passages)), key=lambda i: (-bm[i], i))
     cands = [_Candidate(passages[i], view(passages[i]), bm[i]) for i in order[:RERANK_CANDIDATES]]
     top_bm = max(c.bm25 for c in cands) or 1.0
@@ -219,7 +219,7 @@ def analyse(
         shown = [top[i] for i in ranked] + cands[len(top) :]
     else:
         shown = cands
-    shown = _diversified(shown, relevance_of, query, index.idf, max_evidence)
+    shown = _diversified(shown, relevance_of, query, idx.bm25.idf, max_evidence)
     evidence = [
         EvidenceSpan(
             c.view.source_id or "",
