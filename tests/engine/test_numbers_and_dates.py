@@ -164,7 +164,11 @@ def test_the_same_hedge_on_different_figures_is_a_conflict():
 
 def test_numbers_that_state_no_amount_are_not_compared():
     assert _values("It runs on the PS4 and was shown at E3.") == []
-    assert _values("They lost 3-1 at home in the 2000-01 season.") == []
+    assert _values("They lost 3-1 at home in the 2000-01 season.") == [("year", 2000.0, None)]
+    assert _values("He served from 2010 to 2015.") == [
+        ("year", 2010.0, None),
+        ("year", 2015.0, None),
+    ]
     assert _values("It holds a 64/100 rating, 8 out of 10 critics agree.") == [
         ("rating", 64.0, None),
         ("number", 8.0, None),

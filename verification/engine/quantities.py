@@ -321,10 +321,13 @@ def _not_a_figure(text: str, tokens: list[Token], i: int) -> bool:
         return True  # "PS4", "E3", "G7"
     if before[-1:] == ":" or after[:1] == ":":
         return True  # a time of day or on a clock: "13:50", "5:26"
+    year = len(t.raw) == 4 and t.raw.isdigit() and 1000 <= int(t.raw) <= 2100
+    if year:
+        return False  # "2010-2015", "from 2010 to 2015": each year is still a date to check
     if (before[-1:] in _DASHES and before[:1].isdigit()) or (
         after[:1] in _DASHES and after[1:2].isdigit()
     ):
-        return True  # a score or a range: "3-1", "April 17-24", "2000-01"
+        return True  # a score or a range: "3-1", "April 17-24", the "01" of "2000-01"
     if _in_range_words(tokens, i):
         return True  # "from 17 to 24 April", "between 10 and 12"
     if i == 0 or not t.raw.isdigit() or len(t.raw) > 2:
