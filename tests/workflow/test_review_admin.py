@@ -280,3 +280,14 @@ def test_the_queue_says_how_long_a_claim_has_waited_in_words(client, reviewer, a
     assert "just now" in page
     assert "3\xa0hours ago" in page
     assert "0\xa0minutes" not in page
+
+
+def test_the_review_page_shows_the_date_a_source_was_published(client, reviewer, checked_claim):
+    import datetime
+
+    SourceSnapshot.objects.filter(source__claims=checked_claim).update(
+        published_on=datetime.date(2024, 3, 1)
+    )
+    client.force_login(reviewer)
+    page = client.get(review_url(checked_claim)).content.decode()
+    assert "published 2024-03-01 (its \"last year\" is read from this date)" in page
