@@ -178,7 +178,7 @@ QUALIFIER_WORDS = {
 @dataclass(frozen=True, slots=True)
 class Quantity:
     kind: str  # "number" | "percent" | "rating" | "ordinal" | "year" | "date" | "century"
-    value: float  # for dates: yyyymmdd-ish ordinal, see _date_value
+    value: float  # for dates: yyyymmdd-ish ordinal, see date_value
     lo: float
     hi: float
     qualifier: str | None
@@ -216,7 +216,7 @@ def _parse_digits(raw: str) -> tuple[float, float] | None:
     return value, 10.0 ** (-decimals)
 
 
-def _words_value(words: list[str]) -> float | None:
+def words_value(words: list[str]) -> float | None:
     """'twenty five' -> 25, 'three hundred' -> 300, 'two dozen' -> 24, 'a million' -> 1e6."""
     total, current = 0.0, 0.0
     seen = article = False
@@ -308,22 +308,23 @@ def _in_range_words(tokens: list[Token], i: int) -> bool:
 
 
 def _not_a_figure(text: str, tokens: list[Token], i: int) -> bool:
-    """A number that states no amount: a scale's top ("64/100", "8 out of 10"), the second year
-    of a season ("2000-01"), or part of a name ("iOS 4", "Persona 5")."""
+    """A number that states no amount: a scale's top ("64/100", "8 out of 10"), part of a name
+    ("PS4", "iOS 4"), a time ("13:50"), a score or range ("3-1", "from 17 to 24"). Years stay
+    dates to check, also in ranges ("2010-2015")."""
     t = tokens[i]
     before = text[max(0, t.start - 2) : t.start]
     after = text[t.end : t.end + 2]
-    if before.endswith("/") and not (len(t.raw) == 4 and t.raw.isdigit()):
-        return True  # the top of a scale ("64/100"), read with its numerator; a year stays
+    year = len(t.raw) == 4 and t.raw.isdigit() and 1000 <= int(t.raw) <= 2100
+    if before.endswith("/") and not year:
+        return True  # the top of a scale ("64/100"), read with its numerator
     if i >= 2 and (tokens[i - 2].norm, tokens[i - 1].norm) == ("out", "of"):
         return True
     if before[-1:].isalpha():
         return True  # "PS4", "E3", "G7"
     if before[-1:] == ":" or after[:1] == ":":
         return True  # a time of day or on a clock: "13:50", "5:26"
-    year = len(t.raw) == 4 and t.raw.isdigit() and 1000 <= int(t.raw) <= 2100
     if year:
-        return False  # "2010-2015", "from 2010 to 2015": each year is still a date to check
+        return False
     if (before[-1:] in _DASHES and before[:1].isdigit()) or (
         after[:1] in _DASHES and after[1:2].isdigit()
     ):
@@ -382,7 +383,7 @@ def _context(tokens: list[Token], i: int, j: int) -> frozenset[str]:
     return frozenset(t.stem for t in window if not t.is_num and len(t.norm) > 2)
 
 
-def _date_value(y: int | None, m: int | None, d: int | None) -> float:
+def date_value(y: int | None, m: int | None, d: int | None) -> float:
     return (y or 0) * 10000 + (m or 0) * 100 + (d or 0)
 
 
@@ -466,7 +467,7 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
                 value = numer / FRACTIONS[tokens[k].norm] * 100
                 kind, j, precision = "percent", k + 1, 2.0
             elif words and words != ["a"] and words != ["an"] and words != ["one"]:
-                value = _words_value(words)
+                value = words_value(words)
                 j = k
             elif words == ["one"] and k < n and not tokens[k].is_cap and tokens[k].norm != "of":
                 value, j = 1.0, k
@@ -502,7 +503,7 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             if d is None and y is None:
                 i += 1
                 continue
-            kind, value, j, date_parts = "date", _date_value(y, m, d), k, (y, m, d)
+            kind, value, j, date_parts = "date", date_value(y, m, d), k, (y, m, d)
         else:
             i += 1
             continue
@@ -525,7 +526,7 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
                 y = int(tokens[k].raw)
                 k += 1
             if 1 <= d <= 31:
-                kind, value, j, date_parts = "date", _date_value(y, m, d), k, (y, m, d)
+                kind, value, j, date_parts = "date", date_value(y, m, d), k, (y, m, d)
 
         if (
             kind == "number"
@@ -557,8 +558,7 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
         qualifier, q_start = _qualifier(tokens, start_i)
         if kind == "date" and qualifier == "approx":
             qualifier = None
-        temporal = _temporal(tokens, q_start, start_i)
-        if kind not in ("year", "date") and q_start < start_i and temporal:
+        if kind not in ("year", "date") and _temporal(tokens, q_start, start_i):
             # "after four weeks" says when, not how many.
             qualifier, q_start = None, start_i
         # "100 or more"

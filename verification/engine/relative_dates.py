@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from .quantities import Quantity, _date_value, _words_value
+from .quantities import Quantity, date_value, words_value
 from .text import Token
 
 _SHIFT = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
@@ -18,7 +18,7 @@ _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
 def _quantity(tokens: list[Token], i: int, j: int, parts: tuple) -> Quantity:
     year, month, day = parts
-    value = _date_value(year, month, day)
+    value = date_value(year, month, day)
     return Quantity(
         kind="year" if month is None else "date",
         value=value,
@@ -73,4 +73,4 @@ def extract_relative(
 def _count(token: Token) -> float | None:
     if token.is_num:
         return float(token.raw) if re.fullmatch(r"\d{1,3}", token.raw) else None
-    return _words_value([token.norm])
+    return words_value([token.norm])
