@@ -64,6 +64,8 @@ class Analysis:
     quote_outcome: str | None
     speaker_outcome: str | None
     empty: bool
+    # The stance model's most decisive reading of the top passages, when it read them.
+    model_reading: dict[str, float] | None = None
 
 
 def _claim_quote(claim: ClaimInput) -> str | None:
@@ -105,6 +107,27 @@ def build_index(sources: Sequence[SourceInput]) -> SourceIndex:
         ]
     )
     return SourceIndex(sources, passages, texts, titles, bm25)
+
+
+Judge = Callable[[str, list[str]], list[dict[str, float]]]
+
+
+def _text_of(c: _Candidate) -> str:
+    return c.view.text[c.passage.start : c.passage.end]
+
+
+def _most_decisive(claim: str, ranked: list[_Candidate], judged: list[dict], judge: Judge):
+    """The model's reading of the passage it finds most relevant, or of the two most relevant
+    read together (in source order) when that reading is more decisive: a claim often joins two
+    facts that a page states in two sentences.
+    """
+    best = judged[0]
+    if len(ranked) > 1:
+        pair = sorted(ranked[:2], key=lambda c: (c.passage.source_index, c.passage.start))
+        both = judge(claim, [" ".join(_text_of(c) for c in pair)])[0]
+        if both["not_enough_info"] < best["not_enough_info"]:
+            return both
+    return best
 
 
 def _diversified(ranked, relevance_of, query, idf, k):
@@ -149,13 +172,15 @@ def analyse(
     sources: Sequence[SourceInput],
     *,
     max_evidence: int = 5,
-    relevance: Callable[[str, list[str]], list[float]] | None = None,
+    judge: Judge | None = None,
     index: SourceIndex | None = None,
 ) -> Analysis:
-    """Retrieve, re-rank and check; the stance model is applied by crosscheck().
+    """Retrieve, re-rank and check; the stance model's reading is combined by crosscheck().
 
-    `relevance` (the learned model, when installed) orders the top passages shown as evidence;
-    the checks keep reading the passage the rules pick, as their stance was fitted that way.
+    `judge` (the learned model, when installed) reads the top passages: how much each bears
+    on the claim orders the evidence shown, and its most decisive reading is kept for the
+    stance. The checks keep reading the passage the rules pick, as their stance was fitted
+    that way.
     """
     claim_text = (claim.text or "")[:MAX_CLAIM_CHARS]
     cview = TextView(
@@ -211,12 +236,17 @@ def analyse(
     cands.sort(key=lambda c: (-c.score, c.passage.source_index, c.passage.position))
 
     relevance_of = {id(c): c.score for c in cands}
-    if relevance is not None and len(cands) > 1:
+    reading = None
+    if judge is not None and len(cands) > 1:
         top = cands[:MODEL_RERANK_PASSAGES]
-        scores = relevance(claim_text, [c.view.text[c.passage.start : c.passage.end] for c in top])
+        judged = judge(claim_text, [_text_of(c) for c in top])
+        scores = [1.0 - p["not_enough_info"] for p in judged]
         relevance_of.update({id(c): s for c, s in zip(top, scores, strict=True)})
         ranked = sorted(range(len(top)), key=lambda i: (-scores[i], i))
         shown = [top[i] for i in ranked] + cands[len(top) :]
+        reading = _most_decisive(
+            claim_text, [top[i] for i in ranked], [judged[i] for i in ranked], judge
+        )
     else:
         shown = cands
     shown = _diversified(shown, relevance_of, query, idx.bm25.idf, max_evidence)
@@ -226,7 +256,7 @@ def analyse(
             c.passage.start,
             c.passage.end,
             round(c.score, 4),
-            c.view.text[c.passage.start : c.passage.end],
+            _text_of(c),
         )
         for c in shown[:max_evidence]
     ]
@@ -307,7 +337,22 @@ def analyse(
             findings.insert(
                 1, Finding("speaker", speaker_outcome, msg, None, None, qview.source_id, qs, qe)
             )
-    return Analysis(features, keys, evidence, findings, quote_outcome, speaker_outcome, False)
+    return Analysis(
+        features, keys, evidence, findings, quote_outcome, speaker_outcome, False, reading
+    )
+
+
+def explained_conflict(a: Analysis) -> bool:
+    """A conflict the checks can explain (a number, a date, a name, a polarity, a quote)."""
+    return any(f.outcome == "conflicts" for f in a.findings)
+
+
+def model_reading(a: Analysis, claim: ClaimInput, judge: Judge) -> dict[str, float]:
+    """The stance model's reading for the combination: of the top passages when it ranked
+    them, else (a single passage) of the best evidence passage."""
+    if a.model_reading is not None:
+        return a.model_reading
+    return judge((claim.text or "")[:MAX_CLAIM_CHARS], [a.evidence[0].text])[0]
 
 
 def crosscheck(
@@ -320,14 +365,15 @@ def crosscheck(
 ) -> CheckResult:
     """Check a claim against its sources: stance, confidence, ranked evidence and findings.
 
-    With the learned stance model installed (and `use_model`), its reading of the best passage
-    is combined with the rules' stance; the explicit checks below still have the last word.
+    With the learned stance model installed (and `use_model`), its most decisive reading of the
+    top passages is combined with the rules' stance; the explicit checks below still have the
+    last word.
     Pass `index=build_index(sources)` to check many claims against the same sources: the
     sources are then split and indexed once.
     """
     second_opinion = learned.combiner() if use_model else None
-    relevance = second_opinion.relevance if second_opinion is not None else None
-    a = analyse(claim, sources, max_evidence=max_evidence, relevance=relevance, index=index)
+    judge = second_opinion.judge if second_opinion is not None else None
+    a = analyse(claim, sources, max_evidence=max_evidence, judge=judge, index=index)
     version = ENGINE_VERSION
     if a.empty:
         probs = {"supports": 0.0, "refutes": 0.0, "not_enough_info": 1.0}
@@ -335,9 +381,8 @@ def crosscheck(
         probs = stance.predict(a.features, a.keys)
         # A conflict the checks can explain (a number, a date, a quote, a polarity) keeps the
         # rules' stance: the model reads wording and must not talk a reviewer out of it.
-        explained = any(f.outcome == "conflicts" for f in a.findings)
-        if second_opinion is not None and a.evidence and not explained:
-            probs = second_opinion.combine(claim.text or "", a.evidence[0].text, probs)
+        if second_opinion is not None and a.evidence and not explained_conflict(a):
+            probs = second_opinion.combine(probs, model_reading(a, claim, second_opinion.judge))
             version = f"{ENGINE_VERSION}+{second_opinion.version}"
     label = max(probs, key=lambda k: (probs[k], k == "not_enough_info"))
     confidence = probs[label]

@@ -25,14 +25,12 @@ class Combiner:
         self.weights = weights
         self.version = version
 
-    def relevance(self, claim: str, passages: list[str]) -> list[float]:
-        """How much each passage bears on the claim: the model's P(supports) + P(refutes)."""
-        predicted = self.model.predict([(claim, passage) for passage in passages])
-        return [1.0 - p["not_enough_info"] for p in predicted]
+    def judge(self, claim: str, passages: list[str]) -> list[dict[str, float]]:
+        """The model's probabilities per stance for the claim against each passage."""
+        return self.model.predict([(claim, passage) for passage in passages])
 
-    def combine(self, claim: str, evidence: str, rules: dict[str, float]) -> dict[str, float]:
-        """Probabilities per stance from the rules' and the model's, for the best passage."""
-        learned = self.model.predict([(claim, evidence)])[0]
+    def combine(self, rules: dict[str, float], learned: dict[str, float]) -> dict[str, float]:
+        """Probabilities per stance from the rules' and the model's readings."""
         x = [math.log(max(rules[s], 1e-6)) for s in STANCES]
         x += [math.log(max(learned[s], 1e-6)) for s in STANCES]
         z = [sum(w * v for w, v in zip(row[:-1], x, strict=True)) + row[-1] for row in self.weights]

@@ -1,0 +1,82 @@
+"""Which reading of the stance model the engine combines with its rules.
+
+A fake judge stands in for the model, so each test states exactly what the model would say and
+checks what the engine does with it.
+"""
+
+from verification.engine import ClaimInput, SourceInput, core
+
+NEUTRAL = {"supports": 0.1, "refutes": 0.1, "not_enough_info": 0.8}
+
+PAGE = (
+    "Ada Brook was born in Leeds in 1901.\n"
+    "The weather in the valley is mild all year.\n"
+    "Brook later moved to Paris, where she painted the river.\n"
+    "The town hall holds a market every Saturday."
+)
+CLAIM = ClaimInput("Ada Brook, born in Leeds, painted the river in Paris.")
+
+
+class FakeJudge:
+    """Sure of a passage that mentions both Leeds and Paris, lukewarm on one, blind otherwise."""
+
+    def __init__(self):
+        self.calls: list[list[str]] = []
+
+    def __call__(self, claim: str, passages: list[str]) -> list[dict[str, float]]:
+        self.calls.append(passages)
+        out = []
+        for text in passages:
+            if "Leeds" in text and "Paris" in text:
+                out.append({"supports": 0.9, "refutes": 0.05, "not_enough_info": 0.05})
+            elif "Leeds" in text:
+                out.append({"supports": 0.4, "refutes": 0.1, "not_enough_info": 0.5})
+            elif "Paris" in text:
+                out.append({"supports": 0.35, "refutes": 0.1, "not_enough_info": 0.55})
+            else:
+                out.append(dict(NEUTRAL))
+        return out
+
+
+def test_two_sentences_read_together_win_when_more_decisive():
+    judge = FakeJudge()
+    a = core.analyse(CLAIM, [SourceInput("s", PAGE)], judge=judge)
+    assert a.model_reading == {"supports": 0.9, "refutes": 0.05, "not_enough_info": 0.05}
+    joined = judge.calls[-1]
+    # The two passages the model ranked first, in the order the page has them.
+    assert joined == [
+        "Ada Brook was born in Leeds in 1901. "
+        "Brook later moved to Paris, where she painted the river."
+    ]
+    # The evidence list follows the model's relevance: the Leeds sentence leads.
+    assert a.evidence[0].text == "Ada Brook was born in Leeds in 1901."
+
+
+def test_the_best_single_passage_is_kept_when_the_pair_says_less():
+    def judge(claim, passages):
+        return [
+            {"supports": 0.7, "refutes": 0.1, "not_enough_info": 0.2}
+            if "Leeds" in t and "Paris" not in t
+            else dict(NEUTRAL)
+            for t in passages
+        ]
+
+    a = core.analyse(CLAIM, [SourceInput("s", PAGE)], judge=judge)
+    assert a.model_reading == {"supports": 0.7, "refutes": 0.1, "not_enough_info": 0.2}
+    assert core.model_reading(a, CLAIM, judge) == a.model_reading
+
+
+def test_a_single_passage_is_read_once_for_the_stance():
+    judge = FakeJudge()
+    source = SourceInput("s", "Ada Brook was born in Leeds and painted the river in Paris.")
+    a = core.analyse(CLAIM, [source], judge=judge)
+    assert a.model_reading is None and judge.calls == []
+    reading = core.model_reading(a, CLAIM, judge)
+    assert judge.calls == [[source.text]]
+    assert reading["supports"] == 0.9
+
+
+def test_without_a_judge_nothing_is_read():
+    a = core.analyse(CLAIM, [SourceInput("s", PAGE)])
+    assert a.model_reading is None
+    assert not core.explained_conflict(a)
