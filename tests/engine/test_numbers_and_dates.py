@@ -239,3 +239,32 @@ def test_a_range_in_words_is_not_two_figures():
         ("percent", 5.0, None),
         ("percent", 7.0, None),
     ]
+
+
+def test_a_source_figure_that_is_another_of_the_claims_is_not_a_mismatch():
+    claim = "It aired on March 4, 2019 in Australia and on Netflix on March 6, 2019."
+    findings = _findings(claim, "The series premiered in Australia on March 4th.", "date")
+    second = next(f for f in findings if claim[f.claim_start : f.claim_end] == "March 6, 2019")
+    assert second.outcome == "missing"
+    assert "matches the claim's March 4, 2019" in second.message
+    assert not any(f.outcome == "conflicts" for f in findings)
+
+
+def test_a_year_other_than_the_claimed_ones_still_conflicts():
+    claim = "He led the club from 1997 to 2003."
+    findings = _findings(claim, "He led the club from 1997 to 2005.", "date")
+    assert [f.outcome for f in findings] == ["agrees", "conflicts"]
+    assert findings[1].message == "year mismatch: the claim says 2003, the source says 2005"
+
+
+def test_a_year_inside_a_claimed_range_agrees():
+    claim = "The panel dates from c. 1491-1510."
+    findings = _findings(claim, "The panel was painted around 1500.", "date")
+    assert [f.outcome for f in findings] == ["agrees", "agrees"]
+    assert "a range with 1510" in findings[0].message
+    [outside] = [
+        f
+        for f in _findings(claim, "The panel was painted around 1530.", "date")
+        if f.outcome == "conflicts"
+    ][:1]
+    assert "1530" in outside.message

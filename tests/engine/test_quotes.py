@@ -87,3 +87,40 @@ def test_the_speaker_is_read_after_the_quotation_closes_not_from_its_last_words(
     speaker = [f for f in result.findings if f.kind == "speaker"]
     assert speaker and speaker[0].outcome == "conflicts"
     assert speaker[0].message.endswith("the source attributes them to Medvedev")
+
+
+MTV = 'Emilee Lindner of MTV described the video as "mature, tasteful, and, dare I say, sexy."'
+
+
+def test_words_left_out_where_the_quote_marks_it_are_not_a_difference():
+    for marker in ("[...]", "...", "\u2026", "(...)"):
+        claim = f'Emilee Lindner of MTV called the video "mature, tasteful, and {marker} sexy".'
+        result = crosscheck(ClaimInput(claim), [SourceInput("s0", MTV)])
+        [quote] = [f for f in result.findings if f.kind == "quote"]
+        assert quote.outcome == "agrees", marker
+        assert "leaves out 'dare I say'" in quote.message
+        assert result.stance == "supports"
+
+
+def test_words_left_out_silently_are_still_a_difference():
+    claim = 'Emilee Lindner of MTV called the video "mature, tasteful, and sexy".'
+    [quote] = [
+        f
+        for f in crosscheck(ClaimInput(claim), [SourceInput("s0", MTV)]).findings
+        if f.kind == "quote"
+    ]
+    assert quote.outcome != "agrees"
+    assert "dropped 'dare I say'" in quote.message
+
+
+def test_a_quoted_title_is_a_name_not_a_quotation():
+    claim = 'At his death Hoffman was filming "The Hunger Games: Mockingjay \u2013 Part 2".'
+    source = "Hoffman died while filming The Hunger Games: Mockingjay Part 2 in 2014."
+    result = crosscheck(ClaimInput(claim), [SourceInput("s0", source)])
+    assert not [f for f in result.findings if f.kind == "quote"]
+    # Words in quotation marks are still checked as a quotation.
+    said = crosscheck(
+        ClaimInput('The mayor said "we will not raise taxes this year".'),
+        [SourceInput("s0", 'The mayor said: "We will not raise taxes this year."')],
+    )
+    assert [f.outcome for f in said.findings if f.kind == "quote"] == ["agrees"]

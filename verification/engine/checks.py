@@ -169,6 +169,42 @@ _KIND_WORD = {
 }
 
 
+_RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014]|to|and|until|till)\s*", re.IGNORECASE)
+
+
+def _range_partner(claim: TextView, c: Quantity) -> Quantity | None:
+    """The other end of a range of years the claim gives ("1491-1510", "from 1997 to 2003")."""
+    for other in claim.quantities:
+        if other is c or other.kind != "year" or c.kind != "year":
+            continue
+        first, second = (c, other) if c.start < other.start else (other, c)
+        if _RANGE_JOIN.fullmatch(claim.text[first.end : second.start]):
+            return other
+    return None
+
+
+DATED = ("year", "date", "century")
+# A date the passage gives with fewer parts ("March 4th" for "March 4, 2019") is the same date.
+_SAME_THING = {False: ("agrees", "differs_slightly"), True: ("agrees", "info")}
+
+
+def _matched_elsewhere(claim: TextView, passage: TextView, c: Quantity) -> dict[int, Quantity]:
+    """Passage figures that agree with another figure of the claim, by position.
+
+    "Aired on March 4, 2019 and on Netflix on March 6, 2019" against a passage that only says
+    "March 4th": that date is the claim's first one, so the second is not found rather than
+    contradicted.
+    """
+    taken = {}
+    for other in claim.quantities:
+        if other is c or other.value == c.value:
+            continue
+        for p in passage.quantities:
+            if _compatible(other, p) and _relation(other, p) in _SAME_THING[other.kind in DATED]:
+                taken[p.start] = other
+    return taken
+
+
 def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
     findings = []
     pq = passage.quantities
@@ -177,6 +213,27 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
         word = _KIND_WORD[c.kind]
         cands = [p for p in pq if _compatible(c, p)]
         ctext = _q_text(claim, c)
+        taken = _matched_elsewhere(claim, passage, c) if cands else {}
+        if cands and all(p.start in taken for p in cands):
+            # Every comparable figure of the passage is another figure of the claim's.
+            p = cands[0]
+            findings.append(
+                Finding(
+                    kind,
+                    "missing",
+                    f"{word} not found for '{ctext}': the source's only {word}, "
+                    f"{p.describe(passage.text)}, matches the claim's "
+                    f"{_q_text(claim, taken[p.start])}",
+                    c.start,
+                    c.end,
+                    passage.source_id,
+                    p.start,
+                    p.end,
+                )
+            )
+            claim.counts[f"{kind}_missing"] += 1
+            continue
+        cands = [p for p in cands if p.start not in taken]
         if not cands:
             findings.append(
                 Finding(
@@ -208,6 +265,15 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
 
         rel, p = min(rels, key=rank)
         ptext = p.describe(passage.text)
+        partner = _range_partner(claim, c) if rel == "conflicts" else None
+        if partner is not None and p.date_parts and p.date_parts[0]:
+            low, high = sorted(
+                ((c.date_parts or (0,))[0] or 0, (partner.date_parts or (0,))[0] or 0)
+            )
+            if low <= p.date_parts[0] <= high:
+                # "c. 1491-1510" against "around 1500": the source's year lies in the range.
+                rel = "agrees"
+                ctext = f"{_q_text(claim, c)} (a range with {_q_text(claim, partner)})"
         if rel == "agrees":
             msg = f"{word} agrees: the claim says {ctext}, the source says {ptext}"
         elif rel == "differs_slightly":
@@ -513,6 +579,15 @@ def _words(text: str, offset: int = 0) -> list[Token]:
     return [t for t in tokenize(text, offset) if t.norm not in PTB_TOKENS]
 
 
+# "[...]", "(...)", "..." and "\u2026" in a quotation mark words left out on purpose.
+_ELLIPSIS = re.compile(r"[\[(]\s*(?:\.\s*){3}[\])]|[\[(]\s*\u2026\s*[\])]|(?:\.\s*){3}|\u2026")
+
+
+def _gaps(quote: str, words: list[Token]) -> set[int]:
+    """Positions (in words) where the quote marks an omission."""
+    return {sum(t.start < m.start() for t in words) for m in _ELLIPSIS.finditer(quote)}
+
+
 def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextView | None, int, int]:
     """Find the quote in the passages; return (outcome, message, passage, start, end).
 
@@ -523,6 +598,7 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
     if not qwords:
         return "missing", "the quote has no words to look for", None, 0, 0
     qn = [t.norm for t in qwords]
+    gaps = _gaps(quote, qwords)
     best: tuple[float, int, TextView, int, int, list] | None = None
     for pi, p in enumerate(passages):
         pw = [t for t in p.tokens if t.norm not in PTB_TOKENS]
@@ -553,6 +629,12 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
             0,
         )
     ratio, _, p, lo, hi, ops = best
+    # Words the quote leaves out where it says so ("[...]") are not differences.
+    elided = [op for op in ops if op[0] == "insert" and op[1] in gaps and 0 < op[1] < len(qn)]
+    if elided:
+        matched = sum(op[2] - op[1] for op in ops if op[0] == "equal")
+        shown = (hi - lo) - sum(op[4] - op[3] for op in elided)
+        ratio = 2 * matched / (len(qn) + shown)
     pw = [t for t in p.tokens if t.norm not in PTB_TOKENS][lo:hi]
     # Narrow the source span to the first and last matching word.
     eq = [op for op in ops if op[0] == "equal"]
@@ -560,7 +642,7 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
     e_tok = pw[eq[-1][4] - 1] if eq else pw[-1]
     changes = []
     for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal":
+        if tag == "equal" or (tag, i1, i2, j1, j2) in elided:
             continue
         # Leading/trailing words outside the quote's reach are context, not differences.
         if tag == "insert" and (j2 <= (eq[0][3] if eq else 0) or j1 >= (eq[-1][4] if eq else 0)):
@@ -574,9 +656,13 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
         else:
             changes.append(f"dropped '{ppart}'")
     if not changes:
+        left_out = "; ".join(" ".join(t.raw for t in pw[op[3] : op[4]]) for op in elided)
         return (
             "agrees",
-            "quote verbatim: the source has these exact words",
+            f"quote agrees: the source has these words, and the quote marks where it leaves out "
+            f"'{left_out}'"
+            if elided
+            else "quote verbatim: the source has these exact words",
             p,
             s_tok.start,
             e_tok.end,

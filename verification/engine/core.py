@@ -68,12 +68,29 @@ class Analysis:
     model_reading: dict[str, float] | None = None
 
 
+# Lower-case words a title keeps ("The Lord of the Rings", "Alice's Adventures in Wonderland").
+_TITLE_SMALL_WORDS = frozenset(
+    "a an the of in on at to for and or but nor with by from as into de du la le les von van der "
+    "den del da di".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def _is_title(phrase: str) -> bool:
+    """A quoted name ("The Hunger Games: Mockingjay - Part 2"), not somebody's words."""
+    words = _WORD.findall(phrase)
+    big = [w for w in words if w.casefold() not in _TITLE_SMALL_WORDS]
+    return bool(big) and all(w[0].isupper() for w in big)
+
+
 def _claim_quote(claim: ClaimInput) -> str | None:
+    """The quoted words to look for: the annotator's, else quotation marks in the claim that
+    hold words rather than a title."""
     if claim.quote and claim.quote.strip():
         return claim.quote.strip()
-    m = _QUOTE_IN_CLAIM.search(claim.text)
-    if m and len(m.group(1).split()) >= 3:
-        return m.group(1)
+    for m in _QUOTE_IN_CLAIM.finditer(claim.text):
+        if len(m.group(1).split()) >= 3 and not _is_title(m.group(1)):
+            return m.group(1)
     return None
 
 
