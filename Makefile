@@ -55,6 +55,7 @@ $(TRAIN_STAMP): training/requirements-train.txt
 train: $(TRAIN_STAMP)
 	HF_HUB_OFFLINE=1 $(TRAIN_PY) training/train_stance.py --data-dir ../shared/eval/train --out-dir var/stance_train
 	$(TRAIN_PY) training/export_onnx.py --train-dir var/stance_train --artifact-dir verification/stance_model/artifact
+	$(TRAIN_PY) training/fit_combiner.py --artifact-dir verification/stance_model/artifact
 
 ## schema: regenerate the committed OpenAPI schema (always from the embedded SQLite default)
 schema: $(DEV_STAMP)

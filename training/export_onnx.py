@@ -3,9 +3,10 @@
     python training/export_onnx.py --train-dir var/stance_train \
         --artifact-dir verification/stance_model/artifact
 
-Writes model.int8.onnx (dynamic int8, per-channel weights), tokenizer.json and config.json
-(labels, temperature from calibration.json, max length) to --artifact-dir, and export.json
-there with the sizes and how often the int8 model agrees with the float one on train pairs.
+Writes model.int8.onnx (dynamic int8, per-channel weights), tokenizer.json, config.json
+(labels, temperature from calibration.json, max length) and the run's train_log.json to
+--artifact-dir, and export.json there with the sizes and how often the int8 model agrees with
+the float one on train pairs.
 """
 
 import argparse
@@ -116,6 +117,8 @@ def main() -> None:
             "base_model": "sentence-transformers/all-MiniLM-L6-v2",
         }
         (args.artifact_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+        if (args.train_dir / "train_log.json").exists():
+            shutil.copyfile(args.train_dir / "train_log.json", args.artifact_dir / "train_log.json")
 
         # Agreement of the float ONNX graph and the int8 runtime on train pairs (never dev).
         pairs = sample_pairs(args.data_dir, args.check_pairs, seed=7)

@@ -1,6 +1,6 @@
 """Fit how the cross-check engine combines its rules stance with the learned stance model.
 
-    .venv/bin/python training/fit_combiner.py [--data-dir ../shared/eval/train]
+    .venv-train/bin/python training/fit_combiner.py [--artifact-dir DIR] [--data-dir DIR]
 
 The model's own validation pages (train_stance.split_by_page with the training seed) were never
 used to train it, so its probabilities there are honest; on them, a multinomial logistic
@@ -67,6 +67,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared/eval/train")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--val-frac", type=float, default=0.07)
+    parser.add_argument("--artifact-dir", type=Path, default=stance_model.ARTIFACT_DIR)
     args = parser.parse_args()
     started = time.time()
     records = read_records(args.data_dir)
@@ -77,7 +78,7 @@ def main() -> None:
             row = json.loads(line)
             if row["meta"]["page"].lower() in held_pages:
                 raw.append(row)
-    model = stance_model.load()
+    model = stance_model.load(args.artifact_dir)
     if model is None:
         raise SystemExit("the stance model artifact could not be loaded")
     judge = Combiner(model, [], "").judge
@@ -109,7 +110,7 @@ def main() -> None:
     rules_only = float((x[:, :3].argmax(axis=1) == y).mean())
     model_only = float((x[:, 3:].argmax(axis=1) == y).mean())
     weights = fit(x, y)
-    out = stance_model.ARTIFACT_DIR / "combiner.json"
+    out = args.artifact_dir / "combiner.json"
     out.write_text(
         json.dumps(
             {

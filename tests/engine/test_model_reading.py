@@ -9,9 +9,9 @@ from verification.engine import ClaimInput, SourceInput, core
 NEUTRAL = {"supports": 0.1, "refutes": 0.1, "not_enough_info": 0.8}
 
 PAGE = (
-    "Ada Brook was born in Leeds in 1901.\n"
+    "In Paris, where she lived from 1930, Brook painted the river.\n"
     "The weather in the valley is mild all year.\n"
-    "Brook later moved to Paris, where she painted the river.\n"
+    "Ada Brook was born in Leeds in 1901.\n"
     "The town hall holds a market every Saturday."
 )
 CLAIM = ClaimInput("Ada Brook, born in Leeds, painted the river in Paris.")
@@ -43,13 +43,34 @@ def test_two_sentences_read_together_win_when_more_decisive():
     a = core.analyse(CLAIM, [SourceInput("s", PAGE)], judge=judge)
     assert a.model_reading == {"supports": 0.9, "refutes": 0.05, "not_enough_info": 0.05}
     joined = judge.calls[-1]
-    # The two passages the model ranked first, in the order the page has them.
+    # The two passages the model ranked first (Leeds, then Paris), in the page's order.
     assert joined == [
-        "Ada Brook was born in Leeds in 1901. "
-        "Brook later moved to Paris, where she painted the river."
+        "In Paris, where she lived from 1930, Brook painted the river. "
+        "Ada Brook was born in Leeds in 1901."
     ]
     # The evidence list follows the model's relevance: the Leeds sentence leads.
     assert a.evidence[0].text == "Ada Brook was born in Leeds in 1901."
+
+
+def test_passages_of_different_sources_are_not_read_as_one():
+    judge = FakeJudge()
+    sources = [
+        SourceInput("bio", "Ada Brook was born in Leeds in 1901."),
+        SourceInput("other", "She later moved to Paris, where she painted the river."),
+    ]
+    a = core.analyse(CLAIM, sources, judge=judge)
+    read = [text for call in judge.calls for text in call]
+    assert not [text for text in read if "Leeds" in text and "Paris" in text]
+    assert a.model_reading == {"supports": 0.4, "refutes": 0.1, "not_enough_info": 0.5}
+
+
+def test_a_pair_too_long_to_read_whole_puts_the_more_relevant_passage_first():
+    filler = " ".join(["The valley is green and the river is wide."] * 12)
+    page = f"In Paris, Brook painted the river. {filler}\nAda Brook was born in Leeds in 1901."
+    judge = FakeJudge()
+    core.analyse(CLAIM, [SourceInput("s", page)], judge=judge)
+    [joined] = judge.calls[-1]
+    assert joined.startswith("Ada Brook was born in Leeds in 1901. In Paris")
 
 
 def test_the_best_single_passage_is_kept_when_the_pair_says_less():
@@ -63,7 +84,6 @@ def test_the_best_single_passage_is_kept_when_the_pair_says_less():
 
     a = core.analyse(CLAIM, [SourceInput("s", PAGE)], judge=judge)
     assert a.model_reading == {"supports": 0.7, "refutes": 0.1, "not_enough_info": 0.2}
-    assert core.model_reading(a, CLAIM, judge) == a.model_reading
 
 
 def test_a_single_passage_is_read_once_for_the_stance():

@@ -246,7 +246,10 @@ def test_a_source_figure_that_is_another_of_the_claims_is_not_a_mismatch():
     findings = _findings(claim, "The series premiered in Australia on March 4th.", "date")
     second = next(f for f in findings if claim[f.claim_start : f.claim_end] == "March 6, 2019")
     assert second.outcome == "missing"
-    assert "matches the claim's March 4, 2019" in second.message
+    assert second.message == (
+        "date not found for 'March 6, 2019': what the source gives here (March 4th) "
+        "matches another of the claim's figures (March 4, 2019)"
+    )
     assert not any(f.outcome == "conflicts" for f in findings)
 
 
@@ -257,14 +260,47 @@ def test_a_year_other_than_the_claimed_ones_still_conflicts():
     assert findings[1].message == "year mismatch: the claim says 2003, the source says 2005"
 
 
-def test_a_year_inside_a_claimed_range_agrees():
+def test_a_year_inside_uncertain_bounds_agrees():
     claim = "The panel dates from c. 1491-1510."
     findings = _findings(claim, "The panel was painted around 1500.", "date")
     assert [f.outcome for f in findings] == ["agrees", "agrees"]
-    assert "a range with 1510" in findings[0].message
-    [outside] = [
-        f
-        for f in _findings(claim, "The panel was painted around 1530.", "date")
-        if f.outcome == "conflicts"
-    ][:1]
-    assert "1530" in outside.message
+    assert "(bounds c. 1491-1510)" in findings[0].message
+    outside = _findings(claim, "The panel was painted around 1530.", "date")
+    assert "conflicts" in [f.outcome for f in outside]
+
+
+def test_a_year_inside_a_span_does_not_confirm_its_start():
+    findings = _findings(
+        "He led the club from 1997 to 2003.", "He took over the club in 2000 and left in 2003."
+    )
+    assert [f.outcome for f in findings if f.kind == "date"] == ["info", "agrees"]
+
+
+def test_a_list_of_years_is_not_a_range():
+    findings = _findings(
+        "Brazil won the World Cup in 1994 and 2002.", "Brazil won the World Cup in 1998.", "date"
+    )
+    assert [f.outcome for f in findings] == ["conflicts", "conflicts"]
+
+
+def test_figures_that_fit_more_than_one_claimed_figure_still_agree():
+    findings = _findings(
+        "In 2019 the band released the album on March 6.", "The album came out on March 6, 2019."
+    )
+    assert [f.outcome for f in findings if f.kind == "date"] == ["agrees", "agrees"]
+    century = _findings(
+        "The church, built in the 12th century, was consecrated in 1150.",
+        "The church was consecrated in 1150.",
+        "date",
+    )
+    assert [f.outcome for f in century] == ["agrees", "agrees"]
+
+
+def test_an_open_figure_does_not_hide_a_conflict():
+    findings = _findings(
+        "Over 100 protesters were arrested and 3 officers were injured.",
+        "Over 100 protesters were arrested and 150 officers were injured.",
+        "number",
+    )
+    assert [f.outcome for f in findings] == ["agrees", "conflicts"]
+    assert findings[1].message == "number mismatch: the claim says 3, the source says 150"

@@ -1,3 +1,5 @@
+import pytest
+
 from verification.engine import ClaimInput, SourceInput, crosscheck
 
 SOURCE = (
@@ -30,9 +32,24 @@ def test_quote_with_a_changed_word_gives_a_diff_naming_it():
 
 
 def test_quote_with_a_dropped_word_names_it():
-    f = _quote_finding(_check("We will raise taxes this year"))
+    f = _quote_finding(_check("We will not raise this year"))
     assert f.outcome == "differs_slightly"
-    assert "dropped 'not'" in f.message
+    assert f.message == "quote differs from the source: dropped 'taxes'"
+
+
+def test_a_quote_that_drops_a_negation_is_reversed_not_slightly_different():
+    f = _quote_finding(_check("We will raise taxes this year"))
+    assert f.outcome == "conflicts"
+    assert f.message == (
+        "quote differs from the source: dropped 'not' ('not' on one side only reverses the meaning)"
+    )
+    # An omission mark does not excuse it either.
+    f = _quote_finding(_check("We will [...] raise taxes this year"))
+    assert f.outcome == "conflicts"
+    # One negation for another is a change of words, not of meaning.
+    assert _quote_finding(_check("We will never raise taxes this year")).outcome == (
+        "differs_slightly"
+    )
 
 
 def test_quote_with_an_added_word_names_it():
@@ -95,11 +112,30 @@ MTV = 'Emilee Lindner of MTV described the video as "mature, tasteful, and, dare
 def test_words_left_out_where_the_quote_marks_it_are_not_a_difference():
     for marker in ("[...]", "...", "\u2026", "(...)"):
         claim = f'Emilee Lindner of MTV called the video "mature, tasteful, and {marker} sexy".'
-        result = crosscheck(ClaimInput(claim), [SourceInput("s0", MTV)])
+        result = crosscheck(ClaimInput(claim), [SourceInput("s0", MTV)], use_model=False)
         [quote] = [f for f in result.findings if f.kind == "quote"]
         assert quote.outcome == "agrees", marker
         assert "leaves out 'dare I say'" in quote.message
         assert result.stance == "supports"
+
+
+def test_a_long_omission_is_still_found():
+    source = (
+        '"We will not raise taxes this year," Lopez said, "and whatever happens in the markets, '
+        "and whatever our opponents in parliament and the press say about us, we will protect "
+        'pensions."'
+    )
+    claim = ClaimInput(
+        "Lopez promised to keep taxes and pensions.",
+        quote="We will not raise taxes [...] we will protect pensions",
+    )
+    [quote] = [
+        f for f in crosscheck(claim, [SourceInput("s0", source)]).findings if f.kind == "quote"
+    ]
+    assert quote.outcome == "agrees"
+    assert "leaves out 'this year Lopez said and whatever happens in the markets \u2026 us'" in (
+        quote.message
+    )
 
 
 def test_words_left_out_silently_are_still_a_difference():
@@ -124,3 +160,16 @@ def test_a_quoted_title_is_a_name_not_a_quotation():
         [SourceInput("s0", 'The mayor said: "We will not raise taxes this year."')],
     )
     assert [f.outcome for f in said.findings if f.kind == "quote"] == ["agrees"]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        'Trump tweeted "THE FAKE NEWS MEDIA IS THE ENEMY OF THE PEOPLE".',
+        'The party campaigned on "Get Brexit Done!" all winter.',
+        'She said "We Will Win This Election".',
+    ],
+)
+def test_slogans_and_posts_in_capitals_are_quotations(claim):
+    result = crosscheck(ClaimInput(claim), [SourceInput("s0", "The campaign began in May.")])
+    assert [f.outcome for f in result.findings if f.kind == "quote"] == ["missing"]

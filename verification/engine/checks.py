@@ -169,17 +169,29 @@ _KIND_WORD = {
 }
 
 
-_RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014]|to|and|until|till)\s*", re.IGNORECASE)
+_RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014]|to|until|till)\s*", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
+# "c. 1491-1510", "around 1500-1510": the writer does not know the year, only its bounds.
+_UNCERTAIN = re.compile(
+    r"\b(?:c\.|ca\.|circa|around|about|approximately|roughly|sometime|some time)\s*$",
+    re.IGNORECASE,
+)
 
 
-def _range_partner(claim: TextView, c: Quantity) -> Quantity | None:
-    """The other end of a range of years the claim gives ("1491-1510", "from 1997 to 2003")."""
+def _year_range(claim: TextView, c: Quantity) -> tuple[Quantity, Quantity] | None:
+    """The two ends of a range of years the claim gives with `c` as one of them ("1491-1510",
+    "from 1997 to 2003", "between 1997 and 2003"); a list ("in 1994 and 2002") is no range."""
+    if c.kind != "year":
+        return None
     for other in claim.quantities:
-        if other is c or other.kind != "year" or c.kind != "year":
+        if other is c or other.kind != "year":
             continue
         first, second = (c, other) if c.start < other.start else (other, c)
-        if _RANGE_JOIN.fullmatch(claim.text[first.end : second.start]):
-            return other
+        gap = claim.text[first.end : second.start]
+        if _RANGE_JOIN.fullmatch(gap) or (
+            gap.strip().casefold() == "and" and _BETWEEN.search(claim.text[: first.start])
+        ):
+            return first, second
     return None
 
 
@@ -188,52 +200,63 @@ DATED = ("year", "date", "century")
 _SAME_THING = {False: ("agrees", "differs_slightly"), True: ("agrees", "info")}
 
 
-def _matched_elsewhere(claim: TextView, passage: TextView, c: Quantity) -> dict[int, Quantity]:
-    """Passage figures that agree with another figure of the claim, by position.
+def _claimed_figures(claim: TextView, passage: TextView) -> dict[int, list[Quantity]]:
+    """Passage figures (by position) that some point figure of the claim agrees with.
 
     "Aired on March 4, 2019 and on Netflix on March 6, 2019" against a passage that only says
     "March 4th": that date is the claim's first one, so the second is not found rather than
-    contradicted.
+    contradicted. Open figures ("over 100", "the 12th century") agree with too much to claim
+    a passage figure for themselves.
     """
-    taken = {}
+    taken: dict[int, list[Quantity]] = {}
     for other in claim.quantities:
-        if other is c or other.value == c.value:
+        if other.kind == "century" or other.qualifier in ("gt", "ge", "lt", "le"):
             continue
         for p in passage.quantities:
             if _compatible(other, p) and _relation(other, p) in _SAME_THING[other.kind in DATED]:
-                taken[p.start] = other
+                taken.setdefault(p.start, []).append(other)
     return taken
+
+
+def _taken_from(c: Quantity, p: Quantity, taken: dict[int, list[Quantity]]) -> Quantity | None:
+    """The other claim figure that `p` is about, when `p` would only contradict `c`."""
+    others = [o for o in taken.get(p.start, ()) if o is not c and o.value != c.value]
+    if others and _relation(c, p) == "conflicts":
+        return others[0]
+    return None
 
 
 def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
     findings = []
     pq = passage.quantities
+    taken = _claimed_figures(claim, passage)
     for c in claim.quantities:
         kind = "date" if c.kind in ("year", "date", "century") else "number"
         word = _KIND_WORD[c.kind]
         cands = [p for p in pq if _compatible(c, p)]
         ctext = _q_text(claim, c)
-        taken = _matched_elsewhere(claim, passage, c) if cands else {}
-        if cands and all(p.start in taken for p in cands):
-            # Every comparable figure of the passage is another figure of the claim's.
-            p = cands[0]
-            findings.append(
-                Finding(
-                    kind,
-                    "missing",
-                    f"{word} not found for '{ctext}': the source's only {word}, "
-                    f"{p.describe(passage.text)}, matches the claim's "
-                    f"{_q_text(claim, taken[p.start])}",
-                    c.start,
-                    c.end,
-                    passage.source_id,
-                    p.start,
-                    p.end,
+        if cands:
+            owners = [_taken_from(c, p, taken) for p in cands]
+            if all(owners):
+                # Every comparable figure of the passage is about another figure of the claim.
+                said = ", ".join(p.describe(passage.text) for p in cands)
+                theirs = ", ".join(dict.fromkeys(_q_text(claim, o) for o in owners))
+                findings.append(
+                    Finding(
+                        kind,
+                        "missing",
+                        f"{word} not found for '{ctext}': what the source gives here ({said}) "
+                        f"matches another of the claim's figures ({theirs})",
+                        c.start,
+                        c.end,
+                        passage.source_id,
+                        cands[0].start,
+                        cands[0].end,
+                    )
                 )
-            )
-            claim.counts[f"{kind}_missing"] += 1
-            continue
-        cands = [p for p in cands if p.start not in taken]
+                claim.counts[f"{kind}_missing"] += 1
+                continue
+            cands = [p for p, owner in zip(cands, owners, strict=True) if owner is None]
         if not cands:
             findings.append(
                 Finding(
@@ -265,15 +288,16 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
 
         rel, p = min(rels, key=rank)
         ptext = p.describe(passage.text)
-        partner = _range_partner(claim, c) if rel == "conflicts" else None
-        if partner is not None and p.date_parts and p.date_parts[0]:
-            low, high = sorted(
-                ((c.date_parts or (0,))[0] or 0, (partner.date_parts or (0,))[0] or 0)
-            )
-            if low <= p.date_parts[0] <= high:
-                # "c. 1491-1510" against "around 1500": the source's year lies in the range.
-                rel = "agrees"
-                ctext = f"{_q_text(claim, c)} (a range with {_q_text(claim, partner)})"
+        ends = _year_range(claim, c) if rel == "conflicts" else None
+        year = p.date_parts[0] if p.date_parts else None
+        if ends and year and ends[0].date_parts[0] <= year <= ends[1].date_parts[0]:
+            span = f"{_q_text(claim, ends[0])}-{_q_text(claim, ends[1])}"
+            if ends[0].qualifier == "approx" or _UNCERTAIN.search(claim.text[: ends[0].start]):
+                # "c. 1491-1510" against "around 1500": the source's year lies in the bounds.
+                rel, ctext = "agrees", f"{ctext} (bounds {span})"
+            else:
+                # "from 1997 to 2003" against "in 2000": inside, but not the start it names.
+                rel, ctext = "info", f"{ctext} (the range {span})"
         if rel == "agrees":
             msg = f"{word} agrees: the claim says {ctext}, the source says {ptext}"
         elif rel == "differs_slightly":
@@ -580,12 +604,43 @@ def _words(text: str, offset: int = 0) -> list[Token]:
 
 
 # "[...]", "(...)", "..." and "\u2026" in a quotation mark words left out on purpose.
-_ELLIPSIS = re.compile(r"[\[(]\s*(?:\.\s*){3}[\])]|[\[(]\s*\u2026\s*[\])]|(?:\.\s*){3}|\u2026")
+_ELLIPSIS = re.compile(
+    r"[\[(]\s*(?:\.\s*){3}[\])]|[\[(]\s*[\u2026\u22ef]\s*[\])]|(?:\.\s*){3}|[\u2026\u22ef]"
+)
 
 
 def _gaps(quote: str, words: list[Token]) -> set[int]:
     """Positions (in words) where the quote marks an omission."""
     return {sum(t.start < m.start() for t in words) for m in _ELLIPSIS.finditer(quote)}
+
+
+# Left out of a quotation, these words turn it into its opposite ("We will [...] raise taxes").
+_MEANING_WORDS = NEGATIONS | frozenset(OPPOSITE)
+
+
+def _elided(ops: list, gaps: set[int], quote: list[str], source: list[str]) -> list:
+    """The diff's source-only runs that sit where the quote marks an omission, unless they
+    hold a word that reverses the meaning: a quote may shorten, not flip."""
+    return [
+        op
+        for op in ops
+        if op[0] == "insert"
+        and op[1] in gaps
+        and 0 < op[1] < len(quote)
+        and not _MEANING_WORDS.intersection(source[op[3] : op[4]])
+    ]
+
+
+def _shortened(words: list[Token], keep: int = 12) -> str:
+    raw = [t.raw for t in words]
+    return " ".join(raw) if len(raw) <= keep else " ".join(raw[: keep - 2]) + " \u2026 " + raw[-1]
+
+
+def _similarity(ops: list, n_quote: int, n_window: int, elided: list) -> float:
+    """difflib's ratio, not counting the source words the quote marks as left out."""
+    matched = sum(op[2] - op[1] for op in ops if op[0] == "equal")
+    shown = n_window - sum(op[4] - op[3] for op in elided)
+    return 2 * matched / max(1, n_quote + shown)
 
 
 def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextView | None, int, int]:
@@ -615,11 +670,11 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
         hi = min(len(pn), blocks[-1].b + blocks[-1].size + tail)
         # Trim to the densest region: the first/last matching block inside a quote-sized window.
         window = pn[lo:hi]
-        sm2 = difflib.SequenceMatcher(None, qn, window, autojunk=False)
-        ratio = sm2.ratio()
+        ops = difflib.SequenceMatcher(None, qn, window, autojunk=False).get_opcodes()
+        ratio = _similarity(ops, len(qn), len(window), _elided(ops, gaps, qn, window))
         key = (ratio, -pi)
         if best is None or key > (best[0], -best[1]):
-            best = (ratio, pi, p, lo, hi, sm2.get_opcodes())
+            best = (ratio, pi, p, lo, hi, ops)
     if best is None or best[0] < 0.5:
         return (
             "missing",
@@ -629,18 +684,14 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
             0,
         )
     ratio, _, p, lo, hi, ops = best
-    # Words the quote leaves out where it says so ("[...]") are not differences.
-    elided = [op for op in ops if op[0] == "insert" and op[1] in gaps and 0 < op[1] < len(qn)]
-    if elided:
-        matched = sum(op[2] - op[1] for op in ops if op[0] == "equal")
-        shown = (hi - lo) - sum(op[4] - op[3] for op in elided)
-        ratio = 2 * matched / (len(qn) + shown)
     pw = [t for t in p.tokens if t.norm not in PTB_TOKENS][lo:hi]
+    elided = _elided(ops, gaps, qn, [t.norm for t in pw])
     # Narrow the source span to the first and last matching word.
     eq = [op for op in ops if op[0] == "equal"]
     s_tok = pw[eq[0][3]] if eq else pw[0]
     e_tok = pw[eq[-1][4] - 1] if eq else pw[-1]
     changes = []
+    reversed_by: list[str] = []
     for tag, i1, i2, j1, j2 in ops:
         if tag == "equal" or (tag, i1, i2, j1, j2) in elided:
             continue
@@ -649,6 +700,11 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
             continue
         qpart = " ".join(t.raw for t in qwords[i1:i2])
         ppart = " ".join(t.raw for t in pw[j1:j2])
+        # A negation on one side only turns the words into their opposite.
+        said = [t.norm for t in qwords[i1:i2] if t.norm in NEGATIONS]
+        source_says = [t.norm for t in pw[j1:j2] if t.norm in NEGATIONS]
+        if bool(said) != bool(source_says):
+            reversed_by += said or source_says
         if tag == "replace":
             changes.append(f"changed '{ppart}' to '{qpart}'")
         elif tag == "delete":
@@ -656,7 +712,7 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
         else:
             changes.append(f"dropped '{ppart}'")
     if not changes:
-        left_out = "; ".join(" ".join(t.raw for t in pw[op[3] : op[4]]) for op in elided)
+        left_out = "', '".join(_shortened(pw[op[3] : op[4]]) for op in elided)
         return (
             "agrees",
             f"quote agrees: the source has these words, and the quote marks where it leaves out "
@@ -667,9 +723,12 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
             s_tok.start,
             e_tok.end,
         )
+    message = "quote differs from the source: " + "; ".join(changes)
+    if reversed_by:
+        message += f" ('{reversed_by[0]}' on one side only reverses the meaning)"
     return (
-        "differs_slightly" if ratio >= 0.75 else "conflicts",
-        "quote differs from the source: " + "; ".join(changes),
+        "differs_slightly" if ratio >= 0.75 and not reversed_by else "conflicts",
+        message,
         p,
         s_tok.start,
         e_tok.end,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from . import checks, learned, stance
 from .bm25 import BM25
 from .checks import TextView
+from .lexicon import SAY_VERBS
 from .passages import Passage, split_passages
 from .results import CheckResult, ClaimInput, EvidenceSpan, Finding, SourceInput
 from .text import content_stems, passage_content_stems, tokenize
@@ -36,6 +37,9 @@ CHECK_BY_COVERAGE = True
 MODEL_RERANK_PASSAGES = 20
 # The evidence list favours passages that cover claim words the earlier picks did not.
 DIVERSITY_WEIGHT = 1.0
+# Claim and two passages up to this length fit the model's 128 tokens whole (about 4.5
+# characters a token in English news and encyclopaedia text).
+PAIR_READ_CHARS = 500
 # Only passages whose relevance is on one scale (all judged by the model, or all by BM25).
 DIVERSITY_POOL = MODEL_RERANK_PASSAGES
 
@@ -76,21 +80,37 @@ _TITLE_SMALL_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
 
-def _is_title(phrase: str) -> bool:
-    """A quoted name ("The Hunger Games: Mockingjay - Part 2"), not somebody's words."""
+def _is_title(phrase: str, before: str) -> bool:
+    """A quoted name ("The Hunger Games: Mockingjay - Part 2"), not somebody's words.
+
+    Capitalised words alone do not make a title: slogans and posts are quoted in capitals
+    ("NO COLLUSION", "Get Brexit Done!"), so a phrase in upper case, one that ends like a
+    sentence, a long one, or one that follows a verb of saying is taken as a quotation.
+    """
     words = _WORD.findall(phrase)
     big = [w for w in words if w.casefold() not in _TITLE_SMALL_WORDS]
-    return bool(big) and all(w[0].isupper() for w in big)
+    said = _WORD.findall(before[-40:].casefold())[-3:]
+    return (
+        bool(big)
+        and all(w[0].isupper() for w in big)
+        and any(ch.islower() for ch in phrase)
+        and not phrase.rstrip().endswith((".", "!", "?"))
+        and len(words) <= 12
+        and not SAY_VERBS.intersection(said)
+    )
 
 
 def _claim_quote(claim: ClaimInput) -> str | None:
     """The quoted words to look for: the annotator's, else quotation marks in the claim that
-    hold words rather than a title."""
+    hold words rather than a title (a claim with a named speaker always quotes)."""
     if claim.quote and claim.quote.strip():
         return claim.quote.strip()
     for m in _QUOTE_IN_CLAIM.finditer(claim.text):
-        if len(m.group(1).split()) >= 3 and not _is_title(m.group(1)):
-            return m.group(1)
+        phrase = m.group(1)
+        if len(phrase.split()) < 3:
+            continue
+        if claim.speaker or not _is_title(phrase, claim.text[: m.start()]):
+            return phrase
     return None
 
 
@@ -135,16 +155,19 @@ def _text_of(c: _Candidate) -> str:
 
 def _most_decisive(claim: str, ranked: list[_Candidate], judged: list[dict], judge: Judge):
     """The model's reading of the passage it finds most relevant, or of the two most relevant
-    read together (in source order) when that reading is more decisive: a claim often joins two
-    facts that a page states in two sentences.
+    read together when that reading is more decisive: a claim often joins two facts that a page
+    states in two sentences. Only passages of one source are read together, in the source's
+    order ("She" then refers to whom the page means), unless the pair is too long for the model
+    to read whole: then the more relevant passage goes first, so the cut falls on the other.
     """
     best = judged[0]
-    if len(ranked) > 1:
-        pair = sorted(ranked[:2], key=lambda c: (c.passage.source_index, c.passage.start))
-        both = judge(claim, [" ".join(_text_of(c) for c in pair)])[0]
-        if both["not_enough_info"] < best["not_enough_info"]:
-            return both
-    return best
+    if len(ranked) < 2 or ranked[0].passage.source_index != ranked[1].passage.source_index:
+        return best
+    pair = ranked[:2]
+    if len(claim) + sum(len(_text_of(c)) for c in pair) <= PAIR_READ_CHARS:
+        pair = sorted(pair, key=lambda c: c.passage.start)
+    both = judge(claim, [" ".join(_text_of(c) for c in pair)])[0]
+    return both if both["not_enough_info"] < best["not_enough_info"] else best
 
 
 def _diversified(ranked, relevance_of, query, idf, k):
