@@ -92,7 +92,9 @@ def split_by_page(records, val_frac, rng):
     return train, val, held
 
 
-def epoch_sample(train, page_cap, nei_negative_frac, flip_frac, rng):
+def epoch_sample(
+    train, page_cap, nei_negative_frac, flip_frac, rng, swap_frac=0.0, context_frac=0.0
+):
     """One epoch's records: whole cases drawn per page up to page_cap records, plus NEI negatives.
 
     The cap is redrawn each epoch, so big pages contribute different cases each time while
@@ -135,9 +137,16 @@ def epoch_sample(train, page_cap, nei_negative_frac, flip_frac, rng):
                 break
     sample.extend(negatives)
     flips = contrastive_flips(sample, flip_frac, rng)
-    sample.extend(flips)
+    swaps = number_swaps(sample, swap_frac, rng)
+    contexts = in_context(sample, page_evidence, context_frac, rng)
+    sample.extend(flips + swaps + contexts)
     rng.shuffle(sample)
-    return sample, len(negatives), len(flips)
+    return sample, {
+        "nei_negatives": len(negatives),
+        "flips": len(flips),
+        "number_swaps": len(swaps),
+        "contexts": len(contexts),
+    }
 
 
 # A supported claim turned into its opposite by one edit: a negation after the first auxiliary
@@ -178,17 +187,122 @@ def flip_claim(claim: str, rng) -> str | None:
     return rng.choice(edits) if edits else None
 
 
-def contrastive_flips(sample, frac, rng):
+def refuting_edits(sample, frac, rng, edit):
+    """Up to frac * len(sample) supported records whose claim `edit(record, rng)` turned false,
+    labelled refutes (records the edit cannot change are skipped)."""
     supported = [r for r in sample if r["label"] == LABEL_ID["supports"]]
     rng.shuffle(supported)
-    flips = []
+    edited = []
     for r in supported:
-        if len(flips) >= int(frac * len(sample)):
+        if len(edited) >= int(frac * len(sample)):
             break
-        flipped = flip_claim(r["claim"], rng)
-        if flipped:
-            flips.append({**r, "claim": flipped, "label": LABEL_ID["refutes"]})
-    return flips
+        claim = edit(r, rng)
+        if claim:
+            edited.append({**r, "claim": claim, "label": LABEL_ID["refutes"]})
+    return edited
+
+
+def contrastive_flips(sample, frac, rng):
+    return refuting_edits(sample, frac, rng, lambda r, rng: flip_claim(r["claim"], rng))
+
+
+# A figure of a supported claim that its evidence repeats, changed to another value: the label
+# becomes refutes. Most VitaminC refutes differ from their evidence in one figure, and the
+# plain pairs show too few of them for a small model to learn to compare the two.
+_FIGURE = re.compile(r"(?<![\w.,-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w,-])")
+# "Pitch Perfect 3", "Windows 10": a number after a capitalised word (other than a month) is
+# part of a name, and changing it names another thing rather than a wrong amount.
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w']*\s*$")
+_MONTHS = {
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+}
+# A hedged figure ("more than 50") can stay true when changed, so such claims are not used.
+_HEDGE = re.compile(
+    r"\b(more|less|fewer|over|under|above|below|at least|at most|about|around|nearly|almost|"
+    r"approximately|roughly|up to|some|than)\b",
+    re.IGNORECASE,
+)
+
+
+def swap_figure(claim: str, evidence: str, rng) -> str | None:
+    """The claim with one figure its evidence states changed to another value, or None."""
+    if _HEDGE.search(claim):
+        return None
+    figures = [
+        m
+        for m in _FIGURE.finditer(claim)
+        if m.group() in evidence and not _names_number(claim[: m.start()])
+    ]
+    if not figures:
+        return None
+    m = rng.choice(figures)
+    text = m.group()
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    value = float(text.replace(",", ""))
+    if decimals == 0 and 1800 <= value <= 2100:
+        new = value + rng.choice([-1, 1]) * rng.choice([1, 2, 3, 5, 10])
+    else:
+        step = max(abs(value) * rng.uniform(0.1, 0.6), 10**-decimals)
+        new = max(0.0, value + rng.choice([-1, 1]) * step)
+    formatted = f"{new:,.{decimals}f}" if "," in text else f"{new:.{decimals}f}"
+    if formatted == text or formatted in evidence:
+        return None
+    return claim[: m.start()] + formatted + claim[m.end() :]
+
+
+def _names_number(before: str) -> bool:
+    word = _NAME_BEFORE.search(before)
+    return bool(word) and word.group().strip() not in _MONTHS
+
+
+def number_swaps(sample, frac, rng):
+    return refuting_edits(
+        sample, frac, rng, lambda r, rng: swap_figure(r["claim"], r["evidence"], rng)
+    )
+
+
+CONTEXT_CHARS = 420
+
+
+def in_context(sample, page_evidence, frac, rng):
+    """Pairs whose evidence sits among one or two other sentences of its page, label unchanged.
+
+    Sources in use are paragraphs and pages, not single sentences: the model must find the
+    sentence that bears on the claim among others, and keep its stance when it does. The
+    other sentences share little wording with the evidence, and the whole stays short enough
+    that truncation at max length cannot cut the evidence off.
+    """
+    pool = [r for r in sample if len(page_evidence[r["page"]]) > 1]
+    rng.shuffle(pool)
+    out = []
+    for r in pool:
+        if len(out) >= int(frac * len(sample)):
+            break
+        own = set(r["evidence"].lower().split())
+        parts = [r["evidence"]]
+        for _ in range(rng.choice([1, 2])):
+            other = page_evidence[r["page"]][rng.randrange(len(page_evidence[r["page"]]))]
+            words = set(other.lower().split())
+            if other in parts or len(own & words) / max(1, len(own | words)) >= 0.3:
+                continue
+            if sum(map(len, parts)) + len(other) + len(r["claim"]) > CONTEXT_CHARS:
+                continue
+            parts.append(other)
+        if len(parts) > 1:
+            rng.shuffle(parts)
+            out.append({**r, "evidence": " ".join(parts)})
+    return out
 
 
 def batches(records, tokenizer, batch_size, max_length, rng, shuffle=True):
@@ -296,6 +410,12 @@ def main() -> None:
     parser.add_argument(
         "--flips", type=float, default=0.05, help="negated/antonym refutes pairs, share of epoch"
     )
+    parser.add_argument(
+        "--number-swaps", type=float, default=0.05, help="changed-figure refutes, share of epoch"
+    )
+    parser.add_argument(
+        "--contexts", type=float, default=0.10, help="evidence among page sentences, share"
+    )
     parser.add_argument("--val-frac", type=float, default=0.07)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
@@ -326,8 +446,9 @@ def main() -> None:
     model.train()
 
     epoch_sizes = []
-    first, _, _ = epoch_sample(
-        train, args.page_cap, args.nei_negatives, args.flips, random.Random(args.seed)
+    extras = {"swap_frac": args.number_swaps, "context_frac": args.contexts}
+    first, _ = epoch_sample(
+        train, args.page_cap, args.nei_negatives, args.flips, random.Random(args.seed), **extras
     )
     steps_per_epoch = math.ceil(len(first) / args.batch_size)
     total_steps = args.measure_steps or int(steps_per_epoch * args.epochs)
@@ -355,10 +476,15 @@ def main() -> None:
     best = None
     args.out_dir.mkdir(parents=True, exist_ok=True)
     while step < total_steps:
-        sample, n_neg, n_flip = epoch_sample(
-            train, args.page_cap, args.nei_negatives, args.flips, random.Random(args.seed + epoch)
+        sample, added = epoch_sample(
+            train,
+            args.page_cap,
+            args.nei_negatives,
+            args.flips,
+            random.Random(args.seed + epoch),
+            **extras,
         )
-        epoch_sizes.append({"records": len(sample), "nei_negatives": n_neg, "flips": n_flip})
+        epoch_sizes.append({"records": len(sample), **added})
         running, seen = 0.0, 0
         for enc, y in batches(sample, tokenizer, args.batch_size, args.max_length, rng):
             loss = nn.functional.cross_entropy(model(**enc).logits, y)
