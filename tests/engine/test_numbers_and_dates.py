@@ -233,7 +233,6 @@ def test_an_article_before_a_number_word_is_not_one_more():
 
 
 def test_a_range_in_words_is_not_two_figures():
-    assert _values("From 17 to 24 April, no cases were confirmed.") == []
     assert _values("between 10 and 12 people") == []
     assert _values("It rose from 5 percent to 7 percent.") == [
         ("percent", 5.0, None),
@@ -304,3 +303,33 @@ def test_an_open_figure_does_not_hide_a_conflict():
     )
     assert [f.outcome for f in findings] == ["agrees", "conflicts"]
     assert findings[1].message == "number mismatch: the claim says 3, the source says 150"
+
+
+def _dates(text):
+    return [(q.date_parts, q.describe(text)) for q in extract(text, tokenize(text))]
+
+
+def test_a_range_of_days_gives_each_day_its_month_and_year():
+    assert _dates("From 17 to 24 April 2024, no cases were confirmed.") == [
+        ((2024, 4, 17), "17 (= 2024-04-17)"),
+        ((2024, 4, 24), "24 April 2024"),
+    ]
+    assert _dates("The fair ran April 17-24, 2024.") == [
+        ((2024, 4, 17), "April 17"),
+        ((2024, 4, 24), "24, 2024 (= 2024-04-24)"),
+    ]
+    assert [d for d, _ in _dates("between 5 and 9 May")] == [(None, 5, 5), (None, 5, 9)]
+    # Without a month the numbers are no dates, and a range of pages is no figure.
+    assert _dates("Pages 17-24 of the report") == []
+
+
+def test_a_range_of_days_is_checked_day_by_day():
+    findings = _findings(
+        "The festival runs from 17 to 24 April 2024.",
+        "The festival runs April 17-23, 2024 in Leeds.",
+        "date",
+    )
+    assert [f.outcome for f in findings] == ["agrees", "conflicts"]
+    assert findings[1].message == (
+        "date mismatch: the claim says 24 April 2024, the source says 23, 2024 (= 2024-04-23)"
+    )

@@ -387,6 +387,88 @@ def date_value(y: int | None, m: int | None, d: int | None) -> float:
     return (y or 0) * 10000 + (m or 0) * 100 + (d or 0)
 
 
+_DAY_RANGE_WORDS = ("to", "and", "through", "until", "till")
+
+
+def _day(token: Token) -> int | None:
+    raw = token.raw
+    return int(raw) if raw.isdigit() and len(raw) <= 2 and 1 <= int(raw) <= 31 else None
+
+
+def _joins_range(text: str, tokens: list[Token], a: int, b: int) -> bool:
+    """Tokens a and b are the two ends of a range: "17-24", "17 to 24", "5 and 9"."""
+    if b == a + 1:
+        return text[tokens[a].end : tokens[b].start].strip() in _DASHES
+    return b == a + 2 and tokens[a + 1].norm in _DAY_RANGE_WORDS
+
+
+def _year_at(tokens: list[Token], k: int) -> int | None:
+    if k < len(tokens) and tokens[k].raw.isdigit() and len(tokens[k].raw) == 4:
+        return int(tokens[k].raw)
+    return None
+
+
+def _is_month(token: Token) -> bool:
+    return token.norm in MONTHS and token.is_cap
+
+
+def _day_range(text: str, tokens: list[Token], i: int) -> tuple[list[Quantity], int] | None:
+    """Two dates from a range of days that names its month once: "from 17 to 24 April 2024",
+    "between 5 and 9 May", "April 17-24, 2024". Each day gets the month and year; returns the
+    dates and the index of the first token after them."""
+    n = len(tokens)
+    if _day(tokens[i]) is not None:
+        for b in (i + 1, i + 2):
+            if (
+                b + 1 < n
+                and _day(tokens[b]) is not None
+                and _is_month(tokens[b + 1])
+                and _joins_range(text, tokens, i, b)
+            ):
+                month, year = MONTHS[tokens[b + 1].norm], _year_at(tokens, b + 2)
+                end = b + 2 if year is None else b + 3
+                spans = [(i, i + 1), (b, end)]
+                days = [_day(tokens[i]), _day(tokens[b])]
+                break
+        else:
+            return None
+    elif _is_month(tokens[i]) and i + 1 < n and _day(tokens[i + 1]) is not None:
+        for b in (i + 2, i + 3):
+            if b < n and _day(tokens[b]) is not None and _joins_range(text, tokens, i + 1, b):
+                month, year = MONTHS[tokens[i].norm], _year_at(tokens, b + 1)
+                end = b + 1 if year is None else b + 2
+                spans = [(i, i + 2), (b, end)]
+                days = [_day(tokens[i + 1]), _day(tokens[b])]
+                break
+        else:
+            return None
+    else:
+        return None
+    out = []
+    for day, (a, z) in zip(days, spans, strict=True):
+        value = date_value(year, month, day)
+        names_month = any(_is_month(t) for t in tokens[a:z])
+        out.append(
+            Quantity(
+                kind="date",
+                value=value,
+                lo=value,
+                hi=value,
+                qualifier=None,
+                unit=None,
+                start=tokens[a].start,
+                end=tokens[z - 1].end,
+                context=_context(tokens, spans[0][0], spans[1][1]),
+                date_parts=(year, month, day),
+                # "17" of "17 to 24 April 2024" is shown as the date it stands for.
+                resolved=None
+                if names_month
+                else "-".join(f"{part:02d}" for part in (year, month, day) if part is not None),
+            )
+        )
+    return out, spans[1][1]
+
+
 def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
     """Quantities in reading order; at most limit of them."""
     out: list[Quantity] = []
@@ -394,6 +476,11 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
     i = 0
     while i < n and len(out) < limit:
         t = tokens[i]
+        day_range = _day_range(text, tokens, i)
+        if day_range:
+            dates, i = day_range
+            out.extend(dates)
+            continue
         norm = t.norm
         value: float | None = None
         precision = 0.0
