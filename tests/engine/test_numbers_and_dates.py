@@ -333,3 +333,12 @@ def test_a_range_of_days_is_checked_day_by_day():
     assert findings[1].message == (
         "date mismatch: the claim says 24 April 2024, the source says 23, 2024 (= 2024-04-23)"
     )
+
+
+def test_slash_dates_are_dates_read_only_as_far_as_they_are_unambiguous():
+    assert _dates("on 17/4/2020") == [((2020, 4, 17), "17/4/2020")]
+    assert _dates("on 4/17/2020") == [((2020, 4, 17), "4/17/2020")]
+    # 3 April or March 4: only the year is certain, and the 3 is no count of anything.
+    assert _values("on 3/4/2020 five people") == [("year", 2020.0, None), ("number", 5.0, None)]
+    assert _values("on 3/4/20 there") == []
+    assert _values("rated 6.4/10") == [("rating", 64.0, None)]

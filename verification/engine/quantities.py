@@ -7,6 +7,7 @@ Each quantity is an interval of values, so qualifiers are compared the way a rea
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from .text import Token, stem
@@ -469,6 +470,44 @@ def _day_range(text: str, tokens: list[Token], i: int) -> tuple[list[Quantity], 
     return out, spans[1][1]
 
 
+_SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+
+
+def _slash_date(text: str, tokens: list[Token], i: int) -> tuple[Quantity | None, int] | None:
+    """A date written "17/4/2020" or "4/17/2020": its day and month when only one reading
+    is possible, else its year alone; with a two-digit year ("3/4/20"), no figure at all.
+    Returns the date (or None) and the index of the first token after it."""
+    m = _SLASH_DATE.match(text, tokens[i].start)
+    if m is None or (tokens[i].start and text[tokens[i].start - 1] in "/0123456789"):
+        return None
+    j = i
+    while j < len(tokens) and tokens[j].start < m.end():
+        j += 1
+    if len(m.group(3)) == 2:
+        return None, j
+    a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if a > 12 and 1 <= b <= 12 and a <= 31:
+        day, month = a, b
+    elif b > 12 and 1 <= a <= 12 and b <= 31:
+        day, month = b, a
+    else:
+        day = month = None  # "3/4/2020": 3 April or March 4 depends on the country
+    value = date_value(year, month, day) if month else float(year)
+    date = Quantity(
+        kind="date" if month else "year",
+        value=value,
+        lo=value,
+        hi=value,
+        qualifier=None,
+        unit=None,
+        start=m.start(),
+        end=m.end(),
+        context=_context(tokens, i, j),
+        date_parts=(year, month, day),
+    )
+    return date, j
+
+
 def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
     """Quantities in reading order; at most limit of them."""
     out: list[Quantity] = []
@@ -480,6 +519,11 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
         if day_range:
             dates, i = day_range
             out.extend(dates)
+            continue
+        slashed = _slash_date(text, tokens, i) if t.is_num else None
+        if slashed:
+            date, i = slashed
+            out.extend([date] if date else [])
             continue
         norm = t.norm
         value: float | None = None
