@@ -51,7 +51,7 @@ $(TRAIN_STAMP): training/requirements-train.txt
 	$(TRAIN_PY) -m pip install --quiet -r training/requirements-train.txt
 	@touch $@
 
-## train: train the stance model on ../shared/eval/train (~80 min on one core), export int8 ONNX
+## train: train the stance model on ../shared/eval/train (~80 min on two cores), export int8 ONNX, fit the combiner
 train: $(TRAIN_STAMP)
 	HF_HUB_OFFLINE=1 $(TRAIN_PY) training/train_stance.py --data-dir ../shared/eval/train --out-dir var/stance_train
 	$(TRAIN_PY) training/export_onnx.py --train-dir var/stance_train --artifact-dir verification/stance_model/artifact

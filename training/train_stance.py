@@ -397,7 +397,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=here.parent.parent / "shared/eval/train")
     parser.add_argument("--out-dir", type=Path, default=here.parent / "var/stance_train")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--epochs", type=float, default=2.5)
+    parser.add_argument("--epochs", type=float, default=4.0)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--lr", type=float, default=8e-5)
@@ -417,9 +417,9 @@ def main() -> None:
         "--contexts", type=float, default=0.10, help="evidence among page sentences, share"
     )
     parser.add_argument("--val-frac", type=float, default=0.07)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
-        "--time-budget-min", type=float, default=95.0, help="stop training after this"
+        "--time-budget-min", type=float, default=100.0, help="stop training after this"
     )
     parser.add_argument(
         "--measure-steps", type=int, default=0, help="only time this many steps, then exit"
