@@ -19,7 +19,8 @@ BRIDGE = "The Sydney Harbour Bridge was opened on 19 March 1932 ."
 
 # Fixed pairs in the style of the training data (tokenised Wikipedia sentences), written
 # for this test; the committed model gets each of them right with a margin (P >= 0.75). It
-# does NOT get negation ("Paris is not the capital") or "more than / less than" right yet:
+# reads negation ("Paris is not the capital": refutes 0.91) but not "more than / less than"
+# or one figure against another ("4,000" for "4,600"), which the engine's checks catch:
 # see MODEL_CARD.md.
 KNOWN_PAIRS = [
     ("The bridge was opened in 1932 .", BRIDGE, "supports"),
@@ -28,6 +29,11 @@ KNOWN_PAIRS = [
         "Paris is the capital of France .",
         "Paris is the capital and most populous city of France .",
         "supports",
+    ),
+    (
+        "Paris is not the capital of France .",
+        "Paris is the capital and most populous city of France .",
+        "refutes",
     ),
     (
         "The museum has more than 2 million visitors a year .",
