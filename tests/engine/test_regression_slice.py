@@ -3,8 +3,7 @@
 The floors sit a little under what each configuration reaches: the rules alone 23/30 and 3/10,
 rules combined with the learned stance model 24/30 and 4/10 (on the full dev files the
 combination is ahead on every macro-F1 and on four of five accuracies: see the README), so a
-real regression fails while
-refitting with the same data does not.
+real regression fails while refitting with the same data does not.
 """
 
 import json
