@@ -4,7 +4,7 @@ A fake judge stands in for the model, so each test states exactly what the model
 checks what the engine does with it.
 """
 
-from verification.engine import ClaimInput, SourceInput, core
+from verification.engine import ClaimInput, SourceInput, core, crosscheck, learned
 
 NEUTRAL = {"supports": 0.1, "refutes": 0.1, "not_enough_info": 0.8}
 
@@ -100,3 +100,42 @@ def test_without_a_judge_nothing_is_read():
     a = core.analyse(CLAIM, [SourceInput("s", PAGE)])
     assert a.model_reading is None
     assert not core.explained_conflict(a)
+
+
+class FixedModel:
+    """A stance model that says the same thing about every pair."""
+
+    def __init__(self, probs):
+        self.probs = probs
+
+    def predict(self, pairs):
+        return [dict(self.probs) for _ in pairs]
+
+
+def _engine_with(monkeypatch, probs):
+    # Weights that pass the model's reading through unchanged: z = log P_model.
+    weights = [[0, 0, 0] + [1.0 if k == s else 0.0 for k in range(3)] + [0.0] for s in range(3)]
+    fake = learned.Combiner(FixedModel(probs), weights, "fixed")
+    monkeypatch.setattr(learned, "combiner", lambda: fake)
+
+
+CONFLICT = (
+    ClaimInput("The council has 56 members."),
+    [SourceInput("s", "The council has 58 members.")],
+)
+
+
+def test_the_model_cannot_talk_an_explained_conflict_into_supports(monkeypatch):
+    _engine_with(monkeypatch, {"supports": 0.9, "refutes": 0.05, "not_enough_info": 0.05})
+    result = crosscheck(*CONFLICT)
+    assert any(f.outcome == "conflicts" for f in result.findings)
+    assert result.stance != "supports"
+    assert result.probabilities["supports"] != 0.9  # the rules' probabilities, not the model's
+
+
+def test_after_an_explained_conflict_the_model_still_weighs_refutes_against_nei(monkeypatch):
+    _engine_with(monkeypatch, {"supports": 0.05, "refutes": 0.8, "not_enough_info": 0.15})
+    result = crosscheck(*CONFLICT)
+    assert result.stance == "refutes"
+    assert abs(result.confidence - 0.8) < 1e-6
+    assert result.engine_version.endswith("+fixed")

@@ -382,6 +382,11 @@ def analyse(
     )
 
 
+def _stance_of(probs: dict[str, float]) -> str:
+    """The most probable stance; a tie goes to not enough info."""
+    return max(probs, key=lambda k: (probs[k], k == "not_enough_info"))
+
+
 def explained_conflict(a: Analysis) -> bool:
     """A conflict the checks can explain (a number, a date, a name, a polarity, a quote)."""
     return any(f.outcome == "conflicts" for f in a.findings)
@@ -419,12 +424,16 @@ def crosscheck(
         probs = {"supports": 0.0, "refutes": 0.0, "not_enough_info": 1.0}
     else:
         probs = stance.predict(a.features, a.keys)
-        # A conflict the checks can explain (a number, a date, a quote, a polarity) keeps the
-        # rules' stance: the model reads wording and must not talk a reviewer out of it.
-        if second_opinion is not None and a.evidence and not explained_conflict(a):
-            probs = second_opinion.combine(probs, model_reading(a, claim, second_opinion.judge))
+        if second_opinion is not None and a.evidence:
+            combined = second_opinion.combine(probs, model_reading(a, claim, second_opinion.judge))
+            # A conflict the checks can explain (a number, a date, a quote, a polarity) may not
+            # be talked into "supports" by the model, which reads wording and misses figures:
+            # the rules, which saw the conflict, keep the stance then. Otherwise the model may
+            # still tell refutes from not enough info, which the rules often cannot.
+            if not (explained_conflict(a) and _stance_of(combined) == "supports"):
+                probs = combined
             version = f"{ENGINE_VERSION}+{second_opinion.version}"
-    label = max(probs, key=lambda k: (probs[k], k == "not_enough_info"))
+    label = _stance_of(probs)
     confidence = probs[label]
     # Quotes and speakers are not in the training data, so these rules are hand-set: a quote
     # the sources do not contain, or put in someone else's mouth, outweighs the wording check.
