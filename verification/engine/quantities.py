@@ -388,6 +388,36 @@ def date_value(y: int | None, m: int | None, d: int | None) -> float:
     return (y or 0) * 10000 + (m or 0) * 100 + (d or 0)
 
 
+def date_quantity(
+    parts: tuple[int | None, int | None, int | None],
+    start: int,
+    end: int,
+    context: frozenset[str] = frozenset(),
+    resolved: str | None = None,
+) -> Quantity:
+    """A year (no month) or a date, (year, month, day), at [start, end) of its text."""
+    year, month, _ = parts
+    value = float(year) if month is None and year is not None else date_value(*parts)
+    return Quantity(
+        kind="year" if month is None else "date",
+        value=value,
+        lo=value,
+        hi=value,
+        qualifier=None,
+        unit=None,
+        start=start,
+        end=end,
+        context=context,
+        date_parts=parts,
+        resolved=resolved,
+    )
+
+
+def iso(parts: tuple[int | None, int | None, int | None]) -> str:
+    """The parts that are known, as in ISO 8601: "2024-04-17", "2023", "04-17"."""
+    return "-".join(f"{part:02d}" for part in parts if part is not None)
+
+
 _DAY_RANGE_WORDS = ("to", "and", "through", "until", "till")
 
 
@@ -446,27 +476,13 @@ def _day_range(text: str, tokens: list[Token], i: int) -> tuple[list[Quantity], 
     else:
         return None
     out = []
+    context = _context(tokens, spans[0][0], spans[1][1])
     for day, (a, z) in zip(days, spans, strict=True):
-        value = date_value(year, month, day)
+        parts = (year, month, day)
+        # "17" of "17 to 24 April 2024" is shown as the date it stands for.
         names_month = any(_is_month(t) for t in tokens[a:z])
-        out.append(
-            Quantity(
-                kind="date",
-                value=value,
-                lo=value,
-                hi=value,
-                qualifier=None,
-                unit=None,
-                start=tokens[a].start,
-                end=tokens[z - 1].end,
-                context=_context(tokens, spans[0][0], spans[1][1]),
-                date_parts=(year, month, day),
-                # "17" of "17 to 24 April 2024" is shown as the date it stands for.
-                resolved=None
-                if names_month
-                else "-".join(f"{part:02d}" for part in (year, month, day) if part is not None),
-            )
-        )
+        resolved = None if names_month else iso(parts)
+        out.append(date_quantity(parts, tokens[a].start, tokens[z - 1].end, context, resolved))
     return out, spans[1][1]
 
 
@@ -492,19 +508,7 @@ def _slash_date(text: str, tokens: list[Token], i: int) -> tuple[Quantity | None
         day, month = b, a
     else:
         day = month = None  # "3/4/2020": 3 April or March 4 depends on the country
-    value = date_value(year, month, day) if month else float(year)
-    date = Quantity(
-        kind="date" if month else "year",
-        value=value,
-        lo=value,
-        hi=value,
-        qualifier=None,
-        unit=None,
-        start=m.start(),
-        end=m.end(),
-        context=_context(tokens, i, j),
-        date_parts=(year, month, day),
-    )
+    date = date_quantity((year, month, day), m.start(), m.end(), _context(tokens, i, j))
     return date, j
 
 

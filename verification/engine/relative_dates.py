@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from .quantities import Quantity, date_value, words_value
+from .quantities import Quantity, date_quantity, iso, words_value
 from .text import Token
 
 _SHIFT = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
@@ -17,21 +17,7 @@ _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
 
 def _quantity(tokens: list[Token], i: int, j: int, parts: tuple) -> Quantity:
-    year, month, day = parts
-    value = date_value(year, month, day)
-    return Quantity(
-        kind="year" if month is None else "date",
-        value=value,
-        lo=value,
-        hi=value,
-        qualifier=None,
-        unit=None,
-        start=tokens[i].start,
-        end=tokens[j - 1].end,
-        context=frozenset(),
-        date_parts=parts,
-        resolved="-".join(f"{part:02d}" for part in parts if part is not None),
-    )
+    return date_quantity(parts, tokens[i].start, tokens[j - 1].end, resolved=iso(parts))
 
 
 def _month_shift(reference: datetime.date, shift: int) -> tuple[int, int]:
