@@ -18,6 +18,7 @@ dev files were less well calibrated (see the model card).
 """
 
 import argparse
+import hashlib
 import json
 import math
 import random
@@ -113,9 +114,13 @@ def main() -> None:
     model_only = float((x[:, 3:].argmax(axis=1) == y).mean())
     weights = fit(x, y)
     out = args.artifact_dir / "combiner.json"
+    digest = hashlib.sha256((args.artifact_dir / stance_model.MODEL_FILE).read_bytes()).hexdigest()
     out.write_text(
         json.dumps(
             {
+                # Names the model in every result's engine version, so a stance can be traced
+                # to the artifact that gave it.
+                "version": f"minilm-int8-{digest[:8]}",
                 "stances": list(STANCES),
                 "features": [f"log_rules_{s}" for s in STANCES]
                 + [f"log_model_{s}" for s in STANCES],

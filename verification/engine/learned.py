@@ -56,4 +56,4 @@ def combiner() -> Combiner | None:
         logger.warning("Stance model or %s missing: the engine uses its rules only.", path.name)
         return None
     spec = json.loads(path.read_text(encoding="utf-8"))
-    return Combiner(model, spec["weights"], spec.get("version", "minilm-int8-1"))
+    return Combiner(model, spec["weights"], spec.get("version", "minilm-int8"))
