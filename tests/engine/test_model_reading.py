@@ -131,6 +131,13 @@ def test_the_model_cannot_talk_an_explained_conflict_into_supports(monkeypatch):
     assert any(f.outcome == "conflicts" for f in result.findings)
     assert result.stance != "supports"
     assert result.probabilities["supports"] != 0.9  # the rules' probabilities, not the model's
+    [said] = [f for f in result.findings if f.kind == "model"]
+    assert said.outcome == "info"
+    assert said.message == (
+        "stance model: supports (0.90) in the passage it finds most relevant; not followed, "
+        "since a check found a conflict"
+    )
+    assert (said.source_id, said.source_start, said.source_end) == ("s", 0, 27)
 
 
 def test_after_an_explained_conflict_the_model_still_weighs_refutes_against_nei(monkeypatch):
@@ -139,3 +146,20 @@ def test_after_an_explained_conflict_the_model_still_weighs_refutes_against_nei(
     assert result.stance == "refutes"
     assert abs(result.confidence - 0.8) < 1e-6
     assert result.engine_version.endswith("+fixed")
+    assert [f.message for f in result.findings if f.kind == "model"] == [
+        "stance model: refutes (0.80) in the passage it finds most relevant"
+    ]
+
+
+def test_the_finding_says_when_two_passages_were_read_together(monkeypatch):
+    _engine_with(monkeypatch, {"supports": 0.9, "refutes": 0.05, "not_enough_info": 0.05})
+    monkeypatch.setattr(learned.combiner(), "judge", FakeJudge())
+    result = crosscheck(CLAIM, [SourceInput("s", PAGE)])
+    [said] = [f for f in result.findings if f.kind == "model"]
+    assert said.message.endswith("read together with the next most relevant")
+    assert PAGE[said.source_start : said.source_end] == "Ada Brook was born in Leeds in 1901."
+
+
+def test_without_the_model_there_is_no_model_finding():
+    result = crosscheck(*CONFLICT, use_model=False)
+    assert not [f for f in result.findings if f.kind == "model"]

@@ -68,8 +68,10 @@ class Analysis:
     quote_outcome: str | None
     speaker_outcome: str | None
     empty: bool
-    # The stance model's most decisive reading of the top passages, when it read them.
+    # The stance model's most decisive reading of the top passages, when it read them, and how
+    # many passages it read together for it.
     model_reading: dict[str, float] | None = None
+    model_read: int = 0
 
 
 # Lower-case words a title keeps ("The Lord of the Rings", "Alice's Adventures in Wonderland").
@@ -153,21 +155,24 @@ def _text_of(c: _Candidate) -> str:
     return c.view.text[c.passage.start : c.passage.end]
 
 
-def _most_decisive(claim: str, ranked: list[_Candidate], judged: list[dict], judge: Judge):
+def _most_decisive(
+    claim: str, ranked: list[_Candidate], judged: list[dict], judge: Judge
+) -> tuple[dict[str, float], list[_Candidate]]:
     """The model's reading of the passage it finds most relevant, or of the two most relevant
-    read together when that reading is more decisive: a claim often joins two facts that a page
-    states in two sentences. Only passages of one source are read together, in the source's
-    order ("She" then refers to whom the page means), unless the pair is too long for the model
-    to read whole: then the more relevant passage goes first, so the cut falls on the other.
+    read together when that reading is more decisive (a claim often joins two facts that a page
+    states in two sentences), with the passages it read. Only passages of one source are read
+    together, in the source's order ("She" then refers to whom the page means), unless the pair
+    is too long for the model to read whole: then the more relevant passage goes first, so the
+    cut falls on the other.
     """
-    best = judged[0]
+    best = (judged[0], ranked[:1])
     if len(ranked) < 2 or ranked[0].passage.source_index != ranked[1].passage.source_index:
         return best
     pair = ranked[:2]
     if len(claim) + sum(len(_text_of(c)) for c in pair) <= PAIR_READ_CHARS:
         pair = sorted(pair, key=lambda c: c.passage.start)
     both = judge(claim, [" ".join(_text_of(c) for c in pair)])[0]
-    return both if both["not_enough_info"] < best["not_enough_info"] else best
+    return (both, pair) if both["not_enough_info"] < best[0]["not_enough_info"] else best
 
 
 def _diversified(ranked, relevance_of, query, idf, k):
@@ -276,7 +281,7 @@ def analyse(
     cands.sort(key=lambda c: (-c.score, c.passage.source_index, c.passage.position))
 
     relevance_of = {id(c): c.score for c in cands}
-    reading = None
+    reading, model_read = None, 0
     if judge is not None and len(cands) > 1:
         top = cands[:MODEL_RERANK_PASSAGES]
         judged = judge(claim_text, [_text_of(c) for c in top])
@@ -284,9 +289,10 @@ def analyse(
         relevance_of.update({id(c): s for c, s in zip(top, scores, strict=True)})
         ranked = sorted(range(len(top)), key=lambda i: (-scores[i], i))
         shown = [top[i] for i in ranked] + cands[len(top) :]
-        reading = _most_decisive(
+        reading, read = _most_decisive(
             claim_text, [top[i] for i in ranked], [judged[i] for i in ranked], judge
         )
+        model_read = len(read)
     else:
         shown = cands
     shown = _diversified(shown, relevance_of, query, idx.bm25.idf, max_evidence)
@@ -378,13 +384,42 @@ def analyse(
                 1, Finding("speaker", speaker_outcome, msg, None, None, qview.source_id, qs, qe)
             )
     return Analysis(
-        features, keys, evidence, findings, quote_outcome, speaker_outcome, False, reading
+        features,
+        keys,
+        evidence,
+        findings,
+        quote_outcome,
+        speaker_outcome,
+        False,
+        reading,
+        model_read,
     )
 
 
 def _stance_of(probs: dict[str, float]) -> str:
     """The most probable stance; a tie goes to not enough info."""
     return max(probs, key=lambda k: (probs[k], k == "not_enough_info"))
+
+
+_STANCE_WORDS = {
+    "supports": "supports",
+    "refutes": "refutes",
+    "not_enough_info": "not enough info",
+}
+
+
+def _model_finding(a: Analysis, reading: dict[str, float], overruled: bool) -> Finding:
+    """What the stance model read, so a reviewer can see what weighed in the stance; the span is
+    the passage it finds most relevant (the first evidence passage)."""
+    said = _stance_of(reading)
+    where = "the passage it finds most relevant"
+    if a.model_read > 1:
+        where += ", read together with the next most relevant"
+    message = f"stance model: {_STANCE_WORDS[said]} ({reading[said]:.2f}) in {where}"
+    if overruled:
+        message += "; not followed, since a check found a conflict"
+    best = a.evidence[0]
+    return Finding("model", "info", message, None, None, best.source_id, best.start, best.end)
 
 
 def explained_conflict(a: Analysis) -> bool:
@@ -425,13 +460,16 @@ def crosscheck(
     else:
         probs = stance.predict(a.features, a.keys)
         if second_opinion is not None and a.evidence:
-            combined = second_opinion.combine(probs, model_reading(a, claim, second_opinion.judge))
+            reading = model_reading(a, claim, second_opinion.judge)
+            combined = second_opinion.combine(probs, reading)
             # A conflict the checks can explain (a number, a date, a quote, a polarity) may not
             # be talked into "supports" by the model, which reads wording and misses figures:
             # the rules, which saw the conflict, keep the stance then. Otherwise the model may
             # still tell refutes from not enough info, which the rules often cannot.
-            if not (explained_conflict(a) and _stance_of(combined) == "supports"):
+            overruled = explained_conflict(a) and _stance_of(combined) == "supports"
+            if not overruled:
                 probs = combined
+            a.findings.append(_model_finding(a, reading, overruled))
             version = f"{ENGINE_VERSION}+{second_opinion.version}"
     label = _stance_of(probs)
     confidence = probs[label]
