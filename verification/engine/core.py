@@ -301,7 +301,7 @@ def analyse(
             c.view.source_id or "",
             c.passage.start,
             c.passage.end,
-            round(c.score, 4),
+            round(relevance_of[id(c)], 4),
             _text_of(c),
         )
         for c in shown[:max_evidence]

@@ -26,7 +26,11 @@ class SourceInput:
 
 @dataclass(frozen=True)
 class EvidenceSpan:
-    """A passage of a source; start/end are code-point offsets into SourceInput.text."""
+    """A passage of a source; start/end are code-point offsets into SourceInput.text.
+
+    score is the relevance the list was ordered by: the stance model's 1 - P(not enough info)
+    when it read the passage, else the retrieval score relative to the best passage (0..1+).
+    """
 
     source_id: str
     start: int
@@ -37,7 +41,8 @@ class EvidenceSpan:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "quote" | "speaker" | "number" | "date" | "name" | "negation" | "polarity" | ...
+    # "quote" | "speaker" | "number" | "date" | "name" | "negation" | "polarity" | "model" | ...
+    kind: str
     outcome: str  # "agrees" | "conflicts" | "differs_slightly" | "missing" | "info"
     message: str
     claim_start: int | None = None
