@@ -20,7 +20,6 @@ dev files were less well calibrated (see the model card).
 import argparse
 import hashlib
 import json
-import math
 import random
 import sys
 import time
@@ -34,15 +33,9 @@ sys.path.insert(0, str(ROOT))
 from training.train_stance import read_records, split_by_page  # noqa: E402
 from verification import stance_model  # noqa: E402
 from verification.engine import ClaimInput, SourceInput, core, stance  # noqa: E402
-from verification.engine.learned import Combiner  # noqa: E402
+from verification.engine.learned import Combiner, features  # noqa: E402
 
 STANCES = ("supports", "refutes", "not_enough_info")
-
-
-def features(rules: dict, model: dict) -> list[float]:
-    return [math.log(max(rules[s], 1e-6)) for s in STANCES] + [
-        math.log(max(model[s], 1e-6)) for s in STANCES
-    ]
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 3000) -> np.ndarray:

@@ -231,7 +231,7 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
     pq = passage.quantities
     taken = _claimed_figures(claim, passage)
     for c in claim.quantities:
-        kind = "date" if c.kind in ("year", "date", "century") else "number"
+        kind = "date" if c.kind in DATED else "number"
         word = _KIND_WORD[c.kind]
         cands = [p for p in pq if _compatible(c, p)]
         ctext = _q_text(claim, c)

@@ -401,13 +401,6 @@ def _stance_of(probs: dict[str, float]) -> str:
     return max(probs, key=lambda k: (probs[k], k == "not_enough_info"))
 
 
-_STANCE_WORDS = {
-    "supports": "supports",
-    "refutes": "refutes",
-    "not_enough_info": "not enough info",
-}
-
-
 def _model_finding(a: Analysis, reading: dict[str, float], overruled: bool) -> Finding:
     """What the stance model read, so a reviewer can see what weighed in the stance; the span is
     the passage it finds most relevant (the first evidence passage)."""
@@ -415,7 +408,7 @@ def _model_finding(a: Analysis, reading: dict[str, float], overruled: bool) -> F
     where = "the passage it finds most relevant"
     if a.model_read > 1:
         where += ", read together with the next most relevant"
-    message = f"stance model: {_STANCE_WORDS[said]} ({reading[said]:.2f}) in {where}"
+    message = f"stance model: {said.replace('_', ' ')} ({reading[said]:.2f}) in {where}"
     if overruled:
         message += "; not followed, since a check found a conflict"
     best = a.evidence[0]

@@ -19,6 +19,13 @@ logger = logging.getLogger(__name__)
 STANCES = ("supports", "refutes", "not_enough_info")
 
 
+def features(rules: dict[str, float], learned: dict[str, float]) -> list[float]:
+    """What the combination weighs: log P per stance from the rules, then from the model."""
+    return [math.log(max(rules[s], 1e-6)) for s in STANCES] + [
+        math.log(max(learned[s], 1e-6)) for s in STANCES
+    ]
+
+
 class Combiner:
     def __init__(self, model, weights: list[list[float]], version: str) -> None:
         self.model = model
@@ -31,8 +38,7 @@ class Combiner:
 
     def combine(self, rules: dict[str, float], learned: dict[str, float]) -> dict[str, float]:
         """Probabilities per stance from the rules' and the model's readings."""
-        x = [math.log(max(rules[s], 1e-6)) for s in STANCES]
-        x += [math.log(max(learned[s], 1e-6)) for s in STANCES]
+        x = features(rules, learned)
         z = [sum(w * v for w, v in zip(row[:-1], x, strict=True)) + row[-1] for row in self.weights]
         top = max(z)
         e = [math.exp(v - top) for v in z]
