@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from annotations import anchoring
+from annotations.decoding import NotText, decode_text
 from annotations.models import Article, Claim, ClaimKind
 
 ARTICLE_UPLOAD_TYPES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
@@ -107,13 +108,11 @@ def article_text_from_upload(upload) -> tuple[str, str]:
 
 
 def _decode_plain_text(body: bytes) -> str:
-    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return body.decode("utf-16")
     try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+        return decode_text(body)
+    except NotText as error:
         raise ValidationError(
-            f"The text file is not UTF-8 (byte {error.start} is invalid); save it as UTF-8."
+            f"The text file cannot be read: {error.reason}; save it as UTF-8."
         ) from None
 
 
@@ -121,19 +120,18 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)"
 
 
 def _decode_html(body: bytes) -> str:
-    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return body.decode("utf-16")
-    if body.startswith(b"\xef\xbb\xbf"):
-        return body[3:].decode("utf-8", "replace")
     declared = _META_CHARSET.search(body[:4096])
-    candidates = [declared.group(1).decode("ascii")] if declared else []
+    label = declared.group(1).decode("ascii") if declared else None
+    try:
+        return decode_text(body, label)
+    except NotText as error:
+        if label is not None:
+            raise ValidationError(f"The web page cannot be read: {error.reason}.") from None
     # Undeclared HTML is UTF-8 nowadays; browsers fall back to windows-1252 for legacy pages.
-    for encoding in [*candidates, "utf-8", "windows-1252"]:
-        try:
-            return body.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return body.decode("latin-1")
+    try:
+        return decode_text(body, "windows-1252")
+    except NotText as error:
+        raise ValidationError(f"The web page cannot be read: {error.reason}.") from None
 
 
 class _HTMLText(HTMLParser):

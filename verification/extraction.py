@@ -29,6 +29,8 @@ import pypdf.errors
 import trafilatura
 from trafilatura.xml import xmltotxt
 
+from annotations.decoding import NotText, decode_text
+
 __all__ = [
     "EXTRACTOR_NAME",
     "EXTRACTOR_VERSION",
@@ -252,10 +254,10 @@ def _html_encoding(body: bytes, header_charset: str | None) -> str:
 
 
 def _decode_text(body: bytes, charset: str | None) -> str:
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(name, errors="replace")
-    return body.decode(_codec(charset) or "utf-8", errors="replace")
+    try:
+        return decode_text(body, charset, replace_bad=True)
+    except NotText as error:
+        raise ExtractionError(f"not readable text: {error.reason}") from None
 
 
 def _extract_html(

@@ -85,6 +85,10 @@ def test_an_uploaded_pdf_becomes_the_article_text(client, annotator):
     [
         ("notes.docx", b"PK\x03\x04", "Upload a .txt, .html or .pdf file"),
         ("latin.txt", "caf\xe9".encode("latin-1"), "not UTF-8"),
+        # A UTF-16 mark in front of bytes that are not UTF-16 (this was a server error).
+        ("marked.txt", b"\xff\xfe\x00\x00latin1 caf\xe9", "mark, but its bytes are not"),
+        ("marked.html", b"\xff\xfeH\x00i\x00!", "mark, but its bytes are not"),
+        ("program.txt", bytes(range(256)) * 40, "cannot be read"),
         ("empty.html", b"<html><script>x</script></html>", "No text was found"),
         ("broken.pdf", b"%PDF-1.4 not really", "The PDF could not be read"),
     ],

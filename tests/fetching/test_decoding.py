@@ -1,0 +1,67 @@
+"""Bytes to text for uploads and archived sources (annotations/decoding.py)."""
+
+import pytest
+
+from annotations.decoding import NotText, decode_text
+from verification.extraction import ExtractionError, extract
+
+LATIN_BEHIND_A_MARK = b"\xff\xfe" + "The caf\xe9 was closed on Monday, said the mayor.".encode(
+    "latin-1"
+)
+BINARY = bytes(range(256)) * 64
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("naïve café — 😀".encode(), "naïve café — 😀"),
+        (b"\xef\xbb\xbfwith a mark", "with a mark"),
+        ("Hello wörld\nand 東京".encode("utf-16"), "Hello wörld\nand 東京"),
+        (b"\xfe\xff" + "Hello wörld".encode("utf-16-be"), "Hello wörld"),
+        (b"tab\tand\fform feed\r\n", "tab\tand\fform feed\r\n"),
+    ],
+)
+def test_text_in_utf8_or_with_a_unicode_mark_is_read_exactly(body, text):
+    assert decode_text(body) == text
+
+
+def test_a_declared_encoding_is_used():
+    assert decode_text("naïve € text".encode("cp1252"), "windows-1252") == "naïve € text"
+
+
+def test_bytes_that_are_not_utf8_are_refused_unless_replacing_is_asked_for():
+    with pytest.raises(NotText, match=r"not UTF-8 \(byte 3 is invalid\)"):
+        decode_text(b"caf\xe9 ok")
+    assert decode_text(b"caf\xe9 ok", replace_bad=True) == "caf\ufffd ok"
+
+
+@pytest.mark.parametrize("replace_bad", [False, True])
+def test_a_unicode_mark_in_front_of_other_bytes_is_refused(replace_bad):
+    # Decoded as UTF-16 these bytes would "read" as a line of Chinese characters.
+    with pytest.raises(NotText, match="mark, but its bytes are not"):
+        decode_text(LATIN_BEHIND_A_MARK, replace_bad=replace_bad)
+
+
+@pytest.mark.parametrize("replace_bad", [False, True])
+def test_binary_data_is_refused(replace_bad):
+    with pytest.raises(NotText):
+        decode_text(BINARY, replace_bad=replace_bad)
+
+
+def test_valid_utf8_full_of_control_characters_is_refused():
+    with pytest.raises(NotText, match="control characters"):
+        decode_text(b"\x01\x02\x03\x04 word " * 50)
+    # A stray one is not.
+    assert decode_text(b"one stray \x00 in a line of text") == "one stray \x00 in a line of text"
+
+
+def test_mostly_undecodable_text_is_refused_even_when_replacing():
+    body = "мир " * 100
+    with pytest.raises(NotText, match="not UTF-8, nor in an encoding it declares"):
+        decode_text(body.encode("cp1251"), replace_bad=True)
+
+
+@pytest.mark.parametrize("body", [BINARY, LATIN_BEHIND_A_MARK])
+def test_a_source_file_that_is_not_text_is_not_archived(body):
+    with pytest.raises(ExtractionError, match="not readable text"):
+        extract(body, "text/plain")
