@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from annotations import anchoring
+from annotations import anchoring, services
 from annotations.decoding import NotText, decode_text
 from annotations.models import Article, Claim, ClaimKind
 
@@ -351,6 +351,13 @@ class ClaimCreateForm(forms.ModelForm):
                 )
             names.append(name[:64])
         return names
+
+    def clean_source_url(self) -> str:
+        url = self.cleaned_data.get("source_url") or ""
+        refusal = services.source_url_refusal(url) if url else None
+        if refusal:
+            raise ValidationError(f"This address cannot be a source: {refusal}.")
+        return url
 
     def clean_source_file(self):
         upload = self.cleaned_data.get("source_file")

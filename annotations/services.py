@@ -1,6 +1,6 @@
 """Every write to articles, claims and sources, and every claim status change."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -296,10 +296,29 @@ def claim_set_tags(*, claim: Claim, names: Iterable[str]) -> None:
     claim.tags.set(tags)
 
 
+# Checks a web address must pass to become a source; each returns why it is refused, or None.
+# The verification app registers the fetcher's address rules here when it starts, so a source
+# that could never be fetched (http://127.0.0.1/, a cloud metadata address) is refused when it
+# is entered instead of failing later, and annotations need not import verification.
+SOURCE_URL_CHECKS: list[Callable[[str], str | None]] = []
+
+
+def source_url_refusal(url: str) -> str | None:
+    """Why `url` cannot be a source, in words, or None."""
+    for check in SOURCE_URL_CHECKS:
+        reason = check(url)
+        if reason:
+            return reason
+    return None
+
+
 def source_add_url(
     *, claim: Claim, url: str, user: AbstractBaseUser | None, title: str = ""
 ) -> Source:
     """Attach a web source; a URL already known is reused so it is fetched and archived once."""
+    refusal = source_url_refusal(url)
+    if refusal:
+        raise ValidationError({"url": f"This address cannot be a source: {refusal}."})
     with transaction.atomic():
         source, _ = Source.objects.get_or_create(
             kind=SourceKind.URL,

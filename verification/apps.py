@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class VerificationConfig(AppConfig):
     name = "verification"
     verbose_name = "Verification"
+
+    def ready(self) -> None:
+        from annotations import services as annotation_services
+
+        if _source_url_refusal not in annotation_services.SOURCE_URL_CHECKS:
+            annotation_services.SOURCE_URL_CHECKS.append(_source_url_refusal)
+
+
+def _source_url_refusal(url: str) -> str | None:
+    """The fetcher's rules, as far as they apply before DNS is asked (see fetching.url_refusal)."""
+    from verification import fetching
+    from verification.archive import fetch_policy
+
+    return fetching.url_refusal(url, fetch_policy())

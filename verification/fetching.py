@@ -38,6 +38,7 @@ __all__ = [
     "FetchPolicy",
     "FetchResult",
     "address_refusal",
+    "url_refusal",
     "fetch",
     "resolve_host",
 ]
@@ -151,6 +152,33 @@ def address_refusal(
     for candidate in (address, *embedded):
         if _is_internal(candidate):
             return f"refused: address {address} is internal"
+    return None
+
+
+# Names that only mean something inside a network (RFC 6761, RFC 6762, RFC 8375, and the
+# conventional ones), refused before DNS is asked.
+_LOCAL_NAME_SUFFIXES = ("localhost", "local", "internal", "home.arpa", "lan", "intranet")
+
+
+def url_refusal(url: str, policy: FetchPolicy = FetchPolicy()) -> str | None:  # noqa: B008
+    """Why ``url`` would be refused, as far as that shows without asking DNS, or None.
+
+    For checking a web address when someone enters it; the fetch checks the resolved addresses
+    again, since a public name may still point at an internal address.
+    """
+    try:
+        target = _parse_target(url)
+    except FetchError as error:
+        return error.reason
+    if target.literal is not None:
+        return address_refusal(target.literal, allow_private=policy.allow_private_addresses)
+    name = target.host.rstrip(".")
+    if not policy.allow_private_addresses and (
+        "." not in name
+        or name.endswith(tuple(f".{s}" for s in _LOCAL_NAME_SUFFIXES))
+        or name in _LOCAL_NAME_SUFFIXES
+    ):
+        return f"refused: {target.host} is a local host name"
     return None
 
 

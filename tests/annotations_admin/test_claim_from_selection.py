@@ -245,3 +245,24 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, article):
     assert response.status_code == 302
     assert re.search(r"/admin/login/", response["Location"])
     assert Claim.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "is a cloud metadata address"),
+        ("http://127.0.0.1:8000/admin/", "address 127.0.0.1 is internal"),
+        ("http://localhost/report", "localhost is a local host name"),
+    ],
+)
+def test_a_source_address_that_would_never_be_fetched_is_refused_on_the_form(
+    client, annotator, article, url, reason
+):
+    client.force_login(annotator)
+    response = post_selection(
+        client, article, *selection(article, "Critics disagreed"), source_url=url
+    )
+    page = response.content.decode()
+    assert "This address cannot be a source: refused:" in page
+    assert reason in page
+    assert (Claim.objects.count(), Source.objects.count()) == (0, 0)

@@ -1,6 +1,7 @@
 """Sources are fetched on attach, and the sources of published facts are re-checked for change."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from annotations.models import ClaimStatus, SourceState
 from annotations.services import claim_create, claim_transition
@@ -68,11 +69,23 @@ def test_attaching_a_url_queues_a_fetch_that_archives_it(
     assert snapshot.raw.read().decode() == PAGE
 
 
-def test_an_internal_address_is_refused_by_default_and_recorded_on_the_source(
-    site, page, annotator
+def test_an_internal_address_is_refused_when_it_is_entered(site, annotator):
+    claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
+    with pytest.raises(ValidationError, match="address 127.0.0.1 is internal"):
+        sources.source_add(claim=claim, user=annotator, url=site.url("/report"))
+    assert not claim.sources.exists()
+    assert site.connections == 0
+
+
+def test_an_address_refused_at_fetch_time_is_recorded_on_the_source(
+    site, page, annotator, settings
 ):
+    # Allowed when entered, refused when fetched (a public name may resolve to an internal
+    # address; here the operator's setting changed in between).
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
     source = sources.source_add(claim=claim, user=annotator, url=site.url("/report"))
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = False
     with pytest.raises(sources.SourceUnavailable):
         sources.source_fetch(source_id=source.pk)
     source.refresh_from_db()
@@ -82,8 +95,10 @@ def test_an_internal_address_is_refused_by_default_and_recorded_on_the_source(
 
 
 def test_a_failed_source_can_be_retried(site, page, annotator, settings):
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
     source = sources.source_add(claim=claim, user=annotator, url=site.url("/report"))
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = False
     with pytest.raises(sources.SourceUnavailable):
         sources.source_fetch(source_id=source.pk)
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True

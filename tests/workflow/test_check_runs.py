@@ -86,8 +86,14 @@ def test_a_run_delivered_twice_stores_its_evidence_once(claim, annotator):
     assert SourceSnapshot.objects.count() == 1
 
 
-def test_a_source_that_cannot_be_fetched_is_shown_and_does_not_strand_the_claim(claim, annotator):
+def test_a_source_that_cannot_be_fetched_is_shown_and_does_not_strand_the_claim(
+    claim, annotator, settings
+):
+    # Accepted when entered (as a public name resolving to an internal address would be),
+    # refused when fetched.
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
     source_add_url(claim=claim, url="http://10.0.0.5/report.html", user=annotator)
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = False
     run = services.claim_submit(claim=claim, user=annotator)
     services.check_run_execute(run_id=str(run.run_id))
     claim.refresh_from_db()
