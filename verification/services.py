@@ -605,8 +605,15 @@ def fact_publish(*, claim: Claim, publisher: AbstractBaseUser) -> Fact:
 
 
 def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
-    """Retract a published fact; it stays visible, marked retracted with the reason."""
+    """Retract a published fact; it stays visible, marked retracted with the reason.
+
+    The four-eyes rule of publishing holds here too: whoever gave the verdict may not retract it.
+    """
     _require(user, PERM_RETRACT, "retract facts")
+    if fact.review.reviewer_id == user.pk and not settings.FACTDESK_SINGLE_PERSON_DESK:
+        raise PermissionDenied(
+            "You gave this verdict, so another publisher must retract it (four-eyes rule)."
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Say why the fact is retracted; readers will see it."})
     with transaction.atomic():

@@ -75,6 +75,34 @@ def test_a_retracted_fact_stays_with_its_reason(waiting_claim, reviewer, publish
     assert fact.retraction_reason == "The source was corrected."
 
 
+def test_the_reviewer_cannot_retract_their_own_verdict(
+    waiting_claim, reviewer_publisher, publisher
+):
+    services.review_record(
+        claim=waiting_claim, reviewer=reviewer_publisher, verdict="true", rationale="Ok."
+    )
+    fact = services.fact_publish(claim=waiting_claim, publisher=publisher)
+    with pytest.raises(PermissionDenied, match="another publisher must retract it"):
+        services.fact_retract(fact=fact, user=reviewer_publisher, reason="oops")
+    fact.refresh_from_db()
+    waiting_claim.refresh_from_db()
+    assert fact.retracted_at is None
+    assert waiting_claim.status == ClaimStatus.PUBLISHED
+
+
+def test_a_single_person_desk_setting_lets_the_reviewer_retract(
+    waiting_claim, reviewer_publisher, settings
+):
+    settings.FACTDESK_SINGLE_PERSON_DESK = True
+    services.review_record(
+        claim=waiting_claim, reviewer=reviewer_publisher, verdict="true", rationale="Ok."
+    )
+    fact = services.fact_publish(claim=waiting_claim, publisher=reviewer_publisher)
+    services.fact_retract(fact=fact, user=reviewer_publisher, reason="Wrong year.")
+    fact.refresh_from_db()
+    assert fact.retraction_reason == "Wrong year."
+
+
 @pytest.mark.parametrize(
     ("persona", "allowed"),
     [("annotator", False), ("reviewer", True), ("publisher", False), ("outsider", False)],
