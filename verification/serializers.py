@@ -158,8 +158,19 @@ class ArticleImportSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers and booleans instead of turning them into text."""
+
+    default_error_messages = {"invalid": "Must be a string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class MatchRequestSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=20_000)
+    text = StrictCharField(max_length=20_000)
     limit = serializers.IntegerField(min_value=1, max_value=50, default=5)
 
 

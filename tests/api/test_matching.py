@@ -135,12 +135,21 @@ def test_text_made_only_of_stopwords_finds_nothing(desk):
         ({"text": "bridge", "limit": 51}, "limit"),
         ({"text": "bridge", "limit": "many"}, "limit"),
         ({"text": ["bridge"]}, "text"),
+        ({"text": 5}, "text"),
+        ({"text": 5.5}, "text"),
+        ({"text": True}, "text"),
     ],
 )
 def test_bad_requests_get_a_400_naming_the_field(desk, body, field):
     response = APIClient().post(URL, body, format="json")
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_a_number_for_text_is_refused_as_not_a_string(desk):
+    response = APIClient().post(URL, {"text": 5}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"text": ["Must be a string."]}
 
 
 def test_a_lone_surrogate_is_refused_not_a_server_error(desk):
