@@ -103,6 +103,8 @@ def _facts_filtered(filters: dict | None) -> QuerySet[Fact]:
     for key, lookup in _FACT_FILTER_LOOKUPS.items():
         if filters.get(key) not in (None, ""):
             facts = facts.filter(**{lookup: filters[key]})
+    if filters.get("status"):
+        facts = facts.filter(retracted_at__isnull=filters["status"] == "published")
     if filters.get("source_domain"):
         domain = filters["source_domain"]
         facts = facts.filter(

@@ -140,6 +140,11 @@ class FactFilterSerializer(serializers.Serializer):
     """Query parameters of `GET facts/`; a malformed value is a 400 naming the parameter."""
 
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=["published", "retracted"],
+        required=False,
+        help_text="Leave out for both, so a client that keeps copies also learns of retractions.",
+    )
     article = serializers.IntegerField(min_value=1, required=False)
     speaker = serializers.CharField(max_length=200, required=False)
     tag = serializers.SlugField(max_length=64, required=False)

@@ -1,0 +1,69 @@
+"""Retracting facts through the API, and reading published and retracted facts apart."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from annotations.models import ClaimStatus
+from annotations.services import claim_create, claim_transition
+from tests.factories import ArticleFactory
+from verification import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def publish(annotator, reviewer, publisher):
+    def publish_one(exact: str, *, by_reviewer=None):
+        claim = claim_create(article=ArticleFactory(), user=annotator, exact=exact)
+        claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+        claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+        services.review_record(
+            claim=claim, reviewer=by_reviewer or reviewer, verdict="true", rationale="Matches."
+        )
+        return services.fact_publish(claim=claim, publisher=publisher)
+
+    return publish_one
+
+
+def test_the_reviewer_who_gave_the_verdict_cannot_retract_it_through_the_api(
+    publish, reviewer_publisher
+):
+    fact = publish("Work began in 2019", by_reviewer=reviewer_publisher)
+    client = APIClient()
+    client.force_authenticate(reviewer_publisher)
+    response = client.post(f"/api/v1/facts/{fact.pk}/retract/", {"reason": "oops"}, format="json")
+    assert response.status_code == 403
+    assert "another publisher must retract it" in response.json()["detail"]
+    fact.refresh_from_db()
+    assert fact.retracted_at is None
+
+
+@pytest.fixture
+def both(publish, publisher):
+    live = publish("Work began in 2019")
+    gone = publish("two years late")
+    services.fact_retract(fact=gone, user=publisher, reason="Wrong year.")
+    return live, gone
+
+
+def _ids(query: str = "") -> list[int]:
+    response = APIClient().get(f"/api/v1/facts/{query}")
+    assert response.status_code == 200
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_the_status_filter_picks_published_or_retracted_facts(both):
+    live, gone = both
+    assert _ids("?status=published") == [live.pk]
+    assert _ids("?status=retracted") == [gone.pk]
+
+
+def test_the_default_list_keeps_retracted_facts_so_syncing_clients_see_retractions(both):
+    live, gone = both
+    assert sorted(_ids()) == sorted([live.pk, gone.pk])
+
+
+def test_an_unknown_status_is_a_400_naming_the_filter(both):
+    response = APIClient().get("/api/v1/facts/?status=withdrawn")
+    assert response.status_code == 400
+    assert "status" in response.json()
