@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Outside CommonMiddleware, so a missing trailing slash is still redirected first.
+    "project.api.api_not_found_middleware",
     "django.middleware.common.CommonMiddleware",
     # ETag / If-None-Match → 304 on every GET, API lists and details included.
     "django.middleware.http.ConditionalGetMiddleware",

@@ -13,6 +13,7 @@ STAFF = {"annotator", "reviewer", "publisher"}
 
 # (method, path with {placeholders} from Desk, body, personas allowed past authorisation)
 MATRIX = [
+    ("get", "/api/v1/", None, EVERYONE),
     ("get", "/api/v1/facts/", None, EVERYONE),
     ("get", "/api/v1/facts/{fact}/", None, EVERYONE),
     ("get", "/api/v1/facts/{fact}/claimreview/", None, EVERYONE),
