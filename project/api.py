@@ -1,4 +1,4 @@
-"""Shared API plumbing: role permissions, errors a developer can act on, the API root."""
+"""Shared API plumbing: role permissions, errors a developer can act on, JSON-LD, the root."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -6,10 +6,12 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.http import parse_header_parameters
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status
-from rest_framework.exceptions import ValidationError
+from rest_framework import negotiation, permissions, renderers, status
+from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.response import Response
+from rest_framework.utils.mediatypes import media_type_matches, order_by_precedence
 from rest_framework.views import APIView, exception_handler
 
 from annotations.services import TransitionError
@@ -48,6 +50,53 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, TransitionError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return exception_handler(exc, context)
+
+
+# --- JSON-LD --------------------------------------------------------------------------------
+
+
+class JSONLDRenderer(renderers.JSONRenderer):
+    """JSON-LD: JSON labelled with its own media type (and the profile the document follows)."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class WebAnnotationRenderer(JSONLDRenderer):
+    """The W3C Web Annotation Protocol's media type: JSON-LD with the annotation profile."""
+
+    media_type = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+
+
+class JSONLDContentNegotiation(negotiation.DefaultContentNegotiation):
+    """The view's JSON-LD to every client that takes JSON; the browsable API to browsers.
+
+    DRF matches Accept entries against the renderer's exact media type, parameters included, so
+    `application/json`, or `application/ld+json` without the annotation profile, would be a 406.
+    Here any JSON or JSON-LD entry (and `*/*`) selects the JSON-LD renderer, which always labels
+    the response with its own media type; other entries (text/html) are matched as DRF does.
+    """
+
+    _JSON_TYPES = frozenset({"application/json", "application/ld+json", "application/*", "*/*"})
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        format_ = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if format_:
+            renderers = self.filter_renderers(renderers, format_)
+        for accepted_set in order_by_precedence(self.get_accept_list(request)):
+            for renderer in renderers:
+                if any(self._serves(renderer, accepted) for accepted in accepted_set):
+                    return renderer, renderer.media_type
+        raise NotAcceptable(available_renderers=renderers)
+
+    def _serves(self, renderer, accepted: str) -> bool:
+        if isinstance(renderer, JSONLDRenderer):
+            try:
+                media_type, _ = parse_header_parameters(accepted)
+            except ValueError:
+                return False
+            return media_type.lower() in self._JSON_TYPES
+        return media_type_matches(renderer.media_type, accepted)
 
 
 # --- Paths ----------------------------------------------------------------------------------

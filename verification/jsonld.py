@@ -1,11 +1,26 @@
 """Standard documents for facts and claims: schema.org ClaimReview and W3C Web Annotation."""
 
+import uuid
+
 from annotations.models import Claim
 from verification.models import RATING_VALUES, Fact, Verdict
 
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
+
+
+def article_urn(article_api_url: str) -> str:
+    """A stable name for an article that has no public address of its own.
+
+    A W3C target's `source` must be exactly one IRI, which need not be dereferenceable; a name
+    that is plainly not a link beats an address that answers anonymous readers with 401.
+    """
+    return uuid.uuid5(uuid.NAMESPACE_URL, article_api_url).urn
+
+
+def _retraction_note(fact: Fact) -> str:
+    return f"Retracted on {fact.retracted_at.date().isoformat()}: {fact.retraction_reason}"
 
 
 def claim_review(fact: Fact, *, url: str, organization: str) -> dict:
@@ -41,7 +56,19 @@ def claim_review(fact: Fact, *, url: str, organization: str) -> dict:
         "reviewBody": review.rationale,
     }
     if fact.retracted_at:
-        document["correction"] = fact.retraction_reason
+        # No rating stands any more; the fields every ClaimReview reader shows (the rating's
+        # name and the review's text) say so, and schema.org's `correction` carries the date.
+        note = _retraction_note(fact)
+        rating.pop("ratingValue", None)
+        rating["alternateName"] = "Retracted"
+        rating["ratingExplanation"] = note
+        document["reviewBody"] = f"{note}\nWithdrawn verdict, {verdict.label}: {review.rationale}"
+        document["dateModified"] = fact.retracted_at.date().isoformat()
+        document["correction"] = {
+            "@type": "CorrectionComment",
+            "text": note,
+            "datePublished": fact.retracted_at.date().isoformat(),
+        }
     return document
 
 
@@ -49,7 +76,9 @@ def web_annotation(claim: Claim, *, url: str, article_url: str, fact: Fact | Non
     """A W3C Web Annotation targeting the claim's words in its article.
 
     A published fact is an `assessing` annotation whose body is the verdict and rationale; a
-    claim not yet published is a `highlighting` annotation whose body is the claim's wording.
+    retracted one says so, with the date and reason, and is tagged `retracted`; a claim not yet
+    published is a `highlighting` annotation whose body is the claim's wording. The target's
+    source is the article's own address, else `article_url`.
     """
     target = {
         "type": "SpecificResource",
@@ -58,15 +87,19 @@ def web_annotation(claim: Claim, *, url: str, article_url: str, fact: Fact | Non
     }
     if fact is not None:
         verdict = Verdict(fact.review.verdict)
+        assessment, tag = f"{verdict.label}: {fact.review.rationale}", verdict.value
+        if fact.retracted_at:
+            assessment = f"{_retraction_note(fact)}\nWithdrawn verdict, {assessment}"
+            tag = "retracted"
         body = [
             {
                 "type": "TextualBody",
                 "purpose": "assessing",
-                "value": f"{verdict.label}: {fact.review.rationale}",
+                "value": assessment,
                 "format": "text/plain",
                 "language": "en",
             },
-            {"type": "TextualBody", "purpose": "tagging", "value": verdict.value},
+            {"type": "TextualBody", "purpose": "tagging", "value": tag},
         ]
         motivation, created, modified = "assessing", fact.published_at, fact.updated_at
     else:

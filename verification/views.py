@@ -18,7 +18,12 @@ from annotations.serializers import (
     SourceCreateSerializer,
     SourceSerializer,
 )
-from project.api import has_perm
+from project.api import (
+    JSONLDContentNegotiation,
+    JSONLDRenderer,
+    WebAnnotationRenderer,
+    has_perm,
+)
 from verification import export, jsonld, matching, selectors, services, sources
 from verification.article_import import article_import_url
 from verification.models import Fact, SourceSnapshot
@@ -98,7 +103,11 @@ class FactDetailView(APIView):
 
 
 class FactClaimReviewView(APIView):
+    """The fact as schema.org ClaimReview JSON-LD; a retracted fact is rated `Retracted`."""
+
     permission_classes = [PublicReadPermission]
+    renderer_classes = [JSONLDRenderer, renderers.BrowsableAPIRenderer]
+    content_negotiation_class = JSONLDContentNegotiation
 
     @extend_schema(
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, "schema.org ClaimReview JSON-LD")}
@@ -110,10 +119,24 @@ class FactClaimReviewView(APIView):
             url=request.build_absolute_uri(reverse("fact-detail", args=[pk])),
             organization=settings.FACTDESK_ORGANIZATION_NAME,
         )
-        return Response(document, content_type="application/ld+json")
+        return Response(document)
 
 
-class FactAnnotationView(APIView):
+class _WebAnnotationView(APIView):
+    """Serves a W3C Web Annotation as the Web Annotation Protocol says (section 4.1)."""
+
+    renderer_classes = [WebAnnotationRenderer, renderers.BrowsableAPIRenderer]
+    content_negotiation_class = JSONLDContentNegotiation
+    # Allow, Vary: Accept and the ETag come from DRF and ConditionalGetMiddleware.
+    ANNOTATION_LINK = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
+
+    def annotation_response(self, document: dict) -> Response:
+        return Response(document, headers={"Link": self.ANNOTATION_LINK})
+
+
+class FactAnnotationView(_WebAnnotationView):
+    """The fact as a W3C Web Annotation (JSON-LD, annotation profile) on the article's words."""
+
     permission_classes = [PublicReadPermission]
 
     @extend_schema(
@@ -121,18 +144,22 @@ class FactAnnotationView(APIView):
     )
     def get(self, request, pk: int):
         fact = get_object_or_404(selectors.fact_list(), pk=pk)
+        article_api_url = request.build_absolute_uri(
+            reverse("article-detail", args=[fact.claim.article_id])
+        )
         document = jsonld.web_annotation(
             fact.claim,
             fact=fact,
             url=request.build_absolute_uri(reverse("fact-annotation", args=[pk])),
-            article_url=request.build_absolute_uri(
-                reverse("article-detail", args=[fact.claim.article_id])
-            ),
+            # The annotation is public and the article API is not: name the article instead.
+            article_url=jsonld.article_urn(article_api_url),
         )
-        return Response(document, content_type="application/ld+json")
+        return self.annotation_response(document)
 
 
-class ClaimAnnotationView(APIView):
+class ClaimAnnotationView(_WebAnnotationView):
+    """The claim, with its verdict once published, as a W3C Web Annotation."""
+
     permission_classes = [has_perm("annotations.view_claim")]
 
     @extend_schema(
@@ -145,11 +172,12 @@ class ClaimAnnotationView(APIView):
             claim,
             fact=fact,
             url=request.build_absolute_uri(reverse("claim-annotation", args=[pk])),
+            # Whoever may read this annotation may read the article in the API too.
             article_url=request.build_absolute_uri(
                 reverse("article-detail", args=[claim.article_id])
             ),
         )
-        return Response(document, content_type="application/ld+json")
+        return self.annotation_response(document)
 
 
 class FactMatchView(APIView):
