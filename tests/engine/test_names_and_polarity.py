@@ -65,3 +65,40 @@ def test_negation_on_one_side_is_reported():
 
 def test_negation_on_both_sides_is_not_a_conflict():
     assert _findings("The mayor did not sign it.", "The mayor did not sign it.", "negation") == []
+
+
+# The best passage quotes the words without the name; the name is on another line, after a
+# different Dmitry, as in the demo's misattributed quote.
+SPOKESPERSON_CLAIM = (
+    "Dmitry Peskov said the neighbours would see the latest samples of Russian weapons."
+)
+SPOKESPERSON_SOURCE = "\n".join(
+    [
+        "Former Russian President Dmitry Medvedev threatened to arm North Korea if South Korea "
+        "sends weapons to Ukraine.",
+        "The neighbours would see the latest samples of Russian weapons, the Telegram post said.",
+        "Seoul said it would review its policy on arms exports after the warning.",
+        "{spokesperson} called the plan unfortunate.",
+    ]
+)
+
+
+def _name_elsewhere(source):
+    found = _findings(SPOKESPERSON_CLAIM, source, "name")
+    [f] = [f for f in found if "elsewhere in the source" in f.message]
+    return f, source[f.source_start : f.source_end]
+
+
+def test_name_elsewhere_in_the_source_points_at_the_whole_name_where_it_occurs():
+    source = SPOKESPERSON_SOURCE.format(spokesperson="Kremlin spokesperson Dmitry Peskov")
+    finding, highlighted = _name_elsewhere(source)
+    assert finding.message.endswith(": Dmitry Peskov")
+    assert highlighted == "Dmitry Peskov"
+    assert finding.source_start == source.index("Dmitry Peskov")
+
+
+def test_name_split_across_the_source_points_at_the_family_name_not_another_dmitry():
+    source = SPOKESPERSON_SOURCE.format(spokesperson="A Kremlin spokesperson, Mr Peskov,")
+    finding, highlighted = _name_elsewhere(source)
+    assert highlighted == "Peskov"
+    assert finding.source_start == source.index("Peskov")

@@ -372,6 +372,28 @@ def _find_word(text: str, word: str) -> int | None:
     return match.start() if match else None
 
 
+def _find_name(text: str, words: list[str]) -> tuple[int, int] | None:
+    """Span of `words` written as one name in `text` (any spacing or hyphen between), or None."""
+    pattern = r"[\s\-.'’]+".join(re.escape(word) for word in words)
+    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
+    return match.span() if match else None
+
+
+def _name_elsewhere(text: str, run: list[Token], missing: list[Token]) -> tuple[int, int]:
+    """Where the source names what is missing: the whole name, else the missing words together.
+
+    Failing both, each word is somewhere on its own; the family name (the last word) identifies
+    a person better than a given name that others share (Dmitry Medvedev, Dmitry Peskov).
+    """
+    for words in ([t.raw for t in run], [t.raw for t in missing]):
+        span = _find_name(text, words)
+        if span is not None:
+            return span
+    last = missing[-1].raw
+    start = _find_word(text, last)
+    return start, start + len(last)
+
+
 def check_names(claim: TextView, passage: TextView) -> list[Finding]:
     findings = []
     p_caps = {}
@@ -467,6 +489,7 @@ def check_names(claim: TextView, passage: TextView) -> list[Finding]:
             # The checks read the best passage; say so if the name is elsewhere in the source.
             elsewhere = [_find_word(passage.text, t.raw) for t in missing]
             if all(found is not None for found in elsewhere):
+                source_start, source_end = _name_elsewhere(passage.text, run, missing)
                 findings.append(
                     Finding(
                         "name",
@@ -475,8 +498,8 @@ def check_names(claim: TextView, passage: TextView) -> list[Finding]:
                         missing[0].start,
                         missing[-1].end,
                         passage.source_id,
-                        elsewhere[0],
-                        elsewhere[0] + len(missing[0].raw),
+                        source_start,
+                        source_end,
                     )
                 )
             else:
