@@ -54,7 +54,7 @@ REVIEW_ROLES = ("verification.add_review", "verification.add_fact", "verificatio
 class Span:
     start: int
     end: int
-    css: str
+    css: str  # one or more classes, separated by spaces
     data: tuple[tuple[str, str], ...] = ()
 
 
@@ -79,7 +79,7 @@ def highlighted(text: str, spans: list[Span]) -> SafeString:
         if not active:
             parts.append(piece)
             continue
-        classes = sorted({spans[i].css for i in active})
+        classes = sorted({css for i in active for css in spans[i].css.split()})
         data: dict[str, list[str]] = defaultdict(list)
         for i in sorted(active):
             for key, value in spans[i].data:
@@ -87,7 +87,7 @@ def highlighted(text: str, spans: list[Span]) -> SafeString:
         attributes = "".join(
             f' data-{escape(key)}="{escape(" ".join(values))}"' for key, values in data.items()
         )
-        parts.append(f'<mark class="{" ".join(classes)}"{attributes}>{piece}</mark>')
+        parts.append(f'<mark class="{escape(" ".join(classes))}"{attributes}>{piece}</mark>')
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
 
 
@@ -260,7 +260,7 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         "claim_html": highlighted(
             claim.text,
             [
-                Span(f.claim_start, f.claim_end, "fd-finding", (("finding", str(f.pk)),))
+                Span(f.claim_start, f.claim_end, _finding_css(f), (("finding", str(f.pk)),))
                 for f in findings
                 if f.claim_start is not None and f.claim_end is not None
             ],
@@ -305,6 +305,11 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
     return TemplateResponse(request, "admin/verification/review.html", context)
 
 
+def _finding_css(finding) -> str:
+    # The outcome's class lets a conflict be marked apart from the other findings.
+    return f"fd-finding fd-finding-{finding.outcome}"
+
+
 def _snapshot_html(item: dict) -> SafeString:
     snapshot = item["snapshot"]
     if snapshot is None:
@@ -313,7 +318,7 @@ def _snapshot_html(item: dict) -> SafeString:
         Span(e.start, e.end, "fd-evidence", (("evidence", str(e.pk)),)) for e in item["evidence"]
     ]
     spans += [
-        Span(f.source_start, f.source_end, "fd-finding", (("finding", str(f.pk)),))
+        Span(f.source_start, f.source_end, _finding_css(f), (("finding", str(f.pk)),))
         for f in item["findings"]
         if f.source_start is not None and f.source_end is not None
     ]

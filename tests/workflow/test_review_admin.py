@@ -111,7 +111,8 @@ def test_the_review_page_shows_text_as_text_with_the_evidence_and_finding_highli
     evidence = Evidence.objects.get()
     assert f'data-evidence="{evidence.pk}">The bridge cost </mark>' in page
     assert "number mismatch: the claim says 56, the source says 85" in page
-    assert 'class="fd-evidence fd-finding"' in page  # the finding's span inside the passage
+    # The finding's span inside the passage, marked as a conflict.
+    assert 'class="fd-evidence fd-finding fd-finding-conflicts"' in page
     assert "Refutes" in page and "0.80" in page
 
 

@@ -59,27 +59,58 @@
     });
   }
 
+  // A finding's marks show while its item is hovered (a preview) and stay shown once it is
+  // chosen, until another finding is chosen, Escape is pressed or the reader clicks elsewhere.
+  // Hover alone cannot hold them: scrolling to the span moves the item from under the mouse.
   function setUpFindings() {
-    document.querySelectorAll(".fd-finding-item").forEach(function (item) {
-      const id = item.dataset.finding;
-      function marks() {
-        return document.querySelectorAll("mark.fd-finding");
-      }
-      function toggle(on) {
-        marks().forEach(function (mark) {
-          const ids = (mark.dataset.finding || "").split(" ");
-          mark.classList.toggle("fd-finding-active", on && ids.indexOf(id) >= 0);
-        });
-      }
-      item.addEventListener("mouseenter", function () { toggle(true); });
-      item.addEventListener("mouseleave", function () { toggle(false); });
-      item.addEventListener("click", function () {
-        toggle(true);
-        const target = Array.from(marks()).find(function (mark) {
-          return mark.closest(".fd-snapshot") && (mark.dataset.finding || "").split(" ").indexOf(id) >= 0;
-        });
-        if (target) { target.scrollIntoView({ block: "center", behavior: "smooth" }); }
+    const items = Array.from(document.querySelectorAll(".fd-finding-item"));
+    if (!items.length) { return; }
+    let chosen = null;
+
+    function findingIds(mark) { return (mark.dataset.finding || "").split(" "); }
+
+    function show(id) {
+      document.querySelectorAll("mark.fd-finding").forEach(function (mark) {
+        mark.classList.toggle("fd-finding-active", id !== null && findingIds(mark).indexOf(id) >= 0);
       });
+    }
+
+    function choose(item) {
+      chosen = item;
+      items.forEach(function (other) {
+        other.classList.toggle("fd-finding-chosen", other === item);
+        if (other === item) { other.setAttribute("aria-current", "true"); } else { other.removeAttribute("aria-current"); }
+      });
+      show(item ? item.dataset.finding : null);
+    }
+
+    function pick(item) {
+      const id = item.dataset.finding;
+      choose(item);
+      // Scroll to the span in a source's text, else to the one in the claim.
+      const marks = Array.from(document.querySelectorAll("mark.fd-finding")).filter(function (mark) {
+        return findingIds(mark).indexOf(id) >= 0;
+      });
+      const target = marks.find(function (mark) { return mark.closest(".fd-snapshot"); }) || marks[0];
+      if (target) { target.scrollIntoView({ block: "center", behavior: "smooth" }); }
+    }
+
+    items.forEach(function (item) {
+      item.addEventListener("mouseenter", function () { show(item.dataset.finding); });
+      item.addEventListener("mouseleave", function () { show(chosen ? chosen.dataset.finding : null); });
+      item.addEventListener("click", function () { pick(item); });
+      item.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          pick(item);
+        }
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && chosen) { choose(null); }
+    });
+    document.addEventListener("click", function (event) {
+      if (chosen && !event.target.closest(".fd-finding-item")) { choose(null); }
     });
   }
 
