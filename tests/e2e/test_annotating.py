@@ -265,3 +265,50 @@ def test_screenshot_of_an_annotated_article(live_server, demo_desk, browser_page
     target.mkdir(exist_ok=True)
     page.screenshot(path=str(target / "annotated-article.png"))
     assert (target / "annotated-article.png").stat().st_size > 10_000
+
+
+@pytest.fixture
+def demo_follow_up(tmp_path):
+    from annotations.models import Article
+    from verification.demo import FOLLOW_UP_TITLE, demo_load
+
+    report = demo_load(password_file=tmp_path / "accounts.txt", submit=False)
+    return Article.objects.get(title=FOLLOW_UP_TITLE), dict(report["accounts"])
+
+
+def test_a_drag_across_a_claim_selects_what_was_dragged_over_without_opening_its_popover(
+    live_server, demo_follow_up, browser_page
+):
+    """At this width the claim ends a line and the drag ends on the next, under its popover."""
+    from playwright.sync_api import expect
+
+    article, accounts = demo_follow_up
+    page = browser_page
+    page.set_viewport_size({"width": 1440, "height": 900})
+    _log_in(page, live_server.url, "demo", accounts["demo"])
+    _open(page, f"{live_server.url}/admin/annotations/article/{article.pk}/change/")
+    page.evaluate("document.getElementById('fd-article-text').scrollIntoView()")
+    text = article.text
+    end_words = "arms-for-food deal"
+    dragged = text[text.index("munitions from") : text.index(end_words) + len(end_words)]
+    start = _units(text[: text.index(dragged)])
+    end = start + _units(dragged)
+    first = page.evaluate(f"window.fdCharBox({start}, 1)")
+    last = page.evaluate(f"window.fdCharBox({end - 1}, 1)")
+    popover = page.locator("#fd-popover")
+
+    # Pointing at the claim shows it; pressing the button to select puts it away.
+    page.mouse.move(first["left"] + 1, (first["top"] + first["bottom"]) / 2)
+    expect(popover).to_be_visible()
+    page.mouse.down()
+    expect(popover).to_be_hidden()
+    x, y = first["left"] + 1, (first["top"] + first["bottom"]) / 2
+    to_x, to_y = last["right"] - 1, (last["top"] + last["bottom"]) / 2
+    for step in range(1, 21):
+        page.mouse.move(x + (to_x - x) * step / 20, y + (to_y - y) * step / 20)
+        assert popover.is_hidden(), f"the popover opened at step {step} of the drag"
+    page.mouse.up()
+
+    expect(page.locator("#fd-selection-status")).to_have_text(
+        f"Selected {len(dragged)} characters: “{dragged}”."
+    )

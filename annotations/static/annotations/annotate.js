@@ -195,9 +195,17 @@
     }
   }
 
+  // While the button is down the reader is selecting text, not looking up claims: a popover
+  // opened by the drag would lie over the next line, and releasing on it would stretch the
+  // selection to the end of the article.
+  container.addEventListener("mousedown", (event) => {
+    if (event.button === 0 && !popover.hidden) {
+      hide();
+    }
+  });
   container.addEventListener("mouseover", (event) => {
     const mark = event.target.closest("mark.fd-mark");
-    if (mark && !pinned) {
+    if (mark && !pinned && !(event.buttons & 1)) {
       show(mark);
     }
   });
