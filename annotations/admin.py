@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from annotations import selectors, services
 from annotations.admin_views import article_annotation_context
-from annotations.forms import ArticleCreateForm, ArticleForm, ClaimCreateForm
+from annotations.forms import ArticleCreateForm, ArticleForm, ClaimCreateForm, SourceForm
 from annotations.models import (
     Article,
     ArticleRevision,
@@ -276,6 +276,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = SourceForm
     list_display = ("__str__", "kind", "state", "failure_reason", "updated_at")
     list_filter = ("kind", "state")
     search_fields = ("title", "url")

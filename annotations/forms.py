@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from annotations import anchoring, services
 from annotations.decoding import NotText, decode_text
-from annotations.models import Article, Claim, ClaimKind
+from annotations.models import Article, Claim, ClaimKind, Source
 
 ARTICLE_UPLOAD_TYPES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
 ARTICLE_UPLOAD_TYPES[".pdf"] = "pdf"
@@ -443,3 +443,20 @@ def _selection_codepoints(article: Article, start, end) -> tuple[int, int]:
     if span[0] >= span[1]:
         raise ValidationError("The selection is empty; select at least one character.")
     return span
+
+
+class SourceForm(forms.ModelForm):
+    """The source admin's form: a web address is held to the same rules as on the claim form."""
+
+    url = forms.URLField(required=False, max_length=2000, assume_scheme="https")
+
+    class Meta:
+        model = Source
+        fields = ("kind", "title", "url", "file", "text", "claims")
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data.get("url") or ""
+        refusal = services.source_url_refusal(url) if url else None
+        if refusal:
+            raise ValidationError(f"This address cannot be a source: {refusal}.")
+        return url

@@ -9,11 +9,12 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from annotations.admin import ArticleAdmin, ClaimAdmin, RecordAdmin, SourceAdmin
-from annotations.models import Article, Claim, Source
+from annotations.models import Article, Claim, ClaimStatus, Source
 from annotations.services import TransitionError
 from verification import admin_views, selectors, services, sources
 from verification.article_import import article_import_url
@@ -139,6 +140,14 @@ class ArchivedSourceAdmin(SourceAdmin):
         if not change:
             sources.source_archive_later(source=obj)
 
+    def response_add(self, request, obj: Source, post_url_continue=None):
+        """Back to the claim the source was added from (the claim page's "Add a source")."""
+        claim_id = request.GET.get("claims", "")
+        if claim_id.isdigit() and obj.claims.filter(pk=int(claim_id)).exists():
+            self.message_user(request, f"Source “{obj}” added; it is archived in the background.")
+            return redirect("admin:annotations_claim_change", int(claim_id))
+        return super().response_add(request, obj, post_url_continue)
+
     @admin.action(description="Fetch the selected failed sources again", permissions=["change"])
     def retry_fetch(self, request, queryset) -> None:
         retried = 0
@@ -208,6 +217,11 @@ class VerifiableClaimAdmin(ClaimAdmin):
                 name="verification_claim_review_action",
             ),
             path(
+                "<int:claim_id>/check/",
+                wrap(self.check_view),
+                name="verification_claim_check",
+            ),
+            path(
                 "<int:claim_id>/check-progress/",
                 wrap(admin_views.claim_check_progress),
                 name="verification_claim_progress",
@@ -217,6 +231,26 @@ class VerifiableClaimAdmin(ClaimAdmin):
 
     def get_queryset(self, request):
         return selectors.claim_list_with_latest_check(super().get_queryset(request))
+
+    def check_view(self, request, claim_id: int):
+        """The claim page's button: submit a draft for checking, or check a claim again."""
+        if request.method != "POST":
+            return redirect("admin:annotations_claim_change", claim_id)
+        claim = self.get_object(request, str(claim_id))
+        if claim is None:
+            raise Http404("No such claim.")
+        try:
+            if claim.status == ClaimStatus.DRAFT:
+                services.claim_submit(claim=claim, user=request.user)
+                self.message_user(request, "Submitted; the check is queued.")
+            else:
+                services.check_run_request(claim=claim, user=request.user)
+                self.message_user(request, "The check is queued again.")
+        except (TransitionError, ValidationError, PermissionDenied) as error:
+            self.message_user(
+                request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR
+            )
+        return redirect("admin:annotations_claim_change", claim_id)
 
     def get_list_display(self, request):
         return (*super().get_list_display(request), "latest_check")
@@ -245,6 +279,12 @@ class VerifiableClaimAdmin(ClaimAdmin):
             )
             if any(request.user.has_perm(p) for p in admin_views.REVIEW_ROLES):
                 context["review_url"] = reverse("admin:verification_claim_review", args=[obj.pk])
+            context["claim_sources"] = obj.sources.order_by("id")
+            if request.user.has_perm("annotations.add_source"):
+                context["add_source_url"] = (
+                    reverse("admin:annotations_source_add") + f"?claims={obj.pk}"
+                )
+            context["check_button"] = _check_button(request.user, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changelist_view(self, request, extra_context=None):
@@ -252,6 +292,15 @@ class VerifiableClaimAdmin(ClaimAdmin):
         if request.user.has_perm(services.PERM_REVIEW):
             extra_context["queue_url"] = reverse("admin:verification_queue")
         return super().changelist_view(request, extra_context)
+
+
+def _check_button(user, claim: Claim) -> str | None:
+    """The label of the claim page's check button, or None when this user cannot press it."""
+    if claim.status == ClaimStatus.DRAFT:
+        return "Submit for checking" if user.has_perm(services.PERM_SUBMIT) else None
+    if claim.status in (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED):
+        return None
+    return "Check again" if user.has_perm(services.PERM_RERUN) else None
 
 
 def _with_verification_queue(site_get_app_list):

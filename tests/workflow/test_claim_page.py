@@ -1,0 +1,110 @@
+"""The admin claim page: its sources, adding one, and the button that submits or re-checks."""
+
+import pytest
+
+from annotations.models import ClaimStatus, Source, SourceKind
+from annotations.services import claim_create, claim_transition, source_add_text
+from tests.factories import ArticleFactory
+from verification.models import CheckRun
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def claim(annotator):
+    return claim_create(
+        article=ArticleFactory(), user=annotator, exact="the bridge cost 56 million euros"
+    )
+
+
+def page_of(client, claim) -> str:
+    response = client.get(f"/admin/annotations/claim/{claim.pk}/change/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def add_source(client, data: dict, query: str = ""):
+    """Post the source admin's add form, with the management data of its inlines."""
+    form = client.get(f"/admin/annotations/source/add/{query}")
+    for inline in form.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return client.post(f"/admin/annotations/source/add/{query}", data)
+
+
+def test_a_claim_without_sources_says_so_and_offers_to_add_one(client, annotator, claim):
+    client.force_login(annotator)
+    page = page_of(client, claim)
+    assert "No sources yet" in page
+    assert f"/admin/annotations/source/add/?claims={claim.pk}" in page
+
+
+def test_the_page_lists_the_sources_with_their_state_and_failure(client, annotator, claim):
+    Source.objects.create(
+        kind=SourceKind.URL,
+        url="https://example.org/<b>report</b>",
+        title="Audit <i>report</i>",
+        state="failed",
+        failure_reason="not found (HTTP 404)",
+    ).claims.add(claim)
+    client.force_login(annotator)
+    page = page_of(client, claim)
+    assert "Audit &lt;i&gt;report&lt;/i&gt;" in page  # user text is never HTML
+    assert "not found (HTTP 404)" in page
+
+
+def test_adding_a_source_from_the_claim_page_comes_back_to_the_claim(client, annotator, claim):
+    client.force_login(annotator)
+    data = {"kind": "text", "title": "Minutes", "text": "It cost 56 million.", "claims": claim.pk}
+    response = add_source(client, data, f"?claims={claim.pk}")
+    assert response.status_code == 302
+    assert response.url == f"/admin/annotations/claim/{claim.pk}/change/"
+    assert claim.sources.get().title == "Minutes"
+
+
+def test_the_source_page_refuses_an_internal_address(client, annotator, claim):
+    client.force_login(annotator)
+    data = {"kind": "url", "url": "http://169.254.169.254/latest/", "claims": claim.pk}
+    response = add_source(client, data)
+    assert response.status_code == 200
+    assert "is a cloud metadata address" in response.content.decode()
+    assert not Source.objects.exists()
+
+
+def test_the_button_submits_a_draft_for_checking(
+    client, annotator, claim, django_capture_on_commit_callbacks
+):
+    source_add_text(claim=claim, title="Minutes", text="It cost 56 million.", user=annotator)
+    client.force_login(annotator)
+    assert "Submit for checking" in page_of(client, claim)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(f"/admin/annotations/claim/{claim.pk}/check/")
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    assert CheckRun.objects.filter(claim=claim).count() == 1
+
+
+def test_submitting_without_a_source_is_refused_with_the_reason(client, annotator, claim):
+    client.force_login(annotator)
+    response = client.post(f"/admin/annotations/claim/{claim.pk}/check/", follow=True)
+    assert "attach at least one before submitting" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DRAFT
+
+
+def test_a_checked_claim_can_be_checked_again_by_a_reviewer_not_by_an_outsider(
+    client, annotator, reviewer, outsider, claim, django_capture_on_commit_callbacks
+):
+    source_add_text(claim=claim, title="Minutes", text="It cost 56 million.", user=annotator)
+    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator, reason="")
+    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None, reason="")
+    client.force_login(reviewer)
+    assert "Check again" in page_of(client, claim)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(f"/admin/annotations/claim/{claim.pk}/check/")
+    assert CheckRun.objects.filter(claim=claim).count() == 1
+    client.force_login(outsider)
+    response = client.post(f"/admin/annotations/claim/{claim.pk}/check/")
+    assert CheckRun.objects.filter(claim=claim).count() == 1
+    assert response.status_code in (302, 403)
