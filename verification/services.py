@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
-from annotations.models import Claim, ClaimStatus, Source
+from annotations.models import AnchorState, Claim, ClaimStatus, Source
 from annotations.services import TransitionError, claim_history_note, claim_transition
 from verification import engine, matching, selectors
 from verification.archive import SourceUnavailable
@@ -586,6 +586,11 @@ def fact_publish(*, claim: Claim, publisher: AbstractBaseUser) -> Fact:
     if review.reviewer_id == publisher.pk and not settings.FACTDESK_SINGLE_PERSON_DESK:
         raise PermissionDenied(
             "You gave this verdict, so someone else must publish it (four-eyes rule)."
+        )
+    if claim.anchor_state == AnchorState.ORPHANED:
+        raise ValidationError(
+            "The claim's words are no longer in the article (it was edited), so the fact "
+            "would point at nothing; mark the words again in the current text as a new claim."
         )
     with transaction.atomic():
         claim_transition(claim=claim, to_status=S.PUBLISHED, actor=publisher, reason="Published.")

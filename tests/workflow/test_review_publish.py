@@ -1,10 +1,10 @@
 """Reviewers take claims under a lease, give verdicts; a second person publishes."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from annotations.models import ClaimStatus
-from annotations.services import claim_create, claim_transition
+from annotations.services import article_update_text, claim_create, claim_transition
 from tests.factories import ArticleFactory
 from verification import services
 from verification.models import Fact, ReviewLease
@@ -134,3 +134,16 @@ def test_only_publishers_may_publish(waiting_claim, second_reviewer, request, pe
     else:
         with pytest.raises(PermissionDenied):
             services.fact_publish(claim=waiting_claim, publisher=user)
+
+
+def test_a_claim_whose_words_left_the_article_is_not_published(waiting_claim, reviewer, publisher):
+    article_update_text(
+        article=waiting_claim.article, text="A wholly different text.", user=reviewer
+    )
+    waiting_claim.refresh_from_db()
+    assert waiting_claim.anchor_state == "orphaned"
+    services.queue_take_next(reviewer=reviewer)
+    services.review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Ok.")
+    with pytest.raises(ValidationError, match="no longer in the article"):
+        services.fact_publish(claim=waiting_claim, publisher=publisher)
+    assert not Fact.objects.exists()
