@@ -335,10 +335,11 @@ def check_run_finish(*, run: CheckRun, result: "engine.CheckResult", problems: l
             for i, p in enumerate(problems, start=1)
         ]
         Finding.objects.bulk_create(findings)
-        _claim_to_review(
-            run.claim,
-            reason=f"Machine check done: {result.stance} ({result.confidence:.0%} confidence).",
-        )
+        if problems and not machine:
+            reason = "Machine check done, but no source could be read: see the source findings."
+        else:
+            reason = f"Machine check done: {result.stance} ({result.confidence:.0%} confidence)."
+        _claim_to_review(run.claim, reason=reason)
 
 
 def _evidence_carry_forward(run: CheckRun, *, first_rank: int) -> None:

@@ -104,6 +104,22 @@ def test_a_source_that_cannot_be_fetched_is_shown_and_does_not_strand_the_claim(
     assert Finding.objects.filter(
         check_run=run, kind="source", message__contains="10.0.0.5"
     ).exists()
+    # The claim's only other source is pasted text, so the check still had something to read.
+    last = claim.transitions.order_by("-id").first()
+    assert last.reason.startswith("Machine check done: ")
+
+
+def test_a_check_with_no_readable_source_says_so_instead_of_a_confident_stance(annotator, settings):
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
+    claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
+    source_add_url(claim=claim, url="http://10.0.0.5/report.html", user=annotator)
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = False
+    run = services.claim_submit(claim=claim, user=annotator)
+    services.check_run_execute(run_id=str(run.run_id))
+    last = claim.transitions.order_by("-id").first()
+    assert last.reason == (
+        "Machine check done, but no source could be read: see the source findings."
+    )
 
 
 def test_the_sweeper_requeues_a_run_stuck_past_its_deadline(claim, annotator):
