@@ -126,8 +126,10 @@ def main(argv: list[str]) -> int:
         raise KeyboardInterrupt
 
     # Installed explicitly: a shell that starts us in the background leaves SIGINT ignored.
-    signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGINT, _terminate)
+    # SIGHUP is a closed terminal: the children run in their own sessions and would outlive us.
+    for signum in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, _terminate)
     try:
         if mode == "run":
             _ensure_broker(stack, settings)
