@@ -19,10 +19,13 @@ from verification.models import CheckRun, Evidence, Fact, Review, SourceSnapshot
 _FACT_FILTER_LOOKUPS = {
     "verdict": "review__verdict",
     "article": "claim__article_id",
-    "speaker": "claim__speaker__iexact",
+    # Part of the name, any case: "peskov" finds "Dmitry Peskov".
+    "speaker": "claim__speaker__icontains",
     "tag": "claim__tags__name",
     "published_after": "published_at__gte",
     "published_before": "published_at__lt",
+    # Any change since (published, retracted, flagged): what a client keeping copies asks for.
+    "updated_after": "updated_at__gte",
 }
 
 

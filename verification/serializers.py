@@ -146,10 +146,16 @@ class FactFilterSerializer(serializers.Serializer):
         help_text="Leave out for both, so a client that keeps copies also learns of retractions.",
     )
     article = serializers.IntegerField(min_value=1, required=False)
-    speaker = serializers.CharField(max_length=200, required=False)
+    speaker = serializers.CharField(
+        max_length=200, required=False, help_text="Part of the speaker's name, any case"
+    )
     tag = serializers.SlugField(max_length=64, required=False)
     published_after = serializers.DateTimeField(required=False)
     published_before = serializers.DateTimeField(required=False)
+    updated_after = serializers.DateTimeField(
+        required=False,
+        help_text="Facts published, retracted or flagged since then (for keeping copies in step)",
+    )
     source_domain = serializers.RegexField(
         r"^[A-Za-z0-9.-]{1,253}$", required=False, help_text="e.g. example.org"
     )

@@ -1,6 +1,9 @@
 """Retracting facts through the API, and reading published and retracted facts apart."""
 
+from urllib.parse import quote
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from annotations.models import ClaimStatus
@@ -67,3 +70,13 @@ def test_an_unknown_status_is_a_400_naming_the_filter(both):
     response = APIClient().get("/api/v1/facts/?status=withdrawn")
     assert response.status_code == 400
     assert "status" in response.json()
+
+
+def test_updated_after_finds_a_retraction_made_after_the_client_last_looked(both, publisher):
+    live, gone = both
+    since = timezone.now()
+    assert _ids(f"?updated_after={quote(since.isoformat())}") == []
+    services.fact_retract(fact=live, user=publisher, reason="The report was withdrawn.")
+    # Published before `since`, so published_after alone would never show the retraction.
+    assert _ids(f"?published_after={quote(since.isoformat())}") == []
+    assert _ids(f"?updated_after={quote(since.isoformat())}") == [live.pk]

@@ -1,0 +1,29 @@
+"""Filters of GET facts/ that a reader types by hand."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from annotations.models import ClaimStatus
+from annotations.services import claim_create, claim_transition
+from tests.factories import ArticleFactory
+from verification import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_speaker_filter_takes_part_of_the_name_in_any_case(annotator, reviewer, publisher):
+    claim = claim_create(
+        article=ArticleFactory(),
+        user=annotator,
+        exact="Work began in 2019",
+        speaker="Dmitry Peskov",
+    )
+    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+    services.review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Dated.")
+    fact = services.fact_publish(claim=claim, publisher=publisher)
+    client = APIClient()
+    for name in ("peskov", "Dmitry Peskov", "DMITRY"):
+        rows = client.get("/api/v1/facts/", {"speaker": name}).json()["results"]
+        assert [r["id"] for r in rows] == [fact.pk]
+    assert client.get("/api/v1/facts/", {"speaker": "Medvedev"}).json()["results"] == []
