@@ -277,8 +277,7 @@ class VerifiableClaimAdmin(ClaimAdmin):
             context["check_progress"] = admin_views.run_progress(
                 selectors.claim_latest_run(claim_id=obj.pk)
             )
-            if any(request.user.has_perm(p) for p in admin_views.REVIEW_ROLES):
-                context["review_url"] = reverse("admin:verification_claim_review", args=[obj.pk])
+            context["review_url"] = reverse("admin:verification_claim_review", args=[obj.pk])
             context["claim_sources"] = obj.sources.order_by("id")
             if request.user.has_perm("annotations.add_source"):
                 context["add_source_url"] = (

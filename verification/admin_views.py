@@ -44,7 +44,6 @@ STALE_AFTER = timedelta(hours=24)
 CONTEXT_CHARS = 600
 """How much article text to show on each side of the claim on the review page."""
 QUEUE_PAGE_SIZE = 200
-REVIEW_ROLES = ("verification.add_review", "verification.add_fact", "verification.change_fact")
 
 
 # --- Highlighting -------------------------------------------------------------------------
@@ -226,8 +225,12 @@ def queue_take_next(request: HttpRequest) -> HttpResponse:
 
 
 def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> TemplateResponse:
-    """One claim in its article, its sources' archived text with evidence, findings, actions."""
-    if not any(request.user.has_perm(p) for p in REVIEW_ROLES):
+    """One claim in its article, its sources' archived text with evidence, findings, actions.
+
+    Anyone who may see claims may read it (an annotator sees what the check found in their
+    claim); each action is offered only to those who may take it, and refused to the rest.
+    """
+    if not request.user.has_perm("annotations.view_claim"):
         raise PermissionDenied
     try:
         claim = selectors.claim_for_review(claim_id=claim_id)

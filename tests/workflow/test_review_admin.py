@@ -44,9 +44,7 @@ def test_the_queue_lists_refuted_claims_first_and_marks_stale_ones(
     assert "Take next" in page
 
 
-def test_the_queue_filters_by_stance_and_by_what_i_hold(
-    client, reviewer, annotator, checked_claim
-):
+def test_the_queue_filters_by_stance_and_by_what_i_hold(client, reviewer, annotator, checked_claim):
     other = waiting(annotator, "A claim without a check.")
     client.force_login(reviewer)
     page = client.get(QUEUE, {"stance": "refutes"}).content.decode()
@@ -211,7 +209,22 @@ def test_a_publisher_publishes_and_the_reviewer_is_refused_with_a_clear_message(
 
 def test_an_outsider_cannot_open_a_review_page_or_act(client, outsider, checked_claim):
     client.force_login(outsider)
-    assert client.get(review_url(checked_claim)).status_code == 403
+    refused = client.get(review_url(checked_claim))
+    assert refused.status_code == 403
+    assert "You may not open this page" in refused.content.decode()  # not a bare "403"
+    client.post(review_url(checked_claim, "take"))
+    assert not ReviewLease.objects.exists()
+
+
+def test_an_annotator_reads_the_review_page_without_being_offered_its_actions(
+    client, annotator, checked_claim
+):
+    client.force_login(annotator)
+    page = client.get(review_url(checked_claim)).content.decode()
+    finding = checked_claim.check_runs.get().findings.order_by("position").first()
+    assert finding.message.split(":")[0] in page
+    for action in ('id="fd-take"', 'id="fd-verdict-form"', "Publish", "Remove"):
+        assert action not in page
     client.post(review_url(checked_claim, "take"))
     assert not ReviewLease.objects.exists()
 
@@ -291,4 +304,4 @@ def test_the_review_page_shows_the_date_a_source_was_published(client, reviewer,
     )
     client.force_login(reviewer)
     page = client.get(review_url(checked_claim)).content.decode()
-    assert "published 2024-03-01 (its \"last year\" is read from this date)" in page
+    assert 'published 2024-03-01 (its "last year" is read from this date)' in page
