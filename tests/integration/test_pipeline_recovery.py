@@ -74,6 +74,13 @@ def _claim(annotator, text="The bridge cost 56 million euros."):
     return claim_create(article=ArticleFactory(), user=annotator, exact=exact, text=text)
 
 
+@pytest.fixture(autouse=True)
+def local_sources_allowed(settings):
+    """The sources live on this test's local site: the workers may fetch them (service_env),
+    and this process, which attaches them, must accept their 127.0.0.1 address too."""
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
+
+
 def test_a_run_whose_worker_is_killed_completes_on_another_worker_with_evidence_stored_once(
     broker, workers, site, annotator, tmp_path
 ):
