@@ -1,30 +1,44 @@
 """Bytes of an uploaded or fetched document to text, or a clear refusal when they are not text.
 
 Used for article uploads here and for archived sources in verification, so both read a file the
-same way: a byte-order mark or a declared encoding, else UTF-8. No other encoding is guessed (a
-guess from a few accented letters is often wrong, and a wrong letter in a quote is worse than a
-marked one). Binary data (an executable, an image renamed .txt, a UTF-16 mark in front of bytes
-that are not UTF-16) is refused rather than turned into mojibake that a reviewer, or the
-cross-check engine, would read as words.
+same way: UTF-16 or UTF-32 with a byte-order mark, a declared encoding, else UTF-8. No other
+encoding is guessed (a guess from a few accented letters is often wrong, and a wrong letter in a
+quote is worse than a marked one). Binary data (an executable, an image renamed .txt, a UTF-16
+mark in front of bytes that are not UTF-16) is refused rather than turned into mojibake that a
+reviewer, or the cross-check engine, would read as words. Linear in the size of the body.
 """
 
 import codecs
 import re
 
-import charset_normalizer
-
 # A text may hold a few stray control characters or undecodable bytes; beyond this share of
 # its characters (and this many) it is not text.
 MAX_BAD_SHARE = 0.02
 MIN_BAD = 8
+# Text has a space, a line break or a punctuation mark every so often, in any script; bytes
+# that merely decode (a stray UTF-16 mark before Latin-1, a binary) read as one endless word.
+MIN_SEPARATOR_SHARE = 0.01
+MIN_CHARS_TO_JUDGE = 64
 # Control characters other than tab, line breaks and form feed (C0, DEL and C1).
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_UNICODE_MARKS = (
-    codecs.BOM_UTF32_LE,
-    codecs.BOM_UTF32_BE,
-    codecs.BOM_UTF16_LE,
-    codecs.BOM_UTF16_BE,
+_SEPARATORS = re.compile(
+    r"[\s.,;:!?\u3001\u3002\uff0c\uff0e\uff01\uff1f\uff1b\uff1a\u060c\u061b\u061f\u0964]"
 )
+# Private-use characters: what bytes of another encoding become when read as UTF-16.
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+_UNICODE_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Codecs that decode bytes but are not a text's character encoding (base64, zlib and the like
+# are not text encodings at all; these are).
+_NOT_DOCUMENT_ENCODINGS = frozenset(
+    {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined"}
+)
+# As browsers read them (WHATWG Encoding): a page labelled Latin-1 is windows-1252.
+_LABEL_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}
 
 
 class NotText(ValueError):
@@ -46,32 +60,44 @@ def decode_text(body: bytes, declared: str | None = None, *, replace_bad: bool =
     text = _decode(body, declared, replace_bad)
     if _too_many(len(_CONTROLS.findall(text)), text):
         raise NotText("it holds control characters that text does not have (binary data?)")
+    if not _has_separators(text):
+        raise NotText("it has no spaces, line breaks or punctuation, as text has (binary data?)")
     return text
 
 
+def _has_separators(text: str) -> bool:
+    if len(text) < MIN_CHARS_TO_JUDGE:
+        return True
+    needed = MIN_SEPARATOR_SHARE * len(text)
+    # Counting the commonest ones first is a pass in C per character; prose passes at once.
+    if sum(text.count(ch) for ch in " \n\u3000\u3002") >= needed:
+        return True
+    return len(_SEPARATORS.findall(text)) >= needed
+
+
 def _decode(body: bytes, declared: str | None, replace_bad: bool) -> str:
-    if body.startswith(_UNICODE_MARKS):
-        # The detector confirms the mark: Latin-1 bytes behind a stray mark decode "cleanly"
-        # as UTF-16 into Chinese-looking nonsense.
-        best = charset_normalizer.from_bytes(body).best()
-        if best is not None and best.encoding.startswith(("utf_16", "utf_32")):
-            return str(best)
-        raise NotText("it starts with a UTF-16 or UTF-32 mark, but its bytes are not")
+    for mark, encoding in _UNICODE_MARKS:
+        if body.startswith(mark):
+            try:
+                text = body.decode(encoding)  # the codec reads the mark and drops it
+            except UnicodeError:
+                text = None
+            if text is None or not _has_separators(text) or _PRIVATE_USE.search(text):
+                raise NotText(f"it starts with a {encoding.upper()} mark, but its bytes are not")
+            return text
     if body.startswith(codecs.BOM_UTF8):
         body = body[len(codecs.BOM_UTF8) :]
     encoding = _codec(declared) or "utf-8"
     try:
         return body.decode(encoding)
-    except UnicodeDecodeError as error:
-        invalid = error.start
+    except UnicodeError as error:
+        invalid = getattr(error, "start", 0)
     name = "UTF-8" if encoding == "utf-8" else encoding
     if not replace_bad:
         raise NotText(f"it is not {name} (byte {invalid} is invalid)")
-    if charset_normalizer.from_bytes(body).best() is None:
-        raise NotText("it is binary data, not text")
     text = body.decode(encoding, errors="replace")
     if _too_many(text.count("\ufffd"), text):
-        raise NotText(f"it is not {name}, nor in an encoding it declares")
+        raise NotText(f"it is not {name} text, nor in an encoding it declares (binary data?)")
     return text
 
 
@@ -80,12 +106,20 @@ def _too_many(bad: int, text: str) -> bool:
 
 
 def _codec(label: str | None) -> str | None:
+    """The Python codec of a declared character encoding, or None if it is not one we read."""
     if not label:
         return None
     try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
+        info = codecs.lookup(label.strip().strip("\"'"))
     except LookupError:
         return None
+    name = _LABEL_ALIASES.get(info.name, info.name)
     # A declared UTF-16 or UTF-32 without a mark is not trusted: an ASCII <meta> cannot
     # truthfully declare it, and even-length ASCII decodes "cleanly" as UTF-16.
-    return None if name.startswith(("utf-16", "utf-32")) else name
+    if (
+        not getattr(info, "_is_text_encoding", True)
+        or name in _NOT_DOCUMENT_ENCODINGS
+        or name.startswith(("utf-16", "utf-32"))
+    ):
+        return None
+    return name

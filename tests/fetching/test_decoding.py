@@ -57,7 +57,7 @@ def test_valid_utf8_full_of_control_characters_is_refused():
 
 def test_mostly_undecodable_text_is_refused_even_when_replacing():
     body = "мир " * 100
-    with pytest.raises(NotText, match="not UTF-8, nor in an encoding it declares"):
+    with pytest.raises(NotText, match="not UTF-8 text, nor in an encoding it declares"):
         decode_text(body.encode("cp1251"), replace_bad=True)
 
 
@@ -65,3 +65,36 @@ def test_mostly_undecodable_text_is_refused_even_when_replacing():
 def test_a_source_file_that_is_not_text_is_not_archived(body):
     with pytest.raises(ExtractionError, match="not readable text"):
         extract(body, "text/plain")
+
+
+def test_even_length_bytes_behind_a_utf16_mark_are_refused():
+    # They decode "cleanly" as UTF-16, into one long word of CJK and private-use characters.
+    body = b"\xff\xfe" + bytes([0x41, 0x4E, 0xE9, 0x9F, 0x80, 0xFF, 0x62, 0x6A] * 4000)
+    with pytest.raises(NotText, match="UTF-16 mark, but its bytes are not"):
+        decode_text(body)
+
+
+@pytest.mark.parametrize("label", ["base64", "rot13", "zlib", "punycode", "undefined", "nonsense"])
+def test_a_declared_encoding_that_is_not_one_is_ignored(label):
+    # Browsers ignore a label they do not know; a bytes codec must not crash the decoding.
+    assert decode_text(b"The mayor said so.", label) == "The mayor said so."
+    assert extract(b"The mayor said so.", f"text/plain; charset={label}").text == (
+        "The mayor said so."
+    )
+
+
+def test_a_page_labelled_latin1_is_read_as_windows_1252_as_browsers_do():
+    assert decode_text("\u201cQuoted\u201d".encode("cp1252"), "iso-8859-1") == (
+        "\u201cQuoted\u201d"
+    )
+
+
+def test_text_in_other_scripts_is_text():
+    assert decode_text("東京は日本の首都です。人口は約1400万人です。".encode())
+    assert decode_text("مرحبا بالعالم، هذه جملة عربية طويلة بما يكفي للحكم عليها.".encode())
+
+
+def test_one_stray_byte_in_a_large_fetched_page_is_decoded_in_linear_time():
+    line = b"The minister said that forty two people were injured in Kyiv on Tuesday. "
+    body = line * (5 * 1024 * 1024 // len(line)) + b"\xff"
+    assert decode_text(body, replace_bad=True).endswith("Tuesday. \ufffd")
