@@ -79,6 +79,9 @@ class Stack:
         return process
 
     def stop(self) -> None:
+        # A second Ctrl-C or hang-up while stopping must not leave the rest running.
+        for signum in _STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
         # Stop in reverse order so the broker outlives the worker that acknowledges to it.
         for name, process in reversed(self.processes):
             if process.poll() is None:
@@ -88,16 +91,30 @@ class Stack:
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait()
-            print(f"factdesk: stopped {name}", flush=True)
+            _say(f"factdesk: stopped {name}")
 
     def wait(self) -> int:
         while True:
             for name, process in self.processes:
                 code = process.poll()
                 if code is not None:
-                    print(f"factdesk: {name} exited with {code}; stopping the rest.", flush=True)
+                    _say(f"factdesk: {name} exited with {code}; stopping the rest.")
                     return code or 1
             time.sleep(0.5)
+
+
+# Ctrl-C, kill, and a closed terminal.
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _say(line: str) -> None:
+    """Print a status line; after a hang-up the terminal is gone and that is no reason to stop."""
+    try:
+        print(line, flush=True)
+    except OSError:
+        pass
 
 
 def _celery(*args: str) -> list[str]:
@@ -127,9 +144,8 @@ def main(argv: list[str]) -> int:
 
     # Installed explicitly: a shell that starts us in the background leaves SIGINT ignored.
     # SIGHUP is a closed terminal: the children run in their own sessions and would outlive us.
-    for signum in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)):
-        if signum is not None:
-            signal.signal(signum, _terminate)
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, _terminate)
     try:
         if mode == "run":
             _ensure_broker(stack, settings)
