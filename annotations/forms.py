@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from annotations import anchoring, services
 from annotations.decoding import NotText, decode_text
-from annotations.models import Article, Claim, ClaimKind, Source
+from annotations.models import Article, Claim, ClaimKind, Source, SourceKind
 
 ARTICLE_UPLOAD_TYPES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
 ARTICLE_UPLOAD_TYPES[".pdf"] = "pdf"
@@ -460,3 +460,17 @@ class SourceForm(forms.ModelForm):
         if refusal:
             raise ValidationError(f"This address cannot be a source: {refusal}.")
         return url
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        needed = {
+            SourceKind.URL: ("url", "Give the web address."),
+            SourceKind.FILE: ("file", "Choose the file to upload."),
+            SourceKind.TEXT: ("text", "Paste the source's text."),
+        }.get(kind)
+        if needed and not data.get(needed[0]) and not self.has_error(needed[0]):
+            self.add_error(needed[0], needed[1])
+        if kind == SourceKind.TEXT and not (data.get("title") or "").strip():
+            self.add_error("title", "Give the pasted source a title.")
+        return data

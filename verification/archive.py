@@ -67,6 +67,8 @@ def _archive(source: Source) -> SourceSnapshot:
             extractor=PASTED_EXTRACTOR,
         )
     if source.kind == SourceKind.FILE:
+        if not source.file:
+            raise SourceUnavailable("no file was uploaded for this source", transient=False)
         try:
             with source.file.open("rb") as handle:
                 body = handle.read(settings.FACTDESK_FETCH_MAX_BYTES + 1)

@@ -5,6 +5,8 @@ import pytest
 from annotations.models import ClaimStatus, Source, SourceKind
 from annotations.services import claim_create, claim_transition, source_add_text
 from tests.factories import ArticleFactory
+from verification import services
+from verification.archive import SourceUnavailable, source_archive
 from verification.models import CheckRun
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +110,33 @@ def test_a_checked_claim_can_be_checked_again_by_a_reviewer_not_by_an_outsider(
     response = client.post(f"/admin/annotations/claim/{claim.pk}/check/")
     assert CheckRun.objects.filter(claim=claim).count() == 1
     assert response.status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"kind": "file"}, "Choose the file to upload."),
+        ({"kind": "url"}, "Give the web address."),
+        ({"kind": "text", "title": "Minutes"}, "Paste the source&#x27;s text."),
+        ({"kind": "text", "text": "It cost 56 million."}, "Give the pasted source a title."),
+    ],
+)
+def test_the_source_page_asks_for_what_the_kind_needs(client, annotator, claim, data, message):
+    client.force_login(annotator)
+    response = add_source(client, {**data, "claims": claim.pk})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Source.objects.exists()
+
+
+def test_a_file_source_without_a_file_fails_with_the_reason_and_the_check_goes_on(annotator, claim):
+    empty = Source.objects.create(kind=SourceKind.FILE, title="Scan")
+    empty.claims.add(claim)
+    with pytest.raises(SourceUnavailable, match="no file was uploaded"):
+        source_archive(source=empty)
+    source_add_text(claim=claim, title="Minutes", text="It cost 56 million.", user=annotator)
+    run = services.claim_submit(claim=claim, user=annotator)
+    services.check_run_execute(run_id=str(run.run_id))
+    run.refresh_from_db()
+    assert run.status == "succeeded"
+    assert "no file was uploaded" in run.error
