@@ -83,6 +83,9 @@ class ArticleCreateForm(ArticleForm):
         return data
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def article_text_from_upload(upload) -> tuple[str, str]:
     """Return (title, canonical text) of an uploaded .txt, .html or .pdf file."""
     suffix = PurePath(upload.name or "").suffix.lower()
@@ -101,7 +104,9 @@ def article_text_from_upload(upload) -> tuple[str, str]:
         title, text = html_to_text(_decode_html(body))
     else:
         title, text = _pdf_to_text(body)
-    text = anchoring.canonical_text(text).strip("\n")
+    # Control characters are not text (PostgreSQL cannot even store a NUL); tabs and line
+    # breaks stay.
+    text = _CONTROL_CHARS.sub("", anchoring.canonical_text(text)).strip("\n")
     if not text.strip():
         raise ValidationError("No text was found in the file.")
     return (title.strip() or fallback_title or "Untitled upload"), text

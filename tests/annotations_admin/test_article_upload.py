@@ -127,3 +127,11 @@ def test_a_reviewer_cannot_create_articles(client, reviewer):
 def test_html_in_pre_blocks_keeps_its_line_breaks():
     title, text = html_to_text("<pre>a  b\n  c</pre><p> x </p>")
     assert (title, text) == ("", "a  b\n  c\n\nx")
+
+
+def test_control_characters_in_an_upload_are_dropped(client, annotator):
+    client.force_login(annotator)
+    body = b"<html><body><p>Turnout\x00 was 56%.\x07</p></body></html>"
+    post_article(client, upload=SimpleUploadedFile("page.html", body, "text/html"))
+    assert Article.objects.get().text == "Turnout was 56%."
+
