@@ -33,7 +33,8 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     S.IN_REVIEW: (S.NEEDS_REVIEW,),
     S.REVIEWED: (S.IN_REVIEW, S.NEEDS_REVIEW),
     S.PUBLISHED: (S.REVIEWED,),
-    S.RETRACTED: (S.PUBLISHED,),
+    # A fact stays retractable while an edit of its article has its claim under review again.
+    S.RETRACTED: (S.PUBLISHED, S.NEEDS_REVIEW, S.IN_REVIEW, S.REVIEWED),
 }
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -296,9 +297,12 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         and user.has_perm(services.PERM_PUBLISH)
         and not own_verdict,
         "own_verdict_awaits_publisher": claim.status == ClaimStatus.REVIEWED and own_verdict,
-        "can_retract": claim.status == ClaimStatus.PUBLISHED
-        and fact is not None
-        and user.has_perm(services.PERM_RETRACT),
+        # A live fact, even while an article edit has its claim under review again; not by the
+        # reviewer who gave its verdict (four eyes).
+        "can_retract": fact is not None
+        and fact.retracted_at is None
+        and user.has_perm(services.PERM_RETRACT)
+        and (fact.review.reviewer_id != user.pk or settings.FACTDESK_SINGLE_PERSON_DESK),
         "lease_renew_seconds": 120,
         "progress_url": reverse("admin:verification_claim_progress", args=[claim.pk]),
         "queue_url": reverse("admin:verification_queue"),

@@ -24,8 +24,6 @@ _FACT_FILTER_LOOKUPS = {
     "tag": "claim__tags__name",
     "published_after": "published_at__gte",
     "published_before": "published_at__lt",
-    # Any change since (published, retracted, flagged): what a client keeping copies asks for.
-    "updated_after": "updated_at__gte",
 }
 
 
@@ -52,6 +50,7 @@ FACT_ROW_FIELDS = {
     "article_url": F("claim__article__url"),
     "article_publisher": F("claim__article__publisher"),
     "article_published_at": F("claim__article__published_at"),
+    "claim_status": F("claim__status"),
 }
 
 
@@ -108,6 +107,11 @@ def _facts_filtered(filters: dict | None) -> QuerySet[Fact]:
             facts = facts.filter(**{lookup: filters[key]})
     if filters.get("status"):
         facts = facts.filter(retracted_at__isnull=filters["status"] == "published")
+    if filters.get("updated_after"):
+        # Any change since: published, retracted, flagged, or its claim back in review (an
+        # edit of the article moved it); what a client keeping copies asks for.
+        since = filters["updated_after"]
+        facts = facts.filter(Q(updated_at__gte=since) | Q(claim__status_changed_at__gte=since))
     if filters.get("source_domain"):
         domain = filters["source_domain"]
         facts = facts.filter(

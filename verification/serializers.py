@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from annotations.models import ClaimStatus
 from annotations.serializers import ClaimSerializer
 from verification.models import RATING_VALUES, CheckRun, Finding, Review, SourceSnapshot, Verdict
 
@@ -245,6 +246,9 @@ class FactSerializer(serializers.Serializer):
         choices=["", "source_changed", "source_gone"],
         help_text="Set when a periodic re-check found a cited source changed or gone.",
     )
+    under_review = serializers.BooleanField(
+        help_text="Published, but its claim is being reviewed again (the article was edited)."
+    )
     published_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     retracted_at = serializers.DateTimeField(allow_null=True)
@@ -294,6 +298,8 @@ def fact_dicts(
             ],
             "status": "retracted" if row["retracted_at"] else "published",
             "source_flag": row["source_flag"],
+            "under_review": row["retracted_at"] is None
+            and row["claim_status"] != ClaimStatus.PUBLISHED,
             "published_at": _when(row["published_at"]),
             "updated_at": _when(row["updated_at"]),
             "retracted_at": _when(row["retracted_at"]),

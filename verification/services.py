@@ -620,6 +620,8 @@ def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
         raise PermissionDenied(
             "You gave this verdict, so another publisher must retract it (four-eyes rule)."
         )
+    if fact.retracted_at is not None:
+        raise ValidationError("This fact is already retracted.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the fact is retracted; readers will see it."})
     with transaction.atomic():

@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from annotations.models import ClaimStatus
-from annotations.services import claim_create, claim_transition
+from annotations.services import article_update_text, claim_create, claim_transition
 from tests.factories import ArticleFactory
 from verification import services
 
@@ -80,3 +80,24 @@ def test_updated_after_finds_a_retraction_made_after_the_client_last_looked(both
     # Published before `since`, so published_after alone would never show the retraction.
     assert _ids(f"?published_after={quote(since.isoformat())}") == []
     assert _ids(f"?updated_after={quote(since.isoformat())}") == [live.pk]
+
+
+def test_a_fact_whose_article_was_edited_says_so_and_can_still_be_retracted(
+    publish, publisher, reviewer
+):
+    fact = publish("Work began in 2019")
+    since = timezone.now()
+    article_update_text(article=fact.claim.article, text="A wholly new text.", user=reviewer)
+    fact.claim.refresh_from_db()
+    assert fact.claim.status == ClaimStatus.NEEDS_REVIEW  # back in review, anchor orphaned
+    row = APIClient().get(f"/api/v1/facts/{fact.pk}/").json()
+    assert (row["status"], row["under_review"]) == ("published", True)
+    assert _ids(f"?updated_after={quote(since.isoformat())}") == [fact.pk]
+    client = APIClient()
+    client.force_authenticate(publisher)
+    response = client.post(
+        f"/api/v1/facts/{fact.pk}/retract/", {"reason": "The article changed."}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    row = APIClient().get(f"/api/v1/facts/{fact.pk}/").json()
+    assert (row["status"], row["under_review"]) == ("retracted", False)

@@ -202,6 +202,11 @@ def test_a_publisher_publishes_and_the_reviewer_is_refused_with_a_clear_message(
     client.post(review_url(checked_claim, "publish"))
     fact = Fact.objects.get()
     assert fact.published_by == publisher
+    # The verdict's author may not retract it either, so is not offered the form.
+    client.force_login(reviewer_publisher)
+    assert 'id="fd-retract-form"' not in client.get(review_url(checked_claim)).content.decode()
+    client.force_login(publisher)
+    assert 'id="fd-retract-form"' in client.get(review_url(checked_claim)).content.decode()
     client.post(review_url(checked_claim, "retract"), {"reason": "The audit was corrected."})
     fact.refresh_from_db()
     assert fact.retraction_reason == "The audit was corrected."
