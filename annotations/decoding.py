@@ -83,7 +83,10 @@ def _decode(body: bytes, declared: str | None, replace_bad: bool) -> str:
             except UnicodeError:
                 text = None
             if text is None or not _has_separators(text) or _PRIVATE_USE.search(text):
-                raise NotText(f"it starts with a {encoding.upper()} mark, but its bytes are not")
+                raise NotText(
+                    f"it starts with a {encoding.upper()} byte-order mark, but the bytes after "
+                    f"it are not {encoding.upper()} text"
+                )
             return text
     if body.startswith(codecs.BOM_UTF8):
         body = body[len(codecs.BOM_UTF8) :]

@@ -238,4 +238,5 @@ class Source(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or self.url or f"Source {self.pk}"
+        file_name = self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        return self.title or self.url or file_name or f"Source {self.pk}"

@@ -186,7 +186,7 @@ def _claim_apply_anchor(*, claim: Claim, result, text: str, user) -> None:
         result.state == AnchorState.ANCHORED
         and claim.anchor_state == AnchorState.ANCHORED
         and (claim.position_start, claim.position_end) == (result.start, result.end)
-    )
+    ) or (result.state == claim.anchor_state == AnchorState.ORPHANED)
     if result.start is not None:
         selector = anchoring.describe(text, result.start, result.end)
         claim.quote_prefix, claim.quote_suffix = selector.prefix, selector.suffix
@@ -309,7 +309,7 @@ def source_url_refusal(url: str) -> str | None:
     for check in SOURCE_URL_CHECKS:
         reason = check(url)
         if reason:
-            return reason
+            return reason.removeprefix("refused: ")
     return None
 
 

@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
-from annotations.models import Article, Claim, ClaimKind, ClaimStatus
+from annotations.models import AnchorState, Article, Claim, ClaimKind, ClaimStatus
 from annotations.services import TransitionError
 from verification import selectors, services
 from verification.models import (
@@ -295,7 +295,8 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         and (run is None or run.status not in OPEN_RUN_STATUSES),
         "can_publish": claim.status == ClaimStatus.REVIEWED
         and user.has_perm(services.PERM_PUBLISH)
-        and not own_verdict,
+        and not own_verdict
+        and claim.anchor_state != AnchorState.ORPHANED,
         "own_verdict_awaits_publisher": claim.status == ClaimStatus.REVIEWED and own_verdict,
         # A live fact, even while an article edit has its claim under review again; not by the
         # reviewer who gave its verdict (four eyes).
@@ -306,6 +307,7 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         "lease_renew_seconds": 120,
         "progress_url": reverse("admin:verification_claim_progress", args=[claim.pk]),
         "queue_url": reverse("admin:verification_queue"),
+        "can_see_queue": user.has_perm(services.PERM_REVIEW),
         "claim_url": reverse("admin:annotations_claim_change", args=[claim.pk]),
         "action_url": reverse("admin:verification_claim_review", args=[claim.pk]),
     }

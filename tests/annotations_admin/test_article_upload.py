@@ -86,8 +86,8 @@ def test_an_uploaded_pdf_becomes_the_article_text(client, annotator):
         ("notes.docx", b"PK\x03\x04", "Upload a .txt, .html or .pdf file"),
         ("latin.txt", "caf\xe9".encode("latin-1"), "not UTF-8"),
         # A UTF-16 mark in front of bytes that are not UTF-16 (this was a server error).
-        ("marked.txt", b"\xff\xfe\x00\x00latin1 caf\xe9", "mark, but its bytes are not"),
-        ("marked.html", b"\xff\xfeH\x00i\x00!", "mark, but its bytes are not"),
+        ("marked.txt", b"\xff\xfe\x00\x00latin1 caf\xe9", "mark, but the bytes after it are not"),
+        ("marked.html", b"\xff\xfeH\x00i\x00!", "mark, but the bytes after it are not"),
         ("program.txt", bytes(range(256)) * 40, "cannot be read"),
         ("empty.html", b"<html><script>x</script></html>", "No text was found"),
         ("broken.pdf", b"%PDF-1.4 not really", "The PDF could not be read"),
@@ -134,4 +134,3 @@ def test_control_characters_in_an_upload_are_dropped(client, annotator):
     body = b"<html><body><p>Turnout\x00 was 56%.\x07</p></body></html>"
     post_article(client, upload=SimpleUploadedFile("page.html", body, "text/html"))
     assert Article.objects.get().text == "Turnout was 56%."
-

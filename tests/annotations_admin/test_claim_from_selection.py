@@ -250,7 +250,10 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, article):
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        ("http://169.254.169.254/latest/meta-data/", "is a cloud metadata address"),
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            "address 169.254.169.254 is a cloud metadata address",
+        ),
         ("http://127.0.0.1:8000/admin/", "address 127.0.0.1 is internal"),
         ("http://localhost/report", "localhost is a local host name"),
     ],
@@ -263,6 +266,5 @@ def test_a_source_address_that_would_never_be_fetched_is_refused_on_the_form(
         client, article, *selection(article, "Critics disagreed"), source_url=url
     )
     page = response.content.decode()
-    assert "This address cannot be a source: refused:" in page
-    assert reason in page
+    assert f"This address cannot be a source: {reason}." in page
     assert (Claim.objects.count(), Source.objects.count()) == (0, 0)

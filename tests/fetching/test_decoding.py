@@ -38,7 +38,7 @@ def test_bytes_that_are_not_utf8_are_refused_unless_replacing_is_asked_for():
 @pytest.mark.parametrize("replace_bad", [False, True])
 def test_a_unicode_mark_in_front_of_other_bytes_is_refused(replace_bad):
     # Decoded as UTF-16 these bytes would "read" as a line of Chinese characters.
-    with pytest.raises(NotText, match="mark, but its bytes are not"):
+    with pytest.raises(NotText, match="mark, but the bytes after it are not"):
         decode_text(LATIN_BEHIND_A_MARK, replace_bad=replace_bad)
 
 
@@ -70,7 +70,9 @@ def test_a_source_file_that_is_not_text_is_not_archived(body):
 def test_even_length_bytes_behind_a_utf16_mark_are_refused():
     # They decode "cleanly" as UTF-16, into one long word of CJK and private-use characters.
     body = b"\xff\xfe" + bytes([0x41, 0x4E, 0xE9, 0x9F, 0x80, 0xFF, 0x62, 0x6A] * 4000)
-    with pytest.raises(NotText, match="UTF-16 mark, but its bytes are not"):
+    with pytest.raises(
+        NotText, match="UTF-16 byte-order mark, but the bytes after it are not UTF-16 text"
+    ):
         decode_text(body)
 
 

@@ -1,9 +1,15 @@
 """The admin claim page: its sources, adding one, and the button that submits or re-checks."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.models import ClaimStatus, Source, SourceKind
-from annotations.services import claim_create, claim_transition, source_add_text
+from annotations.services import (
+    claim_create,
+    claim_transition,
+    source_add_file,
+    source_add_text,
+)
 from tests.factories import ArticleFactory
 from verification import services
 from verification.archive import SourceUnavailable, source_archive
@@ -140,3 +146,16 @@ def test_a_file_source_without_a_file_fails_with_the_reason_and_the_check_goes_o
     run.refresh_from_db()
     assert run.status == "succeeded"
     assert "no file was uploaded" in run.error
+
+
+def test_the_add_page_does_not_show_the_sources_of_a_claim_not_yet_made(client, annotator):
+    client.force_login(annotator)
+    page = client.get("/admin/annotations/claim/add/").content.decode()
+    assert "No sources yet" not in page
+
+
+def test_an_uploaded_source_is_named_by_its_file(annotator, claim):
+    upload = SimpleUploadedFile("audit-2024.txt", b"It cost 56 million.", "text/plain")
+    source = source_add_file(claim=claim, uploaded=upload, user=annotator, title="")
+    source.title = ""
+    assert str(source).startswith("audit-2024")

@@ -230,6 +230,7 @@ def test_an_annotator_reads_the_review_page_without_being_offered_its_actions(
     assert finding.message.split(":")[0] in page
     for action in ('id="fd-take"', 'id="fd-verdict-form"', "Publish", "Remove"):
         assert action not in page
+    assert "/admin/annotations/claim/queue/" not in page  # a page they may not open
     client.post(review_url(checked_claim, "take"))
     assert not ReviewLease.objects.exists()
 

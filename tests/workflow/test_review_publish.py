@@ -147,3 +147,14 @@ def test_a_claim_whose_words_left_the_article_is_not_published(waiting_claim, re
     with pytest.raises(ValidationError, match="no longer in the article"):
         services.fact_publish(claim=waiting_claim, publisher=publisher)
     assert not Fact.objects.exists()
+
+
+def test_editing_the_article_again_leaves_an_orphaned_claim_where_it_is(waiting_claim, reviewer):
+    article_update_text(
+        article=waiting_claim.article, text="A wholly different text.", user=reviewer
+    )
+    services.queue_take_next(reviewer=reviewer)
+    services.review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Ok.")
+    article_update_text(article=waiting_claim.article, text="Yet another text.", user=reviewer)
+    waiting_claim.refresh_from_db()
+    assert waiting_claim.status == ClaimStatus.REVIEWED  # not sent back to review again
