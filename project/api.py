@@ -82,7 +82,9 @@ class JSONLDContentNegotiation(negotiation.DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         format_ = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         if format_:
-            renderers = self.filter_renderers(renderers, format_)
+            # `?format=json` asks for JSON, which the JSON-LD renderer writes.
+            wanted = "jsonld" if format_ == "json" else format_
+            renderers = self.filter_renderers(renderers, wanted)
         for accepted_set in order_by_precedence(self.get_accept_list(request)):
             for renderer in renderers:
                 if any(self._serves(renderer, accepted) for accepted in accepted_set):

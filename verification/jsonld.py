@@ -10,13 +10,14 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def article_urn(article_api_url: str) -> str:
+def article_urn(article_id: int, *, organization: str) -> str:
     """A stable name for an article that has no public address of its own.
 
     A W3C target's `source` must be exactly one IRI, which need not be dereferenceable; a name
-    that is plainly not a link beats an address that answers anonymous readers with 401.
+    that is plainly not a link beats an address that answers anonymous readers with 401. It
+    depends on the desk and the article only, not on the host name a request came through.
     """
-    return uuid.uuid5(uuid.NAMESPACE_URL, article_api_url).urn
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"factdesk:{organization}:article:{article_id}").urn
 
 
 def _retraction_note(fact: Fact) -> str:

@@ -144,15 +144,14 @@ class FactAnnotationView(_WebAnnotationView):
     )
     def get(self, request, pk: int):
         fact = get_object_or_404(selectors.fact_list(), pk=pk)
-        article_api_url = request.build_absolute_uri(
-            reverse("article-detail", args=[fact.claim.article_id])
-        )
         document = jsonld.web_annotation(
             fact.claim,
             fact=fact,
             url=request.build_absolute_uri(reverse("fact-annotation", args=[pk])),
             # The annotation is public and the article API is not: name the article instead.
-            article_url=jsonld.article_urn(article_api_url),
+            article_url=jsonld.article_urn(
+                fact.claim.article_id, organization=settings.FACTDESK_ORGANIZATION_NAME
+            ),
         )
         return self.annotation_response(document)
 

@@ -102,8 +102,18 @@ def test_without_an_address_the_public_annotation_does_not_point_into_the_privat
     source = document["target"]["source"]
     assert source.startswith("urn:uuid:")
     assert must_failures(document) == []
-    # The same article is named the same way every time.
+    # The same article is named the same way every time, whatever host name was asked.
     assert _get(f"/api/v1/facts/{fact.pk}/annotation/").json()["target"]["source"] == source
+    other_host = APIClient().get(f"/api/v1/facts/{fact.pk}/annotation/", HTTP_HOST="127.0.0.1")
+    assert other_host.json()["target"]["source"] == source
+
+
+@pytest.mark.parametrize(("document", "content_type", "kind"), DOCUMENTS)
+def test_format_json_in_the_query_gets_the_document(publish, document, content_type, kind):
+    fact = publish()
+    response = APIClient().get(f"/api/v1/facts/{fact.pk}/{document}/?format=json")
+    assert response.status_code == 200
+    assert response.json()["@type" if kind == "ClaimReview" else "type"] == kind
 
 
 def _retract(fact, publisher):
