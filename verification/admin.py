@@ -296,7 +296,9 @@ class VerifiableClaimAdmin(ClaimAdmin):
 def _check_button(user, claim: Claim) -> str | None:
     """The label of the claim page's check button, or None when this user cannot press it."""
     if claim.status == ClaimStatus.DRAFT:
-        return "Submit for checking" if user.has_perm(services.PERM_SUBMIT) else None
+        # Without a source the submission can only be refused; the page says to add one.
+        ready = claim.sources.exists() and user.has_perm(services.PERM_SUBMIT)
+        return "Submit for checking" if ready else None
     if claim.status in (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED):
         return None
     return "Check again" if user.has_perm(services.PERM_RERUN) else None

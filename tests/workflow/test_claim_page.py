@@ -45,6 +45,7 @@ def test_a_claim_without_sources_says_so_and_offers_to_add_one(client, annotator
     page = page_of(client, claim)
     assert "No sources yet" in page
     assert f"/admin/annotations/source/add/?claims={claim.pk}" in page
+    assert "Submit for checking" not in page  # it could only be refused
 
 
 def test_the_page_lists_the_sources_with_their_state_and_failure(client, annotator, claim):
