@@ -143,7 +143,8 @@ class ArchivedSourceAdmin(SourceAdmin):
     def response_add(self, request, obj: Source, post_url_continue=None):
         """Back to the claim the source was added from (the claim page's "Add a source")."""
         claim_id = request.GET.get("claims", "")
-        if claim_id.isdigit() and obj.claims.filter(pk=int(claim_id)).exists():
+        staying = any(key in request.POST for key in ("_continue", "_addanother", "_popup"))
+        if not staying and claim_id.isdigit() and obj.claims.filter(pk=int(claim_id)).exists():
             self.message_user(request, f"Source “{obj}” added; it is archived in the background.")
             return redirect("admin:annotations_claim_change", int(claim_id))
         return super().response_add(request, obj, post_url_continue)

@@ -69,6 +69,10 @@ def test_adding_a_source_from_the_claim_page_comes_back_to_the_claim(client, ann
     assert response.status_code == 302
     assert response.url == f"/admin/annotations/claim/{claim.pk}/change/"
     assert claim.sources.get().title == "Minutes"
+    # "Save and continue editing" still means the source's own page.
+    data["_continue"] = "1"
+    again = add_source(client, data, f"?claims={claim.pk}")
+    assert again.url.startswith("/admin/annotations/source/")
 
 
 def test_the_source_page_refuses_an_internal_address(client, annotator, claim):
