@@ -90,7 +90,7 @@ def _decode(body: bytes, declared: str | None, replace_bad: bool) -> str:
             return text
     if body.startswith(codecs.BOM_UTF8):
         body = body[len(codecs.BOM_UTF8) :]
-    encoding = _codec(declared) or "utf-8"
+    encoding = encoding_of(declared) or "utf-8"
     try:
         return body.decode(encoding)
     except UnicodeError as error:
@@ -108,10 +108,16 @@ def _too_many(bad: int, text: str) -> bool:
     return bad > MIN_BAD and bad > MAX_BAD_SHARE * len(text)
 
 
-def _codec(label: str | None) -> str | None:
-    """The Python codec of a declared character encoding, or None if it is not one we read."""
+def encoding_of(label: str | bytes | None) -> str | None:
+    """The Python codec of a declared character encoding, or None if it is not one we read.
+
+    Labels are read as browsers read them (Latin-1 means windows-1252); a label that names no
+    text encoding (base64, zlib) or a UTF-16 without its mark is ignored, not obeyed.
+    """
     if not label:
         return None
+    if isinstance(label, bytes):
+        label = label.decode("ascii", "ignore")
     try:
         info = codecs.lookup(label.strip().strip("\"'"))
     except LookupError:

@@ -358,11 +358,7 @@ class ClaimCreateForm(forms.ModelForm):
         return names
 
     def clean_source_url(self) -> str:
-        url = self.cleaned_data.get("source_url") or ""
-        refusal = services.source_url_refusal(url) if url else None
-        if refusal:
-            raise ValidationError(f"This address cannot be a source: {refusal}.")
-        return url
+        return _fetchable_url(self.cleaned_data.get("source_url") or "")
 
     def clean_source_file(self):
         upload = self.cleaned_data.get("source_file")
@@ -419,6 +415,14 @@ class ClaimCreateForm(forms.ModelForm):
         return specs
 
 
+def _fetchable_url(url: str) -> str:
+    """`url`, unless the fetcher would refuse it (an internal address): then the reason."""
+    problem = services.source_url_problem(url) if url else None
+    if problem:
+        raise ValidationError(problem)
+    return url
+
+
 def _present(value) -> bool:
     return value is not None and str(value).strip() != ""
 
@@ -460,11 +464,7 @@ class SourceForm(forms.ModelForm):
         fields = ("kind", "title", "url", "file", "text", "claims")
 
     def clean_url(self) -> str:
-        url = self.cleaned_data.get("url") or ""
-        refusal = services.source_url_refusal(url) if url else None
-        if refusal:
-            raise ValidationError(f"This address cannot be a source: {refusal}.")
-        return url
+        return _fetchable_url(self.cleaned_data.get("url") or "")
 
     def clean(self):
         data = super().clean()

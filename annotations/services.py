@@ -304,12 +304,12 @@ def claim_set_tags(*, claim: Claim, names: Iterable[str]) -> None:
 SOURCE_URL_CHECKS: list[Callable[[str], str | None]] = []
 
 
-def source_url_refusal(url: str) -> str | None:
-    """Why `url` cannot be a source, in words, or None."""
+def source_url_problem(url: str) -> str | None:
+    """Why `url` cannot be a source, as a sentence for the person who entered it, or None."""
     for check in SOURCE_URL_CHECKS:
         reason = check(url)
         if reason:
-            return reason.removeprefix("refused: ")
+            return f"This address cannot be a source: {reason.removeprefix('refused: ')}."
     return None
 
 
@@ -317,9 +317,9 @@ def source_add_url(
     *, claim: Claim, url: str, user: AbstractBaseUser | None, title: str = ""
 ) -> Source:
     """Attach a web source; a URL already known is reused so it is fetched and archived once."""
-    refusal = source_url_refusal(url)
-    if refusal:
-        raise ValidationError({"url": f"This address cannot be a source: {refusal}."})
+    problem = source_url_problem(url)
+    if problem:
+        raise ValidationError({"url": problem})
     with transaction.atomic():
         source, _ = Source.objects.get_or_create(
             kind=SourceKind.URL,

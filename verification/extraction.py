@@ -29,7 +29,7 @@ import pypdf.errors
 import trafilatura
 from trafilatura.xml import xmltotxt
 
-from annotations.decoding import NotText, decode_text
+from annotations.decoding import NotText, decode_text, encoding_of
 
 __all__ = [
     "EXTRACTOR_NAME",
@@ -122,18 +122,6 @@ _PARSER_ERRORS = (
 
 # WHATWG Encoding Standard: these labels mean windows-1252 on the web, and a page that says UTF-16
 # in a <meta> is really ASCII-compatible.
-_LABEL_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "l1": "cp1252",
-    "ascii": "cp1252",
-    "us-ascii": "cp1252",
-    "utf-16": "utf-8",
-    "utf-16le": "utf-8",
-    "utf-16be": "utf-8",
-}
 _META_CHARSET_RE = re.compile(
     rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{1,40})""", re.I
 )
@@ -218,34 +206,21 @@ def _sniff(body: bytes) -> str:
     return "text/plain"
 
 
-def _codec(label: str | bytes | None) -> str | None:
-    """Return the Python codec for a charset label, or None if the label is unknown."""
-    if not label:
-        return None
-    if isinstance(label, bytes):
-        label = label.decode("ascii", "ignore")
-    label = label.strip().strip("\"'").lower()
-    label = _LABEL_ALIASES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
 def _html_encoding(body: bytes, header_charset: str | None) -> str:
     """Pick the encoding a browser would: BOM, then header, then <meta>/XML declaration."""
     for bom, name in _BOMS:
         if body.startswith(bom):
             return name
-    from_header = _codec(header_charset)
+    from_header = encoding_of(header_charset)
     if from_header:
         return from_header
     head = body[:4096]
     for pattern in (_XML_ENCODING_RE, _META_CHARSET_RE):
         match = pattern.search(head)
-        declared = _codec(match.group(1)) if match else None
+        # A <meta> that says UTF-16 cannot be true of the ASCII it is written in: not trusted.
+        declared = encoding_of(match.group(1)) if match else None
         if declared:
-            return "utf-8" if declared.startswith("utf-16") else declared
+            return declared
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:

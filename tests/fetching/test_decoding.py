@@ -100,3 +100,8 @@ def test_one_stray_byte_in_a_large_fetched_page_is_decoded_in_linear_time():
     line = b"The minister said that forty two people were injured in Kyiv on Tuesday. "
     body = line * (5 * 1024 * 1024 // len(line)) + b"\xff"
     assert decode_text(body, replace_bad=True).endswith("Tuesday. \ufffd")
+
+
+def test_a_web_page_declaring_a_bytes_codec_is_read_not_a_crash():
+    page = b"<html><head><title>T</title></head><body><p>The mayor said so.</p></body></html>"
+    assert "The mayor said so." in extract(page, "text/html; charset=base64").text
