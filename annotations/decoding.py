@@ -49,18 +49,21 @@ class NotText(ValueError):
         self.reason = reason
 
 
-def decode_text(body: bytes, declared: str | None = None, *, replace_bad: bool = False) -> str:
+def decode_text(
+    body: bytes, declared: str | None = None, *, replace_bad: bool = False, markup: bool = False
+) -> str:
     """Return the text of ``body``; raise NotText when it is binary data or not in its encoding.
 
     ``declared`` is the encoding the document states (an HTTP charset or an HTML <meta>).
     With ``replace_bad`` a few bytes that do not decode become U+FFFD (a fetched page with a
     stray byte is still worth reading); without it they are refused (an article people
-    annotate must stay exactly as written).
+    annotate must stay exactly as written). With ``markup`` the body is HTML, which is not
+    asked for separators: its tags and embedded data (a base64 image) run long without one.
     """
     text = _decode(body, declared, replace_bad)
     if _too_many(len(_CONTROLS.findall(text)), text):
         raise NotText("it holds control characters that text does not have (binary data?)")
-    if not _has_separators(text):
+    if not markup and not _has_separators(text):
         raise NotText("it has no spaces, line breaks or punctuation, as text has (binary data?)")
     return text
 

@@ -128,13 +128,13 @@ def _decode_html(body: bytes) -> str:
     declared = _META_CHARSET.search(body[:4096])
     label = declared.group(1).decode("ascii") if declared else None
     try:
-        return decode_text(body, label)
+        return decode_text(body, label, markup=True)
     except NotText as error:
         if label is not None:
             raise ValidationError(f"The web page cannot be read: {error.reason}.") from None
     # Undeclared HTML is UTF-8 nowadays; browsers fall back to windows-1252 for legacy pages.
     try:
-        return decode_text(body, "windows-1252")
+        return decode_text(body, "windows-1252", markup=True)
     except NotText as error:
         raise ValidationError(f"The web page cannot be read: {error.reason}.") from None
 

@@ -228,21 +228,27 @@ def _html_encoding(body: bytes, header_charset: str | None) -> str:
     return "utf-8"
 
 
-def _decode_text(body: bytes, charset: str | None) -> str:
+def _decode_text(body: bytes, charset: str | None, *, markup: bool = False) -> str:
     try:
-        return decode_text(body, charset, replace_bad=True)
+        return decode_text(body, charset, replace_bad=True, markup=markup)
     except NotText as error:
         raise ExtractionError(f"not readable text: {error.reason}") from None
+
+
+def _html_markup(body: bytes, charset: str | None) -> str:
+    """Decode a page as a browser would, refusing binary data served as HTML."""
+    # The same refusal as plain text and uploads: an image or an executable that a server
+    # labels text/html would otherwise be archived as a page of mojibake (or of nothing).
+    markup = _decode_text(body, _html_encoding(body, charset), markup=True)
+    # lxml refuses a str that still declares an encoding, and trafilatura would then re-parse the
+    # bytes with the declared one: drop the declaration, the text is already decoded.
+    return _XML_DECLARATION_RE.sub("", markup, count=1)
 
 
 def _extract_html(
     body: bytes, charset: str | None, url: str
 ) -> tuple[str, str, datetime.date | None]:
-    encoding = _html_encoding(body, charset)
-    markup = body.decode(encoding, errors="replace").lstrip("\ufeff")
-    # lxml refuses a str that still declares an encoding, and trafilatura would then re-parse the
-    # bytes with the declared one: drop the declaration, the text is already decoded.
-    markup = _XML_DECLARATION_RE.sub("", markup, count=1)
+    markup = _html_markup(body, charset)
     if not markup.strip():
         return "", "", None
     try:
@@ -283,8 +289,7 @@ def _iso_date(value: str | None) -> datetime.date | None:
 
 def _extract_html_light(body: bytes, charset: str | None) -> tuple[str, str]:
     """Main text of a very large page: drop scripts and page furniture, keep block breaks."""
-    markup = body.decode(_html_encoding(body, charset), errors="replace").lstrip("\ufeff")
-    markup = _XML_DECLARATION_RE.sub("", markup, count=1)
+    markup = _html_markup(body, charset)
     if not markup.strip():
         return "", ""
     try:

@@ -1,9 +1,11 @@
 """Bytes to text for uploads and archived sources (annotations/decoding.py)."""
 
+import base64
+
 import pytest
 
 from annotations.decoding import NotText, decode_text
-from verification.extraction import ExtractionError, extract
+from verification.extraction import LIGHT_HTML_BYTES, ExtractionError, extract
 
 LATIN_BEHIND_A_MARK = b"\xff\xfe" + "The caf\xe9 was closed on Monday, said the mayor.".encode(
     "latin-1"
@@ -61,10 +63,21 @@ def test_mostly_undecodable_text_is_refused_even_when_replacing():
         decode_text(body.encode("cp1251"), replace_bad=True)
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "text/html", "text/html; charset=utf-8", "application/xhtml+xml"],
+)
 @pytest.mark.parametrize("body", [BINARY, LATIN_BEHIND_A_MARK])
-def test_a_source_file_that_is_not_text_is_not_archived(body):
+def test_a_source_that_is_not_text_is_not_archived_whatever_its_label(body, content_type):
     with pytest.raises(ExtractionError, match="not readable text"):
-        extract(body, "text/plain")
+        extract(body, content_type)
+
+
+def test_binary_data_labelled_html_is_refused_by_the_large_page_extractor_too():
+    body = b"<html><body>" + BINARY * 100 + b"</body></html>"
+    assert len(body) > LIGHT_HTML_BYTES
+    with pytest.raises(ExtractionError, match="not readable text"):
+        extract(body, "text/html")
 
 
 def test_even_length_bytes_behind_a_utf16_mark_are_refused():
@@ -105,3 +118,13 @@ def test_one_stray_byte_in_a_large_fetched_page_is_decoded_in_linear_time():
 def test_a_web_page_declaring_a_bytes_codec_is_read_not_a_crash():
     page = b"<html><head><title>T</title></head><body><p>The mayor said so.</p></body></html>"
     assert "The mayor said so." in extract(page, "text/html; charset=base64").text
+
+
+def test_a_page_with_a_large_inline_image_is_still_read():
+    # Base64 runs without a space for far longer than prose may; in markup that is not binary.
+    image = base64.b64encode(bytes(range(256)) * 400).decode()
+    page = (
+        f'<html><head><title>Report</title></head><body><img src="data:image/png;base64,{image}">'
+        "<p>The audit office found that the bridge cost 58 million euros.</p></body></html>"
+    ).encode()
+    assert "58 million euros" in extract(page, "text/html").text

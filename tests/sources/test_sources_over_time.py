@@ -94,6 +94,27 @@ def test_an_address_refused_at_fetch_time_is_recorded_on_the_source(
     assert site.connections == 0
 
 
+@pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "text/plain"])
+def test_a_fetched_page_that_is_binary_data_is_refused_not_archived_as_text(
+    site, annotator, settings, content_type
+):
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
+    executable = b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 64
+
+    @site.route("/download")
+    def download(handler):
+        site.send(handler, 200, executable, content_type)
+
+    claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
+    source = sources.source_add(claim=claim, user=annotator, url=site.url("/download"))
+    with pytest.raises(sources.SourceUnavailable, match="binary data"):
+        sources.source_fetch(source_id=source.pk)
+    source.refresh_from_db()
+    assert source.state == SourceState.FAILED
+    assert source.failure_reason.startswith("no text could be extracted: not readable text: ")
+    assert not SourceSnapshot.objects.filter(source=source).exists()
+
+
 def test_a_failed_source_can_be_retried(site, page, annotator, settings):
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
