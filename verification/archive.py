@@ -1,17 +1,25 @@
 """Archiving sources: turn what the annotator gave (URL, file, pasted text) into snapshots."""
 
 import hashlib
+import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from annotations.models import Source, SourceKind, SourceState
 from verification import extraction, fetching
 from verification.models import SourceSnapshot
 
+logger = logging.getLogger(__name__)
+
 PASTED_EXTRACTOR = ("pasted-text", "1")
+UNEXPECTED_FAILURE = "unexpected error while reading it (see the worker log)"
+# Not this source's fault: the database went away or the task ran out of time. The task retries
+# or fails the whole run for these, so they must reach it.
+_NOT_THE_SOURCES_FAULT = (OperationalError, InterfaceError, SoftTimeLimitExceeded)
 
 
 class SourceUnavailable(Exception):
@@ -36,7 +44,8 @@ def source_archive(*, source: Source) -> SourceSnapshot:
     """Fetch or read the source and store a snapshot; reuse the latest one if content is unchanged.
 
     Raises SourceUnavailable with a reason a person understands; a permanent failure is also
-    recorded on the source.
+    recorded on the source. A bug or a library crash on this source's bytes fails this source
+    alone (logged with its traceback), so a check run still reads the claim's other sources.
     """
     Source.objects.filter(pk=source.pk).update(
         state=SourceState.FETCHING, updated_at=timezone.now()
@@ -44,15 +53,26 @@ def source_archive(*, source: Source) -> SourceSnapshot:
     try:
         snapshot = _archive(source)
     except SourceUnavailable as error:
-        state = SourceState.PENDING if error.transient else SourceState.FAILED
-        Source.objects.filter(pk=source.pk).update(
-            state=state, failure_reason=error.reason[:500], updated_at=timezone.now()
-        )
+        _failure_record(source, error)
         raise
+    except _NOT_THE_SOURCES_FAULT:
+        raise
+    except Exception:
+        logger.exception("Source %s could not be archived: unexpected error", source.pk)
+        error = SourceUnavailable(UNEXPECTED_FAILURE, transient=False)
+        _failure_record(source, error)
+        raise error from None
     Source.objects.filter(pk=source.pk).update(
         state=SourceState.ARCHIVED, failure_reason="", updated_at=timezone.now()
     )
     return snapshot
+
+
+def _failure_record(source: Source, error: SourceUnavailable) -> None:
+    state = SourceState.PENDING if error.transient else SourceState.FAILED
+    Source.objects.filter(pk=source.pk).update(
+        state=state, failure_reason=error.reason[:500], updated_at=timezone.now()
+    )
 
 
 def _archive(source: Source) -> SourceSnapshot:

@@ -3,13 +3,22 @@
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.utils import timezone
 
 from annotations.models import ClaimStatus, SourceState
-from annotations.services import TransitionError, claim_create, source_add_text, source_add_url
+from annotations.services import (
+    TransitionError,
+    claim_create,
+    source_add_file,
+    source_add_text,
+    source_add_url,
+)
 from tests.factories import ArticleFactory
-from verification import services
+from verification import archive, services
 from verification.models import CheckRun, CheckRunStatus, Evidence, Finding, SourceSnapshot
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +196,64 @@ def test_relative_dates_are_read_against_the_article_and_source_dates(annotator)
     services.check_run_execute(run_id=str(run.run_id))
     messages = [f.message for f in run.findings.all()]
     assert "year mismatch: the claim says last year (= 2023), the source says 2022" in messages
+
+
+@pytest.fixture
+def claim_with_a_source_that_crashes_the_reader(claim, annotator, monkeypatch):
+    """The claim's pasted source plus an uploaded one whose bytes crash the extractor (a bug)."""
+    real_extract = archive.extraction.extract
+
+    def extract(body, content_type, **kwargs):
+        if body.startswith(b"CRASH"):
+            raise KeyError("page")  # as a library bug on odd input would
+        return real_extract(body, content_type, **kwargs)
+
+    monkeypatch.setattr(archive.extraction, "extract", extract)
+    upload = SimpleUploadedFile("scan.txt", b"CRASH the bridge cost 56 million.", "text/plain")
+    source_add_file(claim=claim, uploaded=upload, title="Scan", user=annotator)
+    return claim
+
+
+def test_a_source_that_crashes_the_reader_fails_alone_and_the_other_sources_are_checked(
+    claim_with_a_source_that_crashes_the_reader, annotator, caplog
+):
+    from verification import tasks
+
+    claim = claim_with_a_source_that_crashes_the_reader
+    run = services.claim_submit(claim=claim, user=annotator)
+    tasks.check_run_execute_task.run(str(run.run_id))
+    run.refresh_from_db()
+    claim.refresh_from_db()
+    assert run.status == CheckRunStatus.SUCCEEDED
+    assert claim.status == ClaimStatus.NEEDS_REVIEW
+    broken = claim.sources.get(kind="file")
+    assert broken.state == SourceState.FAILED
+    assert broken.failure_reason == "unexpected error while reading it (see the worker log)"
+    assert run.error == (
+        "Source “Scan” could not be archived: "
+        "unexpected error while reading it (see the worker log)."
+    )
+    # The pasted source was read: its evidence is there, and the stance comes from it.
+    assert claim.sources.get(kind="text").state == SourceState.ARCHIVED
+    assert Evidence.objects.filter(check_run=run, snapshot__source__kind="text").exists()
+    assert claim.transitions.order_by("-id").first().reason.startswith("Machine check done: ")
+    logged = [r for r in caplog.records if r.levelname == "ERROR" and r.exc_info]
+    assert [r.exc_info[0] for r in logged] == [KeyError]
+    assert f"Source {broken.pk} could not be archived" in logged[0].getMessage()
+
+
+@pytest.mark.parametrize("failure", [OperationalError("database gone"), SoftTimeLimitExceeded()])
+def test_a_lost_database_or_time_limit_while_reading_a_source_still_reaches_the_task(
+    claim, annotator, monkeypatch, failure
+):
+    def extract(body, content_type, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(archive.extraction, "extract", extract)
+    upload = SimpleUploadedFile("scan.txt", b"The bridge cost 56 million.", "text/plain")
+    source_add_file(claim=claim, uploaded=upload, title="Scan", user=annotator)
+    run = services.claim_submit(claim=claim, user=annotator)
+    with pytest.raises(type(failure)):
+        services.check_run_execute(run_id=str(run.run_id), retry_transient=True)
+    # Left for the task's retry (or its time-limit failure), not blamed on the source.
+    assert claim.sources.get(kind="file").state != SourceState.FAILED
