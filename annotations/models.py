@@ -111,7 +111,8 @@ class Claim(models.Model):
     status = models.CharField(
         max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT, db_index=True
     )
-    status_changed_at = models.DateTimeField(auto_now_add=True)
+    # Indexed for the facts API's updated_after: a fact whose claim went back to review since.
+    status_changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -267,7 +267,8 @@ class Fact(models.Model):
         help_text="Set by the periodic re-check when a cited source changed or vanished.",
     )
     source_flag_note = models.CharField(max_length=500, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed for the facts API's updated_after, which syncing clients poll with a recent time.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-published_at", "-id"]

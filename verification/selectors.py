@@ -99,6 +99,19 @@ def fact_rows_extras(rows: list[dict]) -> tuple[dict[int, list[str]], dict[int, 
     return tags, evidence
 
 
+def _fact_ids_changed_since(since) -> QuerySet:
+    """Ids of facts changed since a time: published, retracted, flagged, or back in review.
+
+    A union, not an OR across the join to claims: each half is a range read of its own index
+    (Fact.updated_at, Claim.status_changed_at), where the OR made both databases read every fact.
+    """
+    # order_by() drops the models' default orderings, which a compound subquery may not have.
+    changed = Fact.objects.order_by().filter(updated_at__gte=since).values("pk")
+    # Its claim back in review (an edit of the article moved it) leaves the fact as it was.
+    moved = Fact.objects.order_by().filter(claim__status_changed_at__gte=since).values("pk")
+    return changed.union(moved)
+
+
 def _facts_filtered(filters: dict | None) -> QuerySet[Fact]:
     facts = Fact.objects.order_by("-published_at", "-id")
     filters = filters or {}
@@ -108,10 +121,7 @@ def _facts_filtered(filters: dict | None) -> QuerySet[Fact]:
     if filters.get("status"):
         facts = facts.filter(retracted_at__isnull=filters["status"] == "published")
     if filters.get("updated_after"):
-        # Any change since: published, retracted, flagged, or its claim back in review (an
-        # edit of the article moved it); what a client keeping copies asks for.
-        since = filters["updated_after"]
-        facts = facts.filter(Q(updated_at__gte=since) | Q(claim__status_changed_at__gte=since))
+        facts = facts.filter(pk__in=_fact_ids_changed_since(filters["updated_after"]))
     if filters.get("source_domain"):
         domain = filters["source_domain"]
         facts = facts.filter(
