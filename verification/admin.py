@@ -300,9 +300,10 @@ def _check_button(user, claim: Claim) -> str | None:
         # Without a source the submission can only be refused; the page says to add one.
         ready = claim.sources.exists() and user.has_perm(services.PERM_SUBMIT)
         return "Submit for checking" if ready else None
-    if claim.status in (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED):
-        return None
-    return "Check again" if user.has_perm(services.PERM_RERUN) else None
+    # Not while a reviewer holds it, nor once it has a verdict (unless a reviewer), nor once
+    # published: the same rule the service enforces.
+    refused = services.check_run_refusal(claim=claim, user=user)
+    return "Check again" if refused is None else None
 
 
 def _with_verification_queue(site_get_app_list):

@@ -290,8 +290,7 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         and not (lease is not None and not held_by_me),
         "can_add_evidence": user.has_perm(services.PERM_EVIDENCE_ADD),
         "can_remove_evidence": user.has_perm(services.PERM_EVIDENCE_REMOVE),
-        "can_rerun": user.has_perm(services.PERM_RERUN)
-        and claim.status not in (ClaimStatus.DRAFT, ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
+        "can_rerun": services.check_run_refusal(claim=claim, user=user) is None
         and (run is None or run.status not in OPEN_RUN_STATUSES),
         "can_publish": claim.status == ClaimStatus.REVIEWED
         and user.has_perm(services.PERM_PUBLISH)

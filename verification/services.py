@@ -75,13 +75,41 @@ def claim_submit(*, claim: Claim, user: AbstractBaseUser) -> CheckRun:
 
 
 def check_run_request(*, claim: Claim, user: AbstractBaseUser) -> CheckRun:
-    """Re-run the machine check on a claim already past submission."""
-    _require(user, PERM_RERUN, "re-run checks")
+    """Re-run the machine check on a claim already past submission (see check_run_refusal)."""
+    refusal = check_run_refusal(claim=claim, user=user)
+    if refusal is not None:
+        raise refusal
+    return _check_run_create(claim=claim, user=user)
+
+
+def check_run_refusal(
+    *, claim: Claim, user: AbstractBaseUser
+) -> PermissionDenied | TransitionError | None:
+    """Why this user may not check this claim again now, or None when they may.
+
+    A check takes a claim out of review and back to the queue when it ends, so who may start one
+    follows who has the claim: anyone who may re-run checks while it waits in the queue; while a
+    reviewer holds it, only that reviewer; once it has a verdict, only reviewers (the verdict
+    goes back to the queue with it); once published, nobody (a publisher retracts instead).
+    """
+    if not (user and user.is_authenticated and user.has_perm(PERM_RERUN)):
+        return PermissionDenied("You do not have permission to re-run checks.")
     if claim.status in (S.DRAFT, S.PUBLISHED, S.RETRACTED):
-        raise TransitionError(
+        return TransitionError(
             f"A {ClaimStatus(claim.status).label.lower()} claim cannot be re-checked."
         )
-    return _check_run_create(claim=claim, user=user)
+    lease = _lease_held_by_other(claim, user)
+    if lease is not None:
+        return PermissionDenied(
+            f"{lease.reviewer} holds this claim in review until {lease.expires_at:%H:%M}; "
+            "only they can check it again."
+        )
+    if claim.status == S.REVIEWED and not user.has_perm(PERM_REVIEW):
+        return PermissionDenied(
+            "This claim has a verdict waiting for a publisher; only a reviewer can check it "
+            "again (it would go back to the review queue)."
+        )
+    return None
 
 
 def _check_run_create(*, claim: Claim, user: AbstractBaseUser | None) -> CheckRun:
@@ -543,9 +571,17 @@ def review_lease_release_expired() -> int:
     return released
 
 
-def _require_not_held_by_other(claim: Claim, user: AbstractBaseUser) -> None:
+def _lease_held_by_other(claim: Claim, user: AbstractBaseUser) -> ReviewLease | None:
+    """The live lease of another reviewer on this claim, if there is one."""
     lease = ReviewLease.objects.filter(claim=claim).select_related("reviewer").first()
     if lease is not None and lease.reviewer_id != user.pk and lease.expires_at > timezone.now():
+        return lease
+    return None
+
+
+def _require_not_held_by_other(claim: Claim, user: AbstractBaseUser) -> None:
+    lease = _lease_held_by_other(claim, user)
+    if lease is not None:
         raise PermissionDenied(f"{lease.reviewer} holds this claim until {lease.expires_at:%H:%M}.")
 
 
