@@ -18,6 +18,7 @@ from annotations.models import (
     Source,
     Tag,
 )
+from annotations.text import shorten
 
 __all__ = ["ArticleAdmin", "ArticleForm", "ClaimAdmin", "ClaimCreateForm"]
 
@@ -218,7 +219,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description="claim")
     def short_text(self, obj: Claim) -> str:
-        return obj.text[:90]
+        return shorten(obj.text, 90)
 
     def save_model(self, request, obj: Claim, form, change: bool) -> None:
         data = form.cleaned_data
@@ -260,7 +261,7 @@ class ClaimAdmin(admin.ModelAdmin):
             format_html(
                 "Claim “{}” created as a draft and highlighted below. "
                 '<a href="{}">Open the claim</a> to submit it for checking.',
-                obj.text[:80],
+                shorten(obj.text),
                 reverse("admin:annotations_claim_change", args=[obj.pk]),
             ),
             messages.SUCCESS,

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from annotations.text import shorten
+
 
 class Article(models.Model):
     """A news article; `text` is canonical (NFC, `\\n` line endings) and claims anchor into it."""
@@ -139,7 +141,7 @@ class Claim(models.Model):
         indexes = [models.Index(fields=["status", "status_changed_at"])]
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return shorten(self.text)
 
     def selectors(self) -> list[dict]:
         """Both W3C selectors as they are now; an orphaned claim has no position selector."""

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from annotations.admin import ArticleAdmin, ClaimAdmin, RecordAdmin, SourceAdmin
 from annotations.models import Article, Claim, ClaimStatus, Source
 from annotations.services import TransitionError
+from annotations.text import shorten
 from verification import admin_views, selectors, services, sources
 from verification.article_import import article_import_url
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
@@ -102,7 +103,9 @@ class ImportableArticleAdmin(ArticleAdmin):
                 for message in error.message_dict.get("url", error.messages):
                     form.add_error("url", message)
             else:
-                self.message_user(request, f"Imported “{article.title}”; mark its claims below.")
+                self.message_user(
+                    request, f"Imported “{shorten(article.title)}”; mark its claims below."
+                )
                 return redirect("admin:annotations_article_change", article.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -145,7 +148,9 @@ class ArchivedSourceAdmin(SourceAdmin):
         claim_id = request.GET.get("claims", "")
         staying = any(key in request.POST for key in ("_continue", "_addanother", "_popup"))
         if not staying and claim_id.isdigit() and obj.claims.filter(pk=int(claim_id)).exists():
-            self.message_user(request, f"Source “{obj}” added; it is archived in the background.")
+            self.message_user(
+                request, f"Source “{shorten(str(obj))}” added; it is archived in the background."
+            )
             return redirect("admin:annotations_claim_change", int(claim_id))
         return super().response_add(request, obj, post_url_continue)
 
@@ -158,7 +163,7 @@ class ArchivedSourceAdmin(SourceAdmin):
                 retried += 1
             except ValidationError as error:
                 self.message_user(
-                    request, f"“{source}”: {' '.join(error.messages)}", messages.ERROR
+                    request, f"“{shorten(str(source))}”: {' '.join(error.messages)}", messages.ERROR
                 )
             except PermissionDenied as error:
                 self.message_user(request, str(error), messages.ERROR)

@@ -24,11 +24,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.models import AnchorState, Article, Claim, ClaimKind, ClaimStatus
 from annotations.services import TransitionError
+from annotations.text import shorten
 from verification import selectors, services
 from verification.models import (
     OPEN_RUN_STATUSES,
@@ -258,7 +258,7 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
     own_verdict = bool(reviews) and reviews[0].reviewer_id == user.pk
     context = {
         **site.each_context(request),
-        "title": f"Review: {Truncator(claim.text).chars(60)}",
+        "title": f"Review: {shorten(claim.text, 60)}",
         "claim": claim,
         "article": article_context(claim),
         "claim_html": highlighted(
@@ -405,7 +405,7 @@ def _evidence_add(request, claim):
         end=_int(request.POST.get("end"), "end"),
         user=request.user,
     )
-    return f"Evidence added: “{evidence.text[:80]}”."
+    return f"Evidence added: “{shorten(evidence.text)}”."
 
 
 def _evidence_remove(request, claim):

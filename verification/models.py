@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from annotations.models import Claim, Source
+from annotations.text import shorten
 
 
 class SourceSnapshot(models.Model):
@@ -144,7 +145,7 @@ class Evidence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return shorten(self.text)
 
 
 class Finding(models.Model):
@@ -172,7 +173,7 @@ class Finding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.message[:80]
+        return shorten(self.message)
 
 
 class Verdict(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from annotations.models import AnchorState, Claim, ClaimStatus, Source
 from annotations.services import TransitionError, claim_history_note, claim_transition
+from annotations.text import shorten
 from verification import engine, matching, selectors
 from verification.archive import SourceUnavailable
 from verification.models import (
@@ -711,7 +712,7 @@ def evidence_add(
                 added_by=user,
             )
             claim_history_note(
-                claim=claim, actor=user, reason=f"Evidence added: “{_excerpt(evidence.text)}”"
+                claim=claim, actor=user, reason=f"Evidence added: “{shorten(evidence.text, 200)}”"
             )
     except IntegrityError:
         raise ValidationError("That passage is already evidence for this claim.") from None
@@ -727,11 +728,6 @@ def evidence_remove(*, evidence: Evidence, user: AbstractBaseUser) -> None:
     _require_not_held_by_other(claim, user)
     with transaction.atomic():
         claim_history_note(
-            claim=claim, actor=user, reason=f"Evidence removed: “{_excerpt(evidence.text)}”"
+            claim=claim, actor=user, reason=f"Evidence removed: “{shorten(evidence.text, 200)}”"
         )
         evidence.delete()
-
-
-def _excerpt(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

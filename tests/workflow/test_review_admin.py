@@ -311,3 +311,21 @@ def test_the_review_page_shows_the_date_a_source_was_published(client, reviewer,
     client.force_login(reviewer)
     page = client.get(review_url(checked_claim)).content.decode()
     assert 'published 2024-03-01 (its "last year" is read from this date)' in page
+
+
+def test_the_evidence_added_message_ends_on_a_whole_word(client, reviewer, checked_claim):
+    client.force_login(reviewer)
+    client.post(QUEUE + "take-next/")
+    snapshot = SourceSnapshot.objects.get()
+    start = snapshot.text.index("The council")
+    end = snapshot.text.index("office.") + len("office.")
+    response = client.post(
+        review_url(checked_claim, "evidence-add"),
+        {"snapshot": snapshot.pk, "start": start, "end": end},
+        follow=True,
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message == (
+        "Evidence added: “The council published its accounts on Monday. The bridge cost 85 "
+        "million euros…”."
+    )
