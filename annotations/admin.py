@@ -3,10 +3,10 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
-from annotations import selectors, services
+from annotations import claim_picker, selectors, services
 from annotations.admin_views import article_annotation_context
 from annotations.forms import ArticleCreateForm, ArticleForm, ClaimCreateForm, SourceForm
 from annotations.models import (
@@ -168,7 +168,8 @@ class ClaimAdmin(admin.ModelAdmin):
         "updated_at",
     )
     list_filter = ("status", "kind", "anchor_state", "tags")
-    search_fields = ("text", "speaker", "quote_exact")
+    # The article's title too: the source page's claim picker searches with these.
+    search_fields = ("text", "speaker", "quote_exact", "article__title")
     list_select_related = ("article",)
     inlines = [TransitionInline]
     readonly_fields = (
@@ -187,6 +188,14 @@ class ClaimAdmin(admin.ModelAdmin):
         "updated_at",
     )
     fields = ("text", "speaker", "kind", "tags") + readonly_fields
+
+    def get_urls(self):
+        search = claim_picker.ClaimSearchView.as_view(admin_site=self.admin_site)
+        # Before the model's own patterns: "<path:object_id>/" would swallow it.
+        return [
+            path("autocomplete/", self.admin_site.admin_view(search), name=claim_picker.URL_NAME),
+            *super().get_urls(),
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -282,8 +291,19 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ("kind", "state")
     search_fields = ("title", "url")
     readonly_fields = ("state", "failure_reason", "created_by", "created_at", "updated_at")
-    filter_horizontal = ("claims",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name != "claims":
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        kwargs["widget"] = claim_picker.ClaimPicker(
+            db_field, self.admin_site, using=kwargs.get("using")
+        )
+        kwargs["queryset"] = claim_picker.claims_for_picker()
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        # The claims already chosen (or passed in from a claim page) are named the same way.
+        field.label_from_instance = claim_picker.claim_choice_label
+        return field
 
 
 class RecordAdmin(admin.ModelAdmin):
