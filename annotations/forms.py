@@ -312,6 +312,8 @@ class ClaimCreateForm(forms.ModelForm):
         self.fields["text"].widget.attrs["rows"] = 3
         self.fields["kind"].initial = ClaimKind.OTHER
         raw = self.data if self.is_bound else self.initial
+        # What the claim is about so far, for pages that show facts already checked.
+        self.selected_words = raw.get("text") or raw.get("quote") or ""
         self.from_selection = _present(raw.get("start")) or _present(raw.get("end"))
         if self.from_selection:
             self._show_selection(raw)
@@ -333,6 +335,7 @@ class ClaimCreateForm(forms.ModelForm):
                 preview = SelectionPreview(
                     prefix=selector.prefix, exact=selector.exact, suffix=selector.suffix
                 )
+                self.selected_words = selector.exact
             self.fields["article"].help_text = ""
             self.selected_article = article
         self.fields["quote"] = forms.CharField(

@@ -277,6 +277,11 @@ class VerifiableClaimAdmin(ClaimAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
+            context["already_checked"] = admin_views.already_checked(obj.text, claim_id=obj.pk)
+        else:
+            words = getattr(context["adminform"].form, "selected_words", "")
+            context["already_checked"] = admin_views.already_checked(words)
+        if obj is not None and obj.pk:
             context["check_progress_url"] = reverse(
                 "admin:verification_claim_progress", args=[obj.pk]
             )

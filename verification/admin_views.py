@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from annotations.models import AnchorState, Article, Claim, ClaimKind, ClaimStatus
 from annotations.services import TransitionError
 from annotations.text import shorten
-from verification import selectors, services
+from verification import matching, selectors, services
 from verification.models import (
     OPEN_RUN_STATUSES,
     CheckRun,
@@ -45,6 +45,8 @@ STALE_AFTER = timedelta(hours=24)
 CONTEXT_CHARS = 600
 """How much article text to show on each side of the claim on the review page."""
 QUEUE_PAGE_SIZE = 200
+ALREADY_CHECKED_MIN_SCORE = 0.4
+"""Matches below this share a word or two by chance (unrelated text scores under 0.3)."""
 
 
 # --- Highlighting -------------------------------------------------------------------------
@@ -106,6 +108,32 @@ def article_context(claim: Claim) -> dict:
         "cut_before": start > 0,
         "cut_after": end < len(text),
     }
+
+
+# --- Already checked ----------------------------------------------------------------------
+
+
+def already_checked(text: str, *, claim_id: int | None = None, limit: int = 3) -> list[dict]:
+    """Published facts whose claim matches `text` well, for the badge on the claim pages.
+
+    A published claim matches its own fact: `claim_id` leaves that one out.
+    """
+    if not text.strip():
+        return []
+    found = []
+    for match in matching.facts_match(text, limit=limit + 1):
+        if match.score < ALREADY_CHECKED_MIN_SCORE or match.fact.claim_id == claim_id:
+            continue
+        found.append(
+            {
+                "fact_id": match.fact.pk,
+                "verdict": match.fact.review.get_verdict_display(),
+                "claim": shorten(match.fact.claim.text, 90),
+                "score": f"{match.score:.0%}",
+                "url": reverse("admin:verification_claim_review", args=[match.fact.claim_id]),
+            }
+        )
+    return found[:limit]
 
 
 # --- Progress -----------------------------------------------------------------------------
