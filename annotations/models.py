@@ -143,8 +143,22 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return shorten(self.text)
 
+    def position_selects_quote(self) -> bool:
+        """Whether the stored position reads exactly the stored quote in the article's text.
+
+        A fuzzy re-anchoring keeps the annotator's words as the quote and points the position
+        at the changed words that matched them; an orphaned claim has no position at all.
+        """
+        if self.position_start is None:
+            return False
+        return self.article.text[self.position_start : self.position_end] == self.quote_exact
+
     def selectors(self) -> list[dict]:
-        """Both W3C selectors as they are now; an orphaned claim has no position selector."""
+        """The claim's W3C selectors, both describing the same words.
+
+        The TextPositionSelector is given only when it reads the quote's `exact` (see
+        position_selects_quote); otherwise the TextQuoteSelector stands alone.
+        """
         selectors = [
             {
                 "type": "TextQuoteSelector",
@@ -153,7 +167,7 @@ class Claim(models.Model):
                 "suffix": self.quote_suffix,
             }
         ]
-        if self.position_start is not None:
+        if self.position_selects_quote():
             selectors.append(
                 {
                     "type": "TextPositionSelector",

@@ -37,6 +37,11 @@ def fact_list(filters: dict | None = None) -> QuerySet[Fact]:
     )
 
 
+def fact_for_annotation() -> QuerySet[Fact]:
+    """Facts with their claim's article text, which a W3C annotation's selectors are checked on."""
+    return _facts_filtered(None).select_related("claim__article", "review")
+
+
 # What a fact's JSON shows, read as plain values: model instances and serializer fields cost
 # more than the query on a page of 50 (the list endpoint is the API's busiest).
 FACT_ROW_FIELDS = {

@@ -143,7 +143,7 @@ class FactAnnotationView(_WebAnnotationView):
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, "W3C Web Annotation JSON-LD")}
     )
     def get(self, request, pk: int):
-        fact = get_object_or_404(selectors.fact_list(), pk=pk)
+        fact = get_object_or_404(selectors.fact_for_annotation(), pk=pk)
         document = jsonld.web_annotation(
             fact.claim,
             fact=fact,

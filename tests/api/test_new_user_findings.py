@@ -1,0 +1,56 @@
+"""Regressions from a new user's session with the API (selectors, filters, errors, limits)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from annotations.models import Article, Claim
+from tests.api.desk import desk_build
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def _edit_fact_words(annotator, ids, new_words: str) -> Claim:
+    article = Article.objects.get(pk=ids.article)
+    response = _client(annotator).patch(
+        f"/api/v1/articles/{article.pk}/",
+        {"text": article.text.replace("two years late", new_words)},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    return Claim.objects.get(fact__id=ids.fact)
+
+
+def test_a_fuzzy_claims_selectors_never_disagree_on_the_words(roles, annotator):
+    ids = desk_build()
+    claim = _edit_fact_words(annotator, ids, "two yeers late")
+    assert claim.anchor_state == "fuzzy"
+    annotation = _client().get(f"/api/v1/facts/{ids.fact}/annotation/").json()
+    detail = _client(annotator).get(f"/api/v1/claims/{claim.pk}/").json()
+    for selectors in (annotation["target"]["selector"], detail["selector"]):
+        by_type = {s["type"]: s for s in selectors}
+        assert by_type["TextQuoteSelector"]["exact"] == "two years late"
+        assert "TextPositionSelector" not in by_type
+
+
+def test_a_moved_claim_keeps_both_selectors_on_the_same_words(roles, annotator):
+    ids = desk_build()
+    article = Article.objects.get(pk=ids.article)
+    _client(annotator).patch(
+        f"/api/v1/articles/{article.pk}/", {"text": "Update: " + article.text}, format="json"
+    )
+    claim = Claim.objects.get(fact__id=ids.fact)
+    text = Article.objects.get(pk=ids.article).text
+    for selectors in (
+        _client().get(f"/api/v1/facts/{ids.fact}/annotation/").json()["target"]["selector"],
+        _client(annotator).get(f"/api/v1/claims/{claim.pk}/").json()["selector"],
+    ):
+        by_type = {s["type"]: s for s in selectors}
+        position = by_type["TextPositionSelector"]
+        assert text[position["start"] : position["end"]] == by_type["TextQuoteSelector"]["exact"]
