@@ -133,12 +133,13 @@ def _facts_filtered(filters: dict | None) -> QuerySet[Fact]:
             Q(claim__sources__url__icontains=f"://{domain}/")
             | Q(claim__sources__url__icontains=f".{domain}/")
         ).distinct()
-    if filters.get("q"):
-        q = filters["q"]
+    # Every word must appear, in any order and any of the three fields: one WHERE clause with
+    # an OR of three substring tests per word, over the rows the joins already read.
+    for word in dict.fromkeys(filters.get("q", "").split()):
         facts = facts.filter(
-            Q(claim__text__icontains=q)
-            | Q(claim__quote_exact__icontains=q)
-            | Q(review__rationale__icontains=q)
+            Q(claim__text__icontains=word)
+            | Q(claim__quote_exact__icontains=word)
+            | Q(review__rationale__icontains=word)
         )
     return facts
 

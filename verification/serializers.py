@@ -161,7 +161,10 @@ class FactFilterSerializer(serializers.Serializer):
         r"^[A-Za-z0-9.-]{1,253}$", required=False, help_text="e.g. example.org"
     )
     q = serializers.CharField(
-        max_length=500, required=False, help_text="Words in the claim, quote or rationale"
+        max_length=500,
+        required=False,
+        help_text="Words in the claim, quote or rationale: every word must appear (any case, "
+        "any order, each in any of the three)",
     )
 
 

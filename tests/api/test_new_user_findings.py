@@ -54,3 +54,31 @@ def test_a_moved_claim_keeps_both_selectors_on_the_same_words(roles, annotator):
         by_type = {s["type"]: s for s in selectors}
         position = by_type["TextPositionSelector"]
         assert text[position["start"] : position["end"]] == by_type["TextQuoteSelector"]["exact"]
+
+
+def test_q_finds_a_fact_holding_every_word_in_any_order_and_field(roles):
+    ids = desk_build()
+
+    def found(q: str) -> list[int]:
+        response = _client().get("/api/v1/facts/", {"q": q})
+        assert response.status_code == 200, response.content
+        return [fact["id"] for fact in response.json()["results"]]
+
+    assert found("late two") == [ids.fact]
+    assert found("LATE   years") == [ids.fact]
+    assert found("late no.") == [ids.fact]  # "No." is the rationale
+    assert found("late unicorn") == []
+
+
+def test_q_with_more_words_costs_no_more_queries(roles):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    desk_build()
+    client = _client()
+    counts = []
+    for q in ("late", "late two years"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/facts/", {"q": q}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
