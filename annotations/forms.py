@@ -239,15 +239,26 @@ def _pdf_to_text(body: bytes) -> tuple[str, str]:
 class SelectionPreview(forms.Widget):
     """Show the selected words read-only, with their context in the article."""
 
-    def __init__(self, *, prefix: str = "", exact: str = "", suffix: str = "", note: str = ""):
+    def __init__(
+        self,
+        *,
+        prefix: str = "",
+        exact: str = "",
+        suffix: str = "",
+        note: str = "",
+        error: bool = False,
+    ):
         super().__init__()
         self.prefix, self.exact, self.suffix, self.note = prefix, exact, suffix, note
+        self.error = error
 
     def render(self, name, value, attrs=None, renderer=None):
         if not self.exact:
             return format_html(
-                '<div class="fd-selection-preview" id="id_{}">{}</div>',
+                '<div class="fd-selection-preview{}" id="id_{}" role="{}">{}</div>',
+                " fd-selection-error errornote" if self.error else "",
                 name,
+                "alert" if self.error else "note",
                 self.note or "No selection.",
             )
         return format_html(
@@ -319,17 +330,28 @@ class ClaimCreateForm(forms.ModelForm):
             self._show_selection(raw)
 
     def _show_selection(self, raw) -> None:
-        """Lock the article and show the selected words in place of the quote box."""
+        """Lock the article and show the selected words in place of the quote box.
+
+        A selection that cannot be used (a split emoji, offsets out of range, an unknown
+        article, a text edited since) says why as soon as the page opens, not after Save.
+        """
         self.fields["article"].widget = forms.HiddenInput()
         article = _article_or_none(raw.get("article"))
-        preview = SelectionPreview(note="The selection could not be read; see the error above.")
-        if article is not None:
+        problem = None
+        preview = None
+        if article is None:
+            problem = (
+                f"There is no article {raw.get('article') or ''} any more; open the article "
+                "and select the words again."
+            )
+        else:
             if not self.is_bound and not _present(self.initial.get("text_version")):
                 self.initial["text_version"] = article.text_version
             try:
+                _check_text_version(article, raw.get("text_version"))
                 start, end = _selection_codepoints(article, raw.get("start"), raw.get("end"))
-            except ValidationError:
-                pass
+            except ValidationError as error:
+                problem = " ".join(error.messages)
             else:
                 selector = anchoring.describe(article.text, start, end)
                 preview = SelectionPreview(
@@ -338,12 +360,15 @@ class ClaimCreateForm(forms.ModelForm):
                 self.selected_words = selector.exact
             self.fields["article"].help_text = ""
             self.selected_article = article
+        self.selection_problem = problem
         self.fields["quote"] = forms.CharField(
             required=False,
             disabled=True,
-            widget=preview,
+            widget=preview or SelectionPreview(note=problem, error=True),
             label="Selected words",
-            help_text="The quote is exactly what you selected; to change it, go back to the "
+            help_text=""
+            if problem
+            else "The quote is exactly what you selected; to change it, go back to the "
             "article and select again.",
         )
 
@@ -396,13 +421,7 @@ class ClaimCreateForm(forms.ModelForm):
         return data
 
     def _clean_selection(self, article: Article, data: dict) -> None:
-        version = data.get("text_version")
-        if version is not None and version != article.text_version:
-            raise ValidationError(
-                "The article text changed after you selected the words (version "
-                f"{version}, now {article.text_version}); go back to the article and select "
-                "them again."
-            )
+        _check_text_version(article, data.get("text_version"))
         data["selection"] = _selection_codepoints(article, data.get("start"), data.get("end"))
 
     def source_specs(self) -> list[dict]:
@@ -435,6 +454,22 @@ def _article_or_none(value) -> Article | None:
         return Article.objects.filter(pk=int(value)).first()
     except (TypeError, ValueError):
         return None
+
+
+def _check_text_version(article: Article, version) -> None:
+    """Refuse offsets counted in an older text: they would point at other words now."""
+    if not _present(version):
+        return
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise ValidationError("The selection's text version is not a number.") from None
+    if version != article.text_version:
+        raise ValidationError(
+            "The article text changed after you selected the words (version "
+            f"{version}, now {article.text_version}); go back to the article and select "
+            "them again."
+        )
 
 
 def _selection_codepoints(article: Article, start, end) -> tuple[int, int]:

@@ -268,3 +268,52 @@ def test_a_source_address_that_would_never_be_fetched_is_refused_on_the_form(
     page = response.content.decode()
     assert f"This address cannot be a source: {reason}." in page
     assert (Claim.objects.count(), Source.objects.count()) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [
+        ("start={split}&end={end}", "splits a surrogate pair"),
+        ("start=500&end=100", "UTF-16 offset 500"),
+        ("start=-5&end=3", "UTF-16 offset -5"),
+        ("start=4&end=4", "The selection is empty"),
+    ],
+)
+def test_an_unusable_selection_says_why_when_the_page_opens(
+    client, annotator, article, params, reason
+):
+    emoji = units(article.text[: article.text.index("😀")])
+    query = params.format(split=emoji + 1, end=emoji + 8)
+    client.force_login(annotator)
+
+    page = client.get(
+        f"{ADD_URL}?article={article.pk}&{query}&text_version={article.text_version}"
+    ).content.decode()
+
+    assert reason in page
+    assert "see the error above" not in page
+    assert "The quote is exactly what you selected" not in page
+
+
+def test_a_selection_in_an_unknown_article_says_so_when_the_page_opens(client, annotator):
+    client.force_login(annotator)
+
+    page = client.get(f"{ADD_URL}?article=9999&start=1&end=4").content.decode()
+
+    assert "There is no article 9999" in page
+
+
+def test_a_selection_from_an_older_text_is_not_previewed_on_the_new_words(
+    client, annotator, article
+):
+    start, end = selection(article, "Critics disagreed")
+    services.article_update_text(article=article, text="Intro.\n\n" + article.text, user=annotator)
+    client.force_login(annotator)
+
+    page = client.get(
+        f"{ADD_URL}?article={article.pk}&start={start}&end={end}&text_version=1"
+    ).content.decode()
+
+    assert "The article text changed after you selected the words (version 1, now 2)" in page
+    assert 'class="fd-selected"' not in page
+    assert "The quote is exactly what you selected" not in page
