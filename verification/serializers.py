@@ -158,7 +158,10 @@ class FactFilterSerializer(serializers.Serializer):
         help_text="Facts published, retracted or flagged since then (for keeping copies in step)",
     )
     source_domain = serializers.RegexField(
-        r"^[A-Za-z0-9.-]{1,253}$", required=False, help_text="e.g. example.org"
+        r"^[A-Za-z0-9.-]{1,253}$",
+        required=False,
+        help_text="Facts citing a source on this domain or its subdomains (e.g. example.org) "
+        "that was archived; a source that could not be fetched does not count",
     )
     q = serializers.CharField(
         max_length=500,

@@ -82,3 +82,43 @@ def test_q_with_more_words_costs_no_more_queries(roles):
             assert client.get("/api/v1/facts/", {"q": q}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def _url_source(claim_id: int, url: str, *, archived: bool):
+    from django.utils import timezone
+
+    from annotations.models import Source, SourceState
+    from verification.models import SourceSnapshot
+
+    source = Source.objects.create(
+        kind="url", url=url, state=SourceState.ARCHIVED if archived else SourceState.FAILED
+    )
+    source.claims.add(claim_id)
+    if archived:
+        SourceSnapshot.objects.create(
+            source=source,
+            fetched_at=timezone.now(),
+            final_url=url,
+            content_type="text/html",
+            sha256="0" * 64,
+            size=5,
+            text="words",
+            extractor="test",
+            extractor_version="1",
+        )
+
+
+def test_source_domain_counts_only_sources_that_were_archived(roles):
+    ids = desk_build()
+    claim_id = Claim.objects.get(fact__id=ids.fact).pk
+    _url_source(claim_id, "https://www.bbc.com/news/1", archived=False)
+    _url_source(claim_id, "https://example.org/report", archived=True)
+    _url_source(claim_id, "https://data.example.org/table", archived=True)
+
+    def found(domain: str) -> list[int]:
+        response = _client().get("/api/v1/facts/", {"source_domain": domain})
+        assert response.status_code == 200, response.content
+        return [fact["id"] for fact in response.json()["results"]]
+
+    assert found("bbc.com") == []
+    assert found("example.org") == [ids.fact]  # once, though two of its sources are there
