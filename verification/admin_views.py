@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,6 +37,7 @@ from verification.models import (
     CheckRunStatus,
     Evidence,
     Fact,
+    ReviewLease,
     SourceSnapshot,
     Stance,
     Verdict,
@@ -199,9 +201,7 @@ def _require_reviewer(request: HttpRequest) -> None:
 def queue_page(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
     """The verification queue: claims waiting for review, most urgent first, with filters."""
     _require_reviewer(request)
-    filters = {key: request.GET.get(key, "") for key in selectors.QUEUE_FILTERS}
-    if filters["article"] and not filters["article"].isdigit():
-        filters["article"] = ""
+    filters = _queue_filters(request.GET)
     claims = list(
         selectors.claim_list_for_queue_page(user=request.user, filters=filters)[:QUEUE_PAGE_SIZE]
     )
@@ -239,15 +239,57 @@ def queue_page(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
     return TemplateResponse(request, "admin/verification/queue.html", context)
 
 
+def _queue_filters(data) -> dict[str, str]:
+    filters = {key: data.get(key, "") for key in selectors.QUEUE_FILTERS}
+    if filters["article"] and not filters["article"].isdigit():
+        filters["article"] = ""
+    return filters
+
+
 @require_POST
 def queue_take_next(request: HttpRequest) -> HttpResponse:
-    """Lease the next claim to the reviewer and open its review page."""
+    """Lease the next claim within the queue's filters to the reviewer; open its review page."""
     _require_reviewer(request)
-    claim = services.queue_take_next(reviewer=request.user)
+    filters = _queue_filters(request.POST)
+    if any(filters.values()):
+        claim = _take_next_filtered(request.user, filters)
+    else:
+        claim = services.queue_take_next(reviewer=request.user)
     if claim is None:
+        if any(filters.values()):
+            messages.info(request, "No claim waiting for review matches these filters.")
+            query = urlencode({key: value for key, value in filters.items() if value})
+            return redirect(f"{reverse('admin:verification_queue')}?{query}")
         messages.info(request, "The queue is empty: no claim is waiting for review.")
         return redirect("admin:verification_queue")
     return redirect("admin:verification_claim_review", claim.pk)
+
+
+def _take_next_filtered(user, filters: dict[str, str]) -> Claim | None:
+    """The next free claim among those the filtered queue shows, leased through the service.
+
+    A claim the reviewer already holds comes first, as with the unfiltered queue (one claim at
+    a time). Each take is the service's guarded lease: if another reviewer wins a claim between
+    this read and the take, the next candidate is tried.
+    """
+    held = (
+        ReviewLease.objects.filter(reviewer=user, expires_at__gt=timezone.now())
+        .select_related("claim")
+        .order_by("taken_at", "id")
+        .first()
+    )
+    if held is not None:
+        return held.claim
+    candidates = selectors.claim_list_for_queue_page(user=user, filters=filters).filter(
+        status=ClaimStatus.NEEDS_REVIEW, lease__isnull=True
+    )
+    for claim in candidates[:20]:
+        try:
+            services.queue_take(claim=claim, reviewer=user)
+        except (PermissionDenied, ValidationError):
+            continue
+        return claim
+    return None
 
 
 # --- The review page ----------------------------------------------------------------------
