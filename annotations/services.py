@@ -38,6 +38,14 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
 }
 
 
+# Called inside the transition's transaction as listener(claim_id, from_status, to_status, at)
+# after every status change. The verification app registers one when it starts, which moves a
+# published fact's `updated_at` when its claim leaves or reaches published (an edit sends it
+# back to review, a retraction, a republication), so clients syncing on `updated_at` see it;
+# annotations need not import verification.
+CLAIM_STATUS_LISTENERS: list[Callable[[int, str, str, object], None]] = []
+
+
 class TransitionError(Exception):
     """A status change was refused: the claim is not (or no longer) in a state that allows it."""
 
@@ -82,6 +90,8 @@ def claim_transition(
         _history_record(
             claim=claim, from_status=current, to_status=to_status, actor=actor, reason=reason
         )
+        for listener in CLAIM_STATUS_LISTENERS:
+            listener(claim.pk, current, to_status, now)
     claim.status = to_status
     claim.status_changed_at = now
     return claim

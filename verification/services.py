@@ -671,6 +671,18 @@ def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
     return fact
 
 
+def fact_touch_on_claim_status(claim_id: int, from_status: str, to_status: str, at) -> None:
+    """Move the fact's `updated_at` when its claim leaves or reaches a public status.
+
+    Leaving published (an article edit or a changed source sends it back to review) makes the
+    fact `under_review`; reaching published or retracted ends that. Clients keeping copies in
+    step take the newest `updated_at` as their next `updated_after`, so each must move it.
+    """
+    public = (S.PUBLISHED, S.RETRACTED)
+    if from_status in public or to_status in public:
+        Fact.objects.filter(claim_id=claim_id).update(updated_at=at)
+
+
 # --- Evidence chosen by people --------------------------------------------------------------
 
 

@@ -122,3 +122,12 @@ def test_source_domain_counts_only_sources_that_were_archived(roles):
 
     assert found("bbc.com") == []
     assert found("example.org") == [ids.fact]  # once, though two of its sources are there
+
+
+def test_a_fact_sent_back_to_review_by_an_edit_shows_a_newer_updated_at(roles, annotator):
+    ids = desk_build()
+    before = _client().get(f"/api/v1/facts/{ids.fact}/").json()
+    _edit_fact_words(annotator, ids, "two yeers late")
+    after = _client().get(f"/api/v1/facts/{ids.fact}/").json()
+    assert after["under_review"] is True
+    assert after["updated_at"] > before["updated_at"]
