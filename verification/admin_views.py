@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,7 +28,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from annotations.models import AnchorState, Article, Claim, ClaimKind, ClaimStatus
+from annotations.models import (
+    AnchorState,
+    Article,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    ClaimTransition,
+)
 from annotations.services import TransitionError
 from annotations.text import shorten
 from verification import matching, selectors, services
@@ -104,12 +112,26 @@ def article_context(claim: Claim) -> dict:
     end = min(len(text), claim.position_end + CONTEXT_CHARS)
     window = text[start:end]
     quote = Span(claim.position_start - start, claim.position_end - start, "fd-quote")
+    words = text[claim.position_start : claim.position_end]
     return {
         "html": highlighted(window, [quote]),
         "orphaned": False,
         "cut_before": start > 0,
         "cut_after": end < len(text),
+        # An edit can leave the claim on approximate words: the reviewer sees both.
+        "current_words": words,
+        "words_differ": " ".join(words.split()) != " ".join(claim.quote_exact.split()),
     }
+
+
+def last_status_change(claim: Claim) -> ClaimTransition | None:
+    """The claim's latest change of status (history notes that keep the status are skipped)."""
+    return (
+        claim.transitions.exclude(from_status=F("to_status"))
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 # --- Already checked ----------------------------------------------------------------------
@@ -202,8 +224,15 @@ def queue_page(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
     """The verification queue: claims waiting for review, most urgent first, with filters."""
     _require_reviewer(request)
     filters = _queue_filters(request.GET)
+    # Why each claim is here (checked, sent back by an article edit, a lease expired): one
+    # subquery over the claim's history index, not a query per row.
+    last_change = ClaimTransition.objects.filter(claim=OuterRef("pk")).exclude(
+        from_status=F("to_status")
+    )
     claims = list(
-        selectors.claim_list_for_queue_page(user=request.user, filters=filters)[:QUEUE_PAGE_SIZE]
+        selectors.claim_list_for_queue_page(user=request.user, filters=filters).annotate(
+            last_reason=Subquery(last_change.order_by("-created_at", "-id").values("reason")[:1])
+        )[:QUEUE_PAGE_SIZE]
     )
     now = timezone.now()
     for claim in claims:
@@ -219,6 +248,7 @@ def queue_page(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
         claim.priority_label = "low confidence" if claim.priority == 1 else ""
         claim.stance_label = Stance(claim.machine_stance).label if claim.machine_stance else ""
         claim.review_url = reverse("admin:verification_claim_review", args=[claim.pk])
+        claim.anchor_warning = claim.anchor_state in (AnchorState.FUZZY, AnchorState.ORPHANED)
     article_ids = (
         Claim.objects.filter(status__in=[ClaimStatus.NEEDS_REVIEW, ClaimStatus.IN_REVIEW])
         .values("article_id")
@@ -331,6 +361,10 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         "title": f"Review: {shorten(claim.text, 60)}",
         "claim": claim,
         "article": article_context(claim),
+        "last_change": last_status_change(claim),
+        "anchor_needs_look": claim.status in services.REVIEWABLE
+        and claim.anchor_state in (AnchorState.FUZZY, AnchorState.ORPHANED),
+        "anchor_score": f"{claim.anchor_score:.0%}",
         "claim_html": highlighted(
             claim.text,
             [

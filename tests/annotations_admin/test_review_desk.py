@@ -57,3 +57,50 @@ def test_take_next_with_filters_matching_nothing_says_so_and_keeps_the_filters(
     assert "No claim waiting for review matches these filters." in response.content.decode()
     assert response.redirect_chain[-1][0].endswith("?kind=quote")
     assert not ReviewLease.objects.exists()
+
+
+@pytest.fixture
+def claim_sent_back_by_an_edit(checked_claim, reviewer, publisher, annotator):
+    """A published claim whose article was edited so that its quote is only found approximately."""
+    from annotations.services import article_update_text
+
+    services.queue_take(claim=checked_claim, reviewer=reviewer)
+    services.review_record(claim=checked_claim, reviewer=reviewer, verdict="false", rationale="85.")
+    services.fact_publish(claim=checked_claim, publisher=publisher)
+    article = checked_claim.article
+    article_update_text(
+        article=article,
+        text=article.text.replace("the bridge cost 56 million", "the bridge cost 57 million"),
+        user=annotator,
+    )
+    checked_claim.refresh_from_db()
+    assert checked_claim.status == ClaimStatus.NEEDS_REVIEW
+    assert checked_claim.anchor_state == "fuzzy"
+    return checked_claim
+
+
+def test_the_queue_row_says_why_an_article_edit_sent_a_claim_back(
+    client, reviewer, claim_sent_back_by_an_edit
+):
+    client.force_login(reviewer)
+
+    page = client.get(QUEUE).content.decode()
+
+    assert "The article text changed; the claim&#x27;s anchor is fuzzy" in page
+    assert 'class="fd-badge fd-badge-anchor">Fuzzy (check it)<' in page
+
+
+def test_the_review_page_says_why_the_claim_is_back_and_what_the_article_says_now(
+    client, reviewer, annotator, claim_sent_back_by_an_edit
+):
+    client.force_login(reviewer)
+
+    page = client.get(f"/admin/annotations/claim/{claim_sent_back_by_an_edit.pk}/review/")
+    html = page.content.decode()
+
+    assert 'id="fd-last-change"' in html
+    assert "Published → Needs review" in html
+    assert f"by {annotator.username}: The article text changed" in html
+    now_says = '<span id="fd-current-words">the bridge cost 57 million euros'
+    assert f"The article now says: “{now_says}" in html
+    assert "the claim was made on “the bridge cost 56 million euros”" in html
