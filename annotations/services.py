@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from annotations import anchoring
@@ -52,6 +53,8 @@ class TransitionError(Exception):
 
 @dataclass(frozen=True)
 class ReanchorSummary:
+    """How many of the article's claims are in each anchor state after an edit."""
+
     kept: int
     moved: int
     fuzzy: int
@@ -155,7 +158,19 @@ def article_update_text(
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         if text == article.text:
-            return ReanchorSummary(kept=article.claims.count(), moved=0, fuzzy=0, orphaned=0)
+            # Nothing is re-anchored; each claim keeps the anchor its last edit gave it.
+            counts = dict(
+                article.claims.order_by()
+                .values("anchor_state")
+                .annotate(n=Count("id"))
+                .values_list("anchor_state", "n")
+            )
+            return ReanchorSummary(
+                kept=counts.get(AnchorState.ANCHORED, 0),
+                moved=counts.get(AnchorState.MOVED, 0),
+                fuzzy=counts.get(AnchorState.FUZZY, 0),
+                orphaned=counts.get(AnchorState.ORPHANED, 0),
+            )
         ArticleRevision.objects.create(
             article=article,
             text_version=article.text_version,

@@ -131,3 +131,14 @@ def test_a_fact_sent_back_to_review_by_an_edit_shows_a_newer_updated_at(roles, a
     after = _client().get(f"/api/v1/facts/{ids.fact}/").json()
     assert after["under_review"] is True
     assert after["updated_at"] > before["updated_at"]
+
+
+def test_saving_an_unchanged_text_reports_each_claims_anchor_as_it_is(roles, annotator):
+    ids = desk_build()
+    _edit_fact_words(annotator, ids, "two yeers late")
+    article = Article.objects.get(pk=ids.article)
+    response = _client(annotator).patch(
+        f"/api/v1/articles/{article.pk}/", {"text": article.text}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["reanchored"] == {"kept": 3, "moved": 0, "fuzzy": 1, "orphaned": 0}
