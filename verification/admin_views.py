@@ -384,7 +384,11 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         "latest_review": reviews[0] if reviews else None,
         "fact": fact,
         "verdicts": Verdict.choices,
-        "can_review": reviewable and user.has_perm(services.PERM_REVIEW),
+        # Another reviewer's verdict form would only be refused on submit: not offered.
+        "can_review": reviewable
+        and user.has_perm(services.PERM_REVIEW)
+        and not (lease is not None and not held_by_me),
+        "time_zone": timezone.get_current_timezone_name(),
         "can_take": claim.status == ClaimStatus.NEEDS_REVIEW
         and lease is None
         and user.has_perm(services.PERM_REVIEW),

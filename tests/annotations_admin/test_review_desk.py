@@ -104,3 +104,20 @@ def test_the_review_page_says_why_the_claim_is_back_and_what_the_article_says_no
     now_says = '<span id="fd-current-words">the bridge cost 57 million euros'
     assert f"The article now says: “{now_says}" in html
     assert "the claim was made on “the bridge cost 56 million euros”" in html
+
+
+def test_a_claim_held_by_another_reviewer_shows_who_until_when_and_no_verdict_form(
+    client, reviewer, roles, checked_claim
+):
+    from tests.factories import UserFactory
+
+    holder = UserFactory(username="demo2", groups=["reviewer"])
+    lease = services.queue_take(claim=checked_claim, reviewer=holder)
+    client.force_login(reviewer)
+
+    html = client.get(f"/admin/annotations/claim/{checked_claim.pk}/review/").content.decode()
+
+    until = lease.expires_at.strftime("%H:%M")
+    assert f"held by <strong>demo2</strong> until {until} (UTC time)" in html
+    assert 'id="fd-verdict-form"' not in html
+    assert 'id="fd-verdict-held"' in html
