@@ -501,12 +501,26 @@ class SourceForm(forms.ModelForm):
         model = Source
         fields = ("kind", "title", "url", "file", "text", "claims")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        kind.required = False
+        kind.choices = [("", "from what is filled in below"), *SourceKind.choices]
+        kind.help_text = (
+            "Left as is, a file makes a file source, else an address a web source, else "
+            "pasted text a text source."
+        )
+
     def clean_url(self) -> str:
         return _fetchable_url(self.cleaned_data.get("url") or "")
 
     def clean(self):
         data = super().clean()
-        kind = data.get("kind")
+        kind = data.get("kind") or self._kind_given(data)
+        if not kind:
+            self.add_error("kind", "Give a web address, a file or pasted text.")
+            return data
+        data["kind"] = kind
         needed = {
             SourceKind.URL: ("url", "Give the web address."),
             SourceKind.FILE: ("file", "Choose the file to upload."),
@@ -517,3 +531,13 @@ class SourceForm(forms.ModelForm):
         if kind == SourceKind.TEXT and not (data.get("title") or "").strip():
             self.add_error("title", "Give the pasted source a title.")
         return data
+
+    def _kind_given(self, data: dict) -> str:
+        """The kind of source the filled fields make, as the claim add form reads them."""
+        if data.get("file") or self.has_error("file"):
+            return SourceKind.FILE
+        if data.get("url") or self.has_error("url"):
+            return SourceKind.URL
+        if (data.get("text") or "").strip() or self.has_error("text"):
+            return SourceKind.TEXT
+        return ""

@@ -290,7 +290,9 @@ class VerifiableClaimAdmin(ClaimAdmin):
             )
             context["review_url"] = reverse("admin:verification_claim_review", args=[obj.pk])
             context["claim_sources"] = obj.sources.order_by("id")
-            if request.user.has_perm("annotations.add_source"):
+            # A published or retracted claim's sources are what its verdict was given on.
+            closed = obj.status in (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
+            if request.user.has_perm("annotations.add_source") and not closed:
                 context["add_source_url"] = (
                     reverse("admin:annotations_source_add") + f"?claims={obj.pk}"
                 )

@@ -55,3 +55,55 @@ def test_the_source_page_lists_its_snapshots(client, annotator):
     client.force_login(annotator)
     page = client.get(f"/admin/annotations/source/{source.pk}/change/").content.decode()
     assert snapshot.sha256 in page
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        ({"url": "https://example.org/report"}, "url"),
+        ({"title": "Minutes", "text": "It cost 56 million."}, "text"),
+    ],
+)
+def test_a_source_added_from_a_claim_takes_its_kind_from_what_was_filled_in(
+    client, annotator, data, kind
+):
+    from tests.workflow.test_claim_page import add_source
+
+    claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
+    client.force_login(annotator)
+    form = client.get(f"/admin/annotations/source/add/?claims={claim.pk}").content.decode()
+    assert f'<option value="{claim.pk}" selected>' in form
+
+    response = add_source(client, {**data, "claims": claim.pk}, f"?claims={claim.pk}")
+
+    assert response.status_code == 302, response.content.decode()
+    assert claim.sources.get().kind == kind
+
+
+def test_a_source_with_nothing_filled_in_asks_for_an_address_a_file_or_text(client, annotator):
+    from tests.workflow.test_claim_page import add_source
+
+    claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
+    client.force_login(annotator)
+
+    response = add_source(client, {"title": "Nothing", "claims": claim.pk})
+
+    assert "Give a web address, a file or pasted text." in response.content.decode()
+
+
+def test_published_claims_offer_no_add_a_source(client, annotator, reviewer, publisher):
+    from annotations.models import ClaimStatus
+    from annotations.services import claim_transition
+    from verification import services
+
+    claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
+    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
+    services.fact_publish(claim=claim, publisher=publisher)
+    client.force_login(annotator)
+
+    page = client.get(f"/admin/annotations/claim/{claim.pk}/change/").content.decode()
+
+    assert f"/admin/annotations/source/add/?claims={claim.pk}" not in page
+    assert "Check again" not in page
