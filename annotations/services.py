@@ -338,6 +338,33 @@ def source_url_problem(url: str) -> str | None:
     return None
 
 
+def claim_source_refusal(claim: Claim) -> str | None:
+    """Why no source may be attached to this claim now, as a sentence, or None when one may.
+
+    A published or retracted claim is never checked again (see the transitions above), so a
+    source attached to it would be archived and then never read nor shown with the verdict.
+    """
+    status = Claim.objects.filter(pk=claim.pk).values_list("status", flat=True).first()
+    if status == S.PUBLISHED:
+        return (
+            "This claim is published: its verdict rests on the sources it was checked with. "
+            "To check it against another source, a publisher retracts the fact and the words "
+            "are marked again as a new claim."
+        )
+    if status == S.RETRACTED:
+        return (
+            "This claim's fact is retracted, so the claim is closed: mark its words again as a "
+            "new claim to check them against another source."
+        )
+    return None
+
+
+def _require_claim_takes_sources(claim: Claim) -> None:
+    refusal = claim_source_refusal(claim)
+    if refusal is not None:
+        raise TransitionError(refusal)
+
+
 def source_add_url(
     *, claim: Claim, url: str, user: AbstractBaseUser | None, title: str = ""
 ) -> Source:
@@ -345,6 +372,7 @@ def source_add_url(
     problem = source_url_problem(url)
     if problem:
         raise ValidationError({"url": problem})
+    _require_claim_takes_sources(claim)
     with transaction.atomic():
         source, _ = Source.objects.get_or_create(
             kind=SourceKind.URL,
@@ -361,6 +389,7 @@ def source_add_text(
     text = anchoring.canonical_text(text)
     if not text.strip():
         raise ValidationError({"text": "The pasted source has no text."})
+    _require_claim_takes_sources(claim)
     with transaction.atomic():
         source = Source.objects.create(
             kind=SourceKind.TEXT, title=title.strip(), text=text, created_by=_user_or_none(user)
@@ -372,6 +401,7 @@ def source_add_text(
 def source_add_file(
     *, claim: Claim, uploaded, user: AbstractBaseUser | None, title: str = ""
 ) -> Source:
+    _require_claim_takes_sources(claim)
     with transaction.atomic():
         source = Source.objects.create(
             kind=SourceKind.FILE,

@@ -142,3 +142,29 @@ def test_saving_an_unchanged_text_reports_each_claims_anchor_as_it_is(roles, ann
     )
     assert response.status_code == 200, response.content
     assert response.json()["reanchored"] == {"kept": 3, "moved": 0, "fuzzy": 1, "orphaned": 0}
+
+
+def test_a_source_cannot_be_attached_to_a_published_or_retracted_claim(
+    roles, annotator, publisher
+):
+    from annotations.models import Source
+    from verification import services
+
+    ids = desk_build()
+    claim = Claim.objects.get(fact__id=ids.fact)
+    client = _client(annotator)
+    sources_before = Source.objects.count()
+    body = {"title": "Late report", "text": "It was two years late."}
+    response = client.post(f"/api/v1/claims/{claim.pk}/sources/", body, format="json")
+    assert response.status_code == 409, response.content
+    assert response.json()["detail"].startswith("This claim is published")
+    services.fact_retract(fact=claim.fact, user=publisher, reason="Wrong article.")
+    response = client.post(
+        f"/api/v1/claims/{claim.pk}/sources/", {"url": "https://example.org/"}, format="json"
+    )
+    assert response.status_code == 409, response.content
+    assert "retracted" in response.json()["detail"]
+    assert Source.objects.count() == sources_before
+    # A claim still in the queue takes sources.
+    response = client.post(f"/api/v1/claims/{ids.waiting}/sources/", body, format="json")
+    assert response.status_code == 201, response.content
