@@ -9,6 +9,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -66,10 +67,44 @@ class ReviewAdmin(RecordAdmin):
     list_select_related = ("claim", "reviewer")
 
 
+class UnderReviewFilter(admin.SimpleListFilter):
+    """Live facts whose claim is back in review (an article edit, a changed source)."""
+
+    title = "under review"
+    parameter_name = "under_review"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        back = Q(retracted_at__isnull=True) & ~Q(claim__status=ClaimStatus.PUBLISHED)
+        if self.value() == "yes":
+            return queryset.filter(back)
+        if self.value() == "no":
+            return queryset.exclude(back)
+        return queryset
+
+
 @admin.register(Fact)
 class FactAdmin(RecordAdmin):
-    list_display = ("claim", "published_by", "published_at", "retracted_at")
-    list_select_related = ("claim", "published_by")
+    list_display = (
+        "claim",
+        "verdict",
+        "under_review",
+        "published_by",
+        "published_at",
+        "retracted_at",
+    )
+    list_filter = ("review__verdict", UnderReviewFilter, "source_flag")
+    list_select_related = ("claim", "review", "published_by")
+
+    @admin.display(description="verdict", ordering="review__verdict")
+    def verdict(self, obj: Fact) -> str:
+        return obj.review.get_verdict_display()
+
+    @admin.display(description="under review", boolean=True)
+    def under_review(self, obj: Fact) -> bool:
+        return obj.retracted_at is None and obj.claim.status != ClaimStatus.PUBLISHED
 
 
 class ArticleImportForm(forms.Form):
@@ -208,6 +243,11 @@ class VerifiableClaimAdmin(ClaimAdmin):
                 name="verification_queue",
             ),
             path(
+                "ready-to-publish/",
+                wrap(partial(admin_views.publish_list_page, site=site)),
+                name="verification_ready_to_publish",
+            ),
+            path(
                 "queue/take-next/",
                 wrap(admin_views.queue_take_next),
                 name="verification_queue_take_next",
@@ -319,31 +359,35 @@ def _check_button(user, claim: Claim) -> str | None:
 
 
 def _with_verification_queue(site_get_app_list):
-    """Wrap the site's app list so reviewers find the queue on the index and in the sidebar.
+    """Wrap the site's app list so reviewers find the queue, and publishers their work list,
+    on the index and in the sidebar.
 
-    The queue is a page, not a model, so it has no entry of its own; templates cannot add one
+    These are pages, not a model, so it has no entry of its own; templates cannot add one
     from this app (django.contrib.admin's own templates come first in INSTALLED_APPS), and the
     default site is configured outside this app, so the list is extended here.
     """
 
     def get_app_list(request, app_label=None):
         apps = site_get_app_list(request, app_label)
-        if not request.user.has_perm(services.PERM_REVIEW):
-            return apps
+        pages = []
+        if request.user.has_perm(services.PERM_REVIEW):
+            pages.append(("Verification queue", "VerificationQueue", "verification_queue"))
+        if request.user.has_perm(services.PERM_PUBLISH):
+            pages.append(("Ready to publish", "ReadyToPublish", "verification_ready_to_publish"))
         for app in apps:
             if app["app_label"] == "verification":
-                app["models"].insert(
-                    0,
+                app["models"][:0] = [
                     {
                         "model": None,
-                        "name": "Verification queue",
-                        "object_name": "VerificationQueue",
+                        "name": name,
+                        "object_name": object_name,
                         "perms": {"view": True},
-                        "admin_url": reverse("admin:verification_queue"),
+                        "admin_url": reverse(f"admin:{url_name}"),
                         "add_url": None,
                         "view_only": True,
-                    },
-                )
+                    }
+                    for name, object_name, url_name in pages
+                ]
         return apps
 
     return get_app_list

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -45,6 +46,7 @@ from verification.models import (
     CheckRunStatus,
     Evidence,
     Fact,
+    Review,
     ReviewLease,
     SourceSnapshot,
     Stance,
@@ -320,6 +322,49 @@ def _take_next_filtered(user, filters: dict[str, str]) -> Claim | None:
             continue
         return claim
     return None
+
+
+# --- Ready to publish ---------------------------------------------------------------------
+
+
+def publish_list_page(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
+    """The publishers' work list: claims with a verdict, waiting for a second person to publish.
+
+    Verdicts the publisher gave are left out (four eyes), unless the desk is a one-person desk.
+    """
+    if not request.user.has_perm(services.PERM_PUBLISH):
+        raise PermissionDenied
+    latest = Review.objects.filter(claim=OuterRef("pk")).order_by("-created_at", "-id")
+    claims = (
+        Claim.objects.filter(status=ClaimStatus.REVIEWED)
+        .select_related("article")
+        .defer("article__text")
+        .annotate(
+            verdict=Subquery(latest.values("verdict")[:1]),
+            verdict_by=Subquery(latest.values("reviewer_id")[:1]),
+            verdict_at=Subquery(latest.values("created_at")[:1]),
+        )
+        .order_by("status_changed_at", "id")
+    )
+    if not settings.FACTDESK_SINGLE_PERSON_DESK:
+        claims = claims.exclude(verdict_by=request.user.pk)
+    claims = list(claims[:QUEUE_PAGE_SIZE])
+    verdicts = dict(Verdict.choices)
+    reviewers = {
+        user.pk: user.get_username()
+        for user in get_user_model().objects.filter(pk__in={c.verdict_by for c in claims})
+    }
+    for claim in claims:
+        claim.verdict_label = verdicts.get(claim.verdict, claim.verdict or "—")
+        claim.reviewer_name = reviewers.get(claim.verdict_by, "")
+        claim.review_url = reverse("admin:verification_claim_review", args=[claim.pk])
+    context = {
+        **site.each_context(request),
+        "title": "Ready to publish",
+        "claims": claims,
+        "truncated": len(claims) == QUEUE_PAGE_SIZE,
+    }
+    return TemplateResponse(request, "admin/verification/publish_list.html", context)
 
 
 # --- The review page ----------------------------------------------------------------------

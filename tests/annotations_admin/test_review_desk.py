@@ -121,3 +121,44 @@ def test_a_claim_held_by_another_reviewer_shows_who_until_when_and_no_verdict_fo
     assert f"held by <strong>demo2</strong> until {until} (UTC time)" in html
     assert 'id="fd-verdict-form"' not in html
     assert 'id="fd-verdict-held"' in html
+
+
+READY = "/admin/annotations/claim/ready-to-publish/"
+
+
+def test_publishers_find_verdicts_to_publish_but_not_their_own(
+    client, reviewer_publisher, publisher, checked_claim, other_checked_claim
+):
+    services.queue_take(claim=checked_claim, reviewer=reviewer_publisher)
+    services.review_record(
+        claim=checked_claim, reviewer=reviewer_publisher, verdict="false", rationale="85."
+    )
+    client.force_login(publisher)
+    index = client.get("/admin/").content.decode()
+    assert f'href="{READY}"' in index
+
+    listed = client.get(READY).content.decode()
+    assert f'data-claim="{checked_claim.pk}"' in listed
+    assert 'fd-verdict-badge">False<' in listed
+    assert f'data-claim="{other_checked_claim.pk}"' not in listed  # no verdict yet
+
+    client.force_login(reviewer_publisher)
+    assert f'data-claim="{checked_claim.pk}"' not in client.get(READY).content.decode()
+
+
+def test_only_publishers_open_the_ready_to_publish_list(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get(READY).status_code == 403
+    assert READY not in client.get("/admin/").content.decode()
+
+
+def test_the_facts_list_shows_the_verdict_and_filters_facts_under_review(
+    client, publisher, claim_sent_back_by_an_edit
+):
+    client.force_login(publisher)
+
+    page = client.get("/admin/verification/fact/?under_review=yes").content.decode()
+
+    assert "<td class=\"field-verdict\">False</td>" in page
+    assert "1 fact" in page
+    assert "0 facts" in client.get("/admin/verification/fact/?under_review=no").content.decode()
