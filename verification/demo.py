@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.crypto import get_random_string
@@ -126,14 +126,39 @@ def _claim(article: Article, spec: DemoClaim, user) -> tuple[Claim, bool]:
     return claim, True
 
 
-def demo_users() -> list[tuple[str, str]]:
-    """Two local accounts, so the four-eyes rule can be tried: one reviews, the other publishes."""
-    return [("demo", "annotator reviewer publisher"), ("demo2", "reviewer publisher")]
+DESK_ADMIN = "desk admin"
+DESK_ADMIN_PERMISSIONS = ["auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"]
+"""Add colleagues and give them roles in the admin's Users page; nothing else of the desk."""
+
+
+def demo_users() -> list[tuple[str, list[str]]]:
+    """Two local accounts, so the four-eyes rule can be tried: one reviews, the other publishes.
+
+    `demo` also manages users, so a desk started with `make run` can add its colleagues.
+    """
+    return [
+        ("demo", ["annotator", "reviewer", "publisher", DESK_ADMIN]),
+        ("demo2", ["reviewer", "publisher"]),
+    ]
+
+
+def desk_admin_ensure() -> Group:
+    """The group whose members add users and give them roles; safe to re-run."""
+    group, _ = Group.objects.get_or_create(name=DESK_ADMIN)
+    permissions = []
+    for code in DESK_ADMIN_PERMISSIONS:
+        app_label, codename = code.split(".")
+        permissions.append(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    group.permissions.set(permissions)
+    return group
 
 
 def demo_load(*, password_file: Path, submit: bool = True) -> dict:
     """Load the demo desk; return what was created and the demo accounts' credentials."""
     roles_ensure()
+    desk_admin_ensure()
     credentials = _demo_accounts(password_file)
     user = get_user_model().objects.get(username="demo")
     report = {"articles": 0, "claims": 0, "submitted": 0, "accounts": credentials}
@@ -183,7 +208,7 @@ def _demo_accounts(password_file: Path) -> list[tuple[str, str]]:
             user.set_password(password)
             user.is_staff = True
             user.save()
-        user.groups.set(Group.objects.filter(name__in=roles.split()))
+        user.groups.set(Group.objects.filter(name__in=roles))
         credentials.append((name, password))
     password_file.parent.mkdir(parents=True, exist_ok=True)
     password_file.write_text("".join(f"{n} {p}\n" for n, p in credentials), encoding="utf-8")
