@@ -181,7 +181,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "position_start",
         "position_end",
         "anchor_state",
-        "anchor_score",
+        "anchor_match",
         "anchor_note",
         "created_by",
         "created_at",
@@ -225,6 +225,11 @@ class ClaimAdmin(admin.ModelAdmin):
             # are about: changing it would silently change what was reviewed.
             return ("text", "speaker", "kind", "tags", *self.readonly_fields)
         return self.readonly_fields
+
+    @admin.display(description="anchor score")
+    def anchor_match(self, obj: Claim) -> str:
+        """How closely the anchored words match the quote, as a percentage (1.0 is exact)."""
+        return f"{obj.anchor_score:.0%}"
 
     @admin.display(description="claim")
     def short_text(self, obj: Claim) -> str:

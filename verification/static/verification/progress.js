@@ -26,6 +26,9 @@
         bar.value = run.sources_done || 0;
       }
       if (claimStatus) { claimStatus.textContent = data.claim_status_label; }
+      // The claim page's read-only Status field says the same, not the status at page load.
+      const statusField = document.querySelector(".field-status .readonly");
+      if (statusField) { statusField.textContent = data.claim_status_label; }
       if (wasOpen && !run.open && reload) { reload.hidden = false; }
       wasOpen = wasOpen || run.open;
       return run.open;
