@@ -15,13 +15,15 @@ from rest_framework.utils.mediatypes import media_type_matches, order_by_precede
 from rest_framework.views import APIView, exception_handler
 
 from annotations.services import TransitionError
+from verification.roles import role_refusal
 
 
 def has_perm(*codes: str) -> type[permissions.BasePermission]:
     """A permission class requiring an authenticated user holding every one of `codes`."""
 
     class HasPerm(permissions.BasePermission):
-        message = f"Your role does not allow this ({', '.join(codes)} required)."
+        # Names the roles that may, not the permission: API users know their role (a group).
+        message = role_refusal(codes)
 
         def has_permission(self, request, view) -> bool:
             user = request.user

@@ -40,6 +40,45 @@ ROLES: dict[str, list[str]] = {
 }
 
 
+# What each permission lets a person do, in the words a refusal uses ("Only publishers can
+# publish facts."). A permission not listed is named after its model ("change sources").
+PERMISSION_ACTIONS = {
+    "annotations.add_article": "add articles",
+    "annotations.change_article": "edit articles",
+    "annotations.add_claim": "mark claims",
+    "annotations.change_claim": "submit claims",
+    "annotations.add_source": "attach sources",
+    "annotations.change_source": "retry sources",
+    "verification.view_checkrun": "read check runs",
+    "verification.view_sourcesnapshot": "read source snapshots",
+    "verification.add_checkrun": "re-run checks",
+    "verification.add_review": "review claims",
+    "verification.add_evidence": "add evidence",
+    "verification.delete_evidence": "remove evidence",
+    "verification.add_fact": "publish facts",
+    "verification.change_fact": "retract facts",
+}
+_VERBS = {"view": "read", "add": "add", "change": "change", "delete": "delete"}
+
+
+def role_refusal(codes: list[str] | tuple[str, ...], action: str = "") -> str:
+    """A refusal naming the roles that may do this: "Only publishers can publish facts."."""
+    if not action:
+        actions = []
+        for code in codes:
+            if code in PERMISSION_ACTIONS:
+                actions.append(PERMISSION_ACTIONS[code])
+            else:
+                verb, _, model = code.partition(".")[2].partition("_")
+                actions.append(f"{_VERBS.get(verb, verb)} {model}s")
+        action = " and ".join(actions)
+    names = [f"{name}s" for name, granted in ROLES.items() if set(codes) <= set(granted)]
+    if not names:
+        return f"No role can {action}; ask an administrator."
+    who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"Only {who} can {action}."
+
+
 def roles_ensure() -> dict[str, int]:
     """Create or update the role groups so each has exactly its permissions; safe to re-run."""
     counts = {}

@@ -28,6 +28,7 @@ from verification.models import (
     SourceSnapshot,
     Verdict,
 )
+from verification.roles import role_refusal
 from verification.sources import source_snapshot_for_check
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class CheckRunRetry(Exception):
 
 def _require(user: AbstractBaseUser, permission: str, action: str) -> None:
     if not (user and user.is_authenticated and user.has_perm(permission)):
-        raise PermissionDenied(f"You do not have permission to {action}.")
+        raise PermissionDenied(role_refusal([permission], action))
 
 
 # --- Check runs -----------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def check_run_refusal(
     goes back to the queue with it); once published, nobody (a publisher retracts instead).
     """
     if not (user and user.is_authenticated and user.has_perm(PERM_RERUN)):
-        return PermissionDenied("You do not have permission to re-run checks.")
+        return PermissionDenied(role_refusal([PERM_RERUN]))
     if claim.status in (S.DRAFT, S.PUBLISHED, S.RETRACTED):
         return TransitionError(
             f"A {ClaimStatus(claim.status).label.lower()} claim cannot be re-checked."
@@ -620,13 +621,13 @@ def fact_publish(*, claim: Claim, publisher: AbstractBaseUser) -> Fact:
     _require(publisher, PERM_PUBLISH, "publish facts")
     review = claim.reviews.order_by("-created_at", "-id").first()
     if review is None:
-        raise ValidationError("This claim has no verdict to publish.")
+        raise TransitionError("This claim has no verdict to publish; review it first.")
     if review.reviewer_id == publisher.pk and not settings.FACTDESK_SINGLE_PERSON_DESK:
         raise PermissionDenied(
             "You gave this verdict, so someone else must publish it (four-eyes rule)."
         )
     if claim.anchor_state == AnchorState.ORPHANED:
-        raise ValidationError(
+        raise TransitionError(
             "The claim's words are no longer in the article (it was edited), so the fact "
             "would point at nothing; mark the words again in the current text as a new claim."
         )
@@ -658,7 +659,7 @@ def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
             "You gave this verdict, so another publisher must retract it (four-eyes rule)."
         )
     if fact.retracted_at is not None:
-        raise ValidationError("This fact is already retracted.")
+        raise TransitionError("This fact is already retracted.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the fact is retracted; readers will see it."})
     with transaction.atomic():
@@ -695,7 +696,7 @@ def evidence_add(
     """
     _require(user, PERM_EVIDENCE_ADD, "add evidence")
     if claim.status not in REVIEWABLE:
-        raise ValidationError("Evidence can be changed only while the claim is being reviewed.")
+        raise TransitionError("Evidence can be changed only while the claim is being reviewed.")
     _require_not_held_by_other(claim, user)
     if not Source.objects.filter(pk=snapshot.source_id, claims=claim).exists():
         raise ValidationError({"snapshot": "That snapshot is not of one of this claim's sources."})
@@ -707,9 +708,9 @@ def evidence_add(
         raise ValidationError({"end": "The selection holds only white space."})
     run = claim.check_runs.order_by("-created_at", "-id").first()
     if run is None:
-        raise ValidationError("This claim has not been checked yet; there is no run to add to.")
+        raise TransitionError("This claim has not been checked yet; there is no run to add to.")
     if run.status in OPEN_RUN_STATUSES:
-        raise ValidationError("A check of this claim is running; add evidence when it is done.")
+        raise TransitionError("A check of this claim is running; add evidence when it is done.")
     rank = (run.evidence.order_by("-rank").values_list("rank", flat=True).first() or 0) + 1
     try:
         with transaction.atomic():
@@ -736,7 +737,7 @@ def evidence_remove(*, evidence: Evidence, user: AbstractBaseUser) -> None:
     _require(user, PERM_EVIDENCE_REMOVE, "remove evidence")
     claim = evidence.check_run.claim
     if claim.status not in REVIEWABLE:
-        raise ValidationError("Evidence can be changed only while the claim is being reviewed.")
+        raise TransitionError("Evidence can be changed only while the claim is being reviewed.")
     _require_not_held_by_other(claim, user)
     with transaction.atomic():
         claim_history_note(

@@ -168,3 +168,19 @@ def test_a_source_cannot_be_attached_to_a_published_or_retracted_claim(
     # A claim still in the queue takes sources.
     response = client.post(f"/api/v1/claims/{ids.waiting}/sources/", body, format="json")
     assert response.status_code == 201, response.content
+
+
+def test_a_403_names_the_role_that_may_do_it(roles, annotator, reviewer):
+    ids = desk_build()
+    response = _client(annotator).post(f"/api/v1/claims/{ids.reviewed}/publish/")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only publishers can publish facts."}
+    response = _client(reviewer).post("/api/v1/articles/", {"title": "T", "text": "Words."})
+    assert response.json() == {"detail": "Only annotators can add articles."}
+
+
+def test_publishing_a_claim_without_a_verdict_is_a_409_with_a_sentence(roles, publisher):
+    ids = desk_build()
+    response = _client(publisher).post(f"/api/v1/claims/{ids.waiting}/publish/")
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This claim has no verdict to publish; review it first."}

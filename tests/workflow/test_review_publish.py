@@ -1,10 +1,15 @@
 """Reviewers take claims under a lease, give verdicts; a second person publishes."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from annotations.models import ClaimStatus
-from annotations.services import article_update_text, claim_create, claim_transition
+from annotations.services import (
+    TransitionError,
+    article_update_text,
+    claim_create,
+    claim_transition,
+)
 from tests.factories import ArticleFactory
 from verification import services
 from verification.models import Fact, ReviewLease
@@ -144,7 +149,7 @@ def test_a_claim_whose_words_left_the_article_is_not_published(waiting_claim, re
     assert waiting_claim.anchor_state == "orphaned"
     services.queue_take_next(reviewer=reviewer)
     services.review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Ok.")
-    with pytest.raises(ValidationError, match="no longer in the article"):
+    with pytest.raises(TransitionError, match="no longer in the article"):
         services.fact_publish(claim=waiting_claim, publisher=publisher)
     assert not Fact.objects.exists()
 
