@@ -1,6 +1,7 @@
 """Articles, the claims marked in them, and the sources annotators attach to claims."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -88,6 +89,13 @@ class AnchorState(models.TextChoices):
     ORPHANED = "orphaned", "Orphaned"
 
 
+MAX_CLAIM_CHARS = 5000
+"""Longest claim text: a claim is a checkable sentence, and the cross-check engine reads no more
+(verification/engine/core.py keeps its own copy, since annotations never imports verification)."""
+
+MAX_SPEAKER_CHARS = 200
+
+
 class Claim(models.Model):
     """A claim marked in an article, anchored by W3C TextQuote + TextPosition selectors.
 
@@ -96,8 +104,11 @@ class Claim(models.Model):
     """
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
-    text = models.TextField(help_text="The claim as a checkable sentence.")
-    speaker = models.CharField(max_length=200, blank=True)
+    text = models.TextField(
+        help_text="The claim as a checkable sentence.",
+        validators=[MaxLengthValidator(MAX_CLAIM_CHARS)],
+    )
+    speaker = models.CharField(max_length=MAX_SPEAKER_CHARS, blank=True)
     kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.OTHER)
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
     quote_exact = models.TextField()

@@ -2,7 +2,14 @@
 
 from rest_framework import serializers
 
-from annotations.models import Article, Claim, ClaimKind, Source
+from annotations.models import (
+    MAX_CLAIM_CHARS,
+    MAX_SPEAKER_CHARS,
+    Article,
+    Claim,
+    ClaimKind,
+    Source,
+)
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -68,8 +75,13 @@ class SelectorSerializer(serializers.Serializer):
 class ClaimCreateSerializer(serializers.Serializer):
     article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
     selector = SelectorSerializer(many=True, allow_empty=False)
-    text = serializers.CharField(required=False, allow_blank=True)
-    speaker = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_CLAIM_CHARS,
+        help_text="The claim as a checkable sentence; the quoted words when left out.",
+    )
+    speaker = serializers.CharField(required=False, allow_blank=True, max_length=MAX_SPEAKER_CHARS)
     kind = serializers.ChoiceField(choices=ClaimKind.choices, default=ClaimKind.OTHER)
     tags = serializers.ListField(child=serializers.SlugField(max_length=64), required=False)
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from annotations import anchoring
 from annotations.models import (
+    MAX_CLAIM_CHARS,
+    MAX_SPEAKER_CHARS,
     AnchorState,
     Article,
     ArticleRevision,
@@ -295,13 +297,26 @@ def claim_create(
             raise ValidationError({"selector": "The quoted text was not found in the article."})
         start, end = match.start, match.end
     selector = anchoring.describe(article.text, start, end)
+    text, speaker = (text or selector.exact).strip(), speaker.strip()
+    if len(text) > MAX_CLAIM_CHARS:
+        raise ValidationError(
+            {
+                "text": f"A claim is at most {MAX_CLAIM_CHARS:,} characters (the checker reads no "
+                f"more) and this one has {len(text):,}: state it as one checkable sentence, or "
+                "select fewer words."
+            }
+        )
+    if len(speaker) > MAX_SPEAKER_CHARS:
+        raise ValidationError(
+            {"speaker": f"A speaker's name is at most {MAX_SPEAKER_CHARS} characters."}
+        )
     if kind not in ClaimKind.values:
         raise ValidationError({"kind": f"Unknown kind {kind!r}; use one of {ClaimKind.values}."})
     with transaction.atomic():
         claim = Claim.objects.create(
             article=article,
-            text=(text or selector.exact).strip(),
-            speaker=speaker.strip(),
+            text=text,
+            speaker=speaker,
             kind=kind,
             quote_exact=selector.exact,
             quote_prefix=selector.prefix,

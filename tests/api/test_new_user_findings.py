@@ -184,3 +184,33 @@ def test_publishing_a_claim_without_a_verdict_is_a_409_with_a_sentence(roles, pu
     response = _client(publisher).post(f"/api/v1/claims/{ids.waiting}/publish/")
     assert response.status_code == 409
     assert response.json() == {"detail": "This claim has no verdict to publish; review it first."}
+
+
+def test_a_claim_text_over_5000_characters_is_a_400_naming_the_field(roles, annotator):
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(text="Long words. " * 1000)
+    quote = {"type": "TextQuoteSelector", "exact": "Long words."}
+    client = _client(annotator)
+    response = client.post(
+        "/api/v1/claims/",
+        {"article": article.pk, "selector": [quote], "text": "x" * 200_000},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "5000" in str(response.json()["text"])
+    # Without a text the quoted words are the claim: a selection that long is refused too.
+    position = {"type": "TextPositionSelector", "start": 0, "end": 6000}
+    response = client.post(
+        "/api/v1/claims/", {"article": article.pk, "selector": [position]}, format="json"
+    )
+    assert response.status_code == 400
+    assert "at most 5,000 characters" in str(response.json()["text"])
+    response = client.post(
+        "/api/v1/claims/",
+        {"article": article.pk, "selector": [quote], "speaker": "S" * 201},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "speaker" in response.json()
+    assert not Claim.objects.filter(article=article).exists()
