@@ -122,7 +122,12 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class SourceCreateSerializer(serializers.Serializer):
     url = serializers.URLField(required=False, max_length=2000)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    title = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Required with `text`: where the pasted text comes from.",
+    )
     text = serializers.CharField(required=False, trim_whitespace=False)
     file = serializers.FileField(required=False)
 

@@ -404,6 +404,13 @@ def source_add_text(
     text = anchoring.canonical_text(text)
     if not text.strip():
         raise ValidationError({"text": "The pasted source has no text."})
+    if not title.strip():
+        raise ValidationError(
+            {
+                "title": "Pasted text needs a title saying where it comes from (a report, a "
+                "ruling, an email): it is the source's only name for reviewers and readers."
+            }
+        )
     _require_claim_takes_sources(claim)
     with transaction.atomic():
         source = Source.objects.create(

@@ -144,9 +144,7 @@ def test_saving_an_unchanged_text_reports_each_claims_anchor_as_it_is(roles, ann
     assert response.json()["reanchored"] == {"kept": 3, "moved": 0, "fuzzy": 1, "orphaned": 0}
 
 
-def test_a_source_cannot_be_attached_to_a_published_or_retracted_claim(
-    roles, annotator, publisher
-):
+def test_a_source_cannot_be_attached_to_a_published_or_retracted_claim(roles, annotator, publisher):
     from annotations.models import Source
     from verification import services
 
@@ -214,3 +212,19 @@ def test_a_claim_text_over_5000_characters_is_a_400_naming_the_field(roles, anno
     assert response.status_code == 400
     assert "speaker" in response.json()
     assert not Claim.objects.filter(article=article).exists()
+
+
+def test_pasted_source_text_without_a_title_is_a_400_naming_the_title(roles, annotator):
+    from annotations.models import Source
+
+    ids = desk_build()
+    sources_before = Source.objects.count()
+    for title in ("", "   "):
+        response = _client(annotator).post(
+            f"/api/v1/claims/{ids.waiting}/sources/",
+            {"title": title, "text": "It was two years late."},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert "needs a title" in str(response.json()["title"])
+    assert Source.objects.count() == sources_before
