@@ -58,10 +58,23 @@ def api_exception_handler(exc, context):
 
 
 class JSONLDRenderer(renderers.JSONRenderer):
-    """JSON-LD: JSON labelled with its own media type (and the profile the document follows)."""
+    """JSON-LD: JSON labelled with its own media type (and the profile the document follows).
+
+    Its usual home is a `<script type="application/ld+json">` element, where a rationale holding
+    `</script>` would end the script and the rest would be read as HTML. `<`, `>` and `&` are
+    written as \u003c, \u003e and \u0026: the same JSON to any parser, inert in HTML. Outside
+    strings JSON has none of the three, so replacing them in the output is safe.
+    """
 
     media_type = "application/ld+json"
     format = "jsonld"
+    _HTML_SAFE = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"))
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        body = super().render(data, accepted_media_type, renderer_context)
+        for raw, escaped in self._HTML_SAFE:
+            body = body.replace(raw, escaped)
+        return body
 
 
 class WebAnnotationRenderer(JSONLDRenderer):

@@ -228,3 +228,19 @@ def test_pasted_source_text_without_a_title_is_a_400_naming_the_title(roles, ann
         assert response.status_code == 400
         assert "needs a title" in str(response.json()["title"])
     assert Source.objects.count() == sources_before
+
+
+def test_json_ld_escapes_markup_so_it_can_sit_in_a_script_element(roles):
+    import json
+
+    from verification.models import Fact, Review
+
+    ids = desk_build()
+    rationale = "Minutes say 58 </script><script>alert(1)</script> & more"
+    Review.objects.filter(pk=Fact.objects.get(pk=ids.fact).review_id).update(rationale=rationale)
+    for path in (f"/api/v1/facts/{ids.fact}/claimreview/", f"/api/v1/facts/{ids.fact}/annotation/"):
+        response = _client().get(path, HTTP_ACCEPT="application/ld+json")
+        assert response.status_code == 200
+        body = response.content
+        assert b"<" not in body and b">" not in body and b"&" not in body
+        assert rationale in json.dumps(json.loads(body), ensure_ascii=False)
