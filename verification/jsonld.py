@@ -1,5 +1,6 @@
 """Standard documents for facts and claims: schema.org ClaimReview and W3C Web Annotation."""
 
+import re
 import uuid
 
 from annotations.models import Claim
@@ -18,6 +19,22 @@ def article_urn(article_id: int, *, organization: str) -> str:
     depends on the desk and the article only, not on the host name a request came through.
     """
     return uuid.uuid5(uuid.NAMESPACE_URL, f"factdesk:{organization}:article:{article_id}").urn
+
+
+# Words that make a speaker's name an organisation's. There is no reliable signal in a name, so
+# a Person is assumed unless one of these stands in it as a word ("Regional Insurance Federation").
+_ORGANIZATION_WORDS = re.compile(
+    r"\b(?:agency|association|authority|bank|board|bureau|co|commission|committee|company|"
+    r"corp|corporation|council|department|federation|foundation|government|group|inc|"
+    r"institute|league|llc|ltd|ministry|office|organi[sz]ation|party|plc|police|society|"
+    r"union|university)\b",
+    re.IGNORECASE,
+)
+
+
+def speaker_type(name: str) -> str:
+    """The schema.org type of a speaker: Organization when the name says so, else Person."""
+    return "Organization" if _ORGANIZATION_WORDS.search(name) else "Person"
 
 
 def _retraction_note(fact: Fact) -> str:
@@ -42,7 +59,7 @@ def claim_review(fact: Fact, *, url: str, organization: str) -> dict:
         appearance["url"] = claim.article.url
     item = {"@type": "Claim", "appearance": appearance}
     if claim.speaker:
-        item["author"] = {"@type": "Person", "name": claim.speaker}
+        item["author"] = {"@type": speaker_type(claim.speaker), "name": claim.speaker}
     if claim.article.published_at:
         item["datePublished"] = claim.article.published_at.date().isoformat()
     document = {

@@ -244,3 +244,20 @@ def test_json_ld_escapes_markup_so_it_can_sit_in_a_script_element(roles):
         body = response.content
         assert b"<" not in body and b">" not in body and b"&" not in body
         assert rationale in json.dumps(json.loads(body), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("speaker", "kind"),
+    [
+        ("Regional Insurance Federation", "Organization"),
+        ("Ministry of Defence", "Organization"),
+        ("Acme Ltd", "Organization"),
+        ("Dmitry Peskov", "Person"),
+        ("Bankole Adeyemi", "Person"),
+    ],
+)
+def test_claimreview_types_an_organisation_speaker_as_an_organization(roles, speaker, kind):
+    ids = desk_build()
+    Claim.objects.filter(fact__id=ids.fact).update(speaker=speaker)
+    document = _client().get(f"/api/v1/facts/{ids.fact}/claimreview/").json()
+    assert document["itemReviewed"]["author"] == {"@type": kind, "name": speaker}
