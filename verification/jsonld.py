@@ -71,6 +71,8 @@ def claim_review(fact: Fact, *, url: str, organization: str) -> dict:
         "itemReviewed": item,
         "author": {"@type": "Organization", "name": organization},
         "datePublished": fact.published_at.date().isoformat(),
+        # Republication, retraction or a flag since: the last change to the fact.
+        "dateModified": fact.updated_at.date().isoformat(),
         "reviewBody": review.rationale,
     }
     if fact.retracted_at:
@@ -81,7 +83,6 @@ def claim_review(fact: Fact, *, url: str, organization: str) -> dict:
         rating["alternateName"] = "Retracted"
         rating["ratingExplanation"] = note
         document["reviewBody"] = f"{note}\nWithdrawn verdict, {verdict.label}: {review.rationale}"
-        document["dateModified"] = fact.retracted_at.date().isoformat()
         document["correction"] = {
             "@type": "CorrectionComment",
             "text": note,

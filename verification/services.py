@@ -633,12 +633,18 @@ def fact_publish(*, claim: Claim, publisher: AbstractBaseUser) -> Fact:
         )
     with transaction.atomic():
         claim_transition(claim=claim, to_status=S.PUBLISHED, actor=publisher, reason="Published.")
+        # A republished fact keeps its first publication date (ClaimReview's datePublished);
+        # updated_at tells readers it changed.
         fact, _ = Fact.objects.update_or_create(
             claim=claim,
-            defaults={
+            create_defaults={
                 "review": review,
                 "published_by": publisher,
                 "published_at": timezone.now(),
+            },
+            defaults={
+                "review": review,
+                "published_by": publisher,
                 "retracted_at": None,
                 "retracted_by": None,
                 "retraction_reason": "",

@@ -261,3 +261,23 @@ def test_claimreview_types_an_organisation_speaker_as_an_organization(roles, spe
     Claim.objects.filter(fact__id=ids.fact).update(speaker=speaker)
     document = _client().get(f"/api/v1/facts/{ids.fact}/claimreview/").json()
     assert document["itemReviewed"]["author"] == {"@type": kind, "name": speaker}
+
+
+def test_republishing_keeps_the_first_publication_date(roles, annotator, publisher):
+    from verification import services
+    from verification.models import Fact
+
+    ids = desk_build()
+    first = Fact.objects.get(pk=ids.fact)
+    claim = _edit_fact_words(annotator, ids, "two yeers late")
+    assert claim.status == "needs_review"
+    reviewer = claim.reviews.get().reviewer
+    services.queue_take_next(reviewer=reviewer)
+    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="Still no.")
+    services.fact_publish(claim=claim, publisher=publisher)
+    fact = _client().get(f"/api/v1/facts/{ids.fact}/").json()
+    assert fact["published_at"] == first.published_at.isoformat().replace("+00:00", "Z")
+    assert fact["updated_at"] > fact["published_at"]
+    document = _client().get(f"/api/v1/facts/{ids.fact}/claimreview/").json()
+    assert document["datePublished"] == first.published_at.date().isoformat()
+    assert document["dateModified"] == Fact.objects.get(pk=ids.fact).updated_at.date().isoformat()
