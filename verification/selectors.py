@@ -22,7 +22,8 @@ _FACT_FILTER_LOOKUPS = {
     "article": "claim__article_id",
     # Part of the name, any case: "peskov" finds "Dmitry Peskov".
     "speaker": "claim__speaker__icontains",
-    "tag": "claim__tags__name",
+    # Any case: the desk saves tags in lower case, but one made in the Tag admin may not be.
+    "tag": "claim__tags__name__iexact",
     "published_after": "published_at__gte",
     "published_before": "published_at__lt",
 }

@@ -150,7 +150,7 @@ class FactFilterSerializer(serializers.Serializer):
     speaker = serializers.CharField(
         max_length=200, required=False, help_text="Part of the speaker's name, any case"
     )
-    tag = serializers.SlugField(max_length=64, required=False)
+    tag = serializers.SlugField(max_length=64, required=False, help_text="A tag's name, any case")
     published_after = serializers.DateTimeField(required=False)
     published_before = serializers.DateTimeField(required=False)
     updated_after = serializers.DateTimeField(

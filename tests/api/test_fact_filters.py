@@ -27,3 +27,18 @@ def test_the_speaker_filter_takes_part_of_the_name_in_any_case(annotator, review
         rows = client.get("/api/v1/facts/", {"speaker": name}).json()["results"]
         assert [r["id"] for r in rows] == [fact.pk]
     assert client.get("/api/v1/facts/", {"speaker": "Medvedev"}).json()["results"] == []
+
+
+def test_the_tag_filter_finds_a_tag_typed_in_any_case(annotator, reviewer, publisher):
+    claim = claim_create(
+        article=ArticleFactory(), user=annotator, exact="Work began in 2019", tags=["flooding"]
+    )
+    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+    services.review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Dated.")
+    fact = services.fact_publish(claim=claim, publisher=publisher)
+    client = APIClient()
+    for name in ("flooding", "Flooding", "FLOODING"):
+        rows = client.get("/api/v1/facts/", {"tag": name}).json()["results"]
+        assert [r["id"] for r in rows] == [fact.pk]
+    assert client.get("/api/v1/facts/", {"tag": "flood"}).json()["results"] == []
