@@ -342,3 +342,22 @@ def test_slash_dates_are_dates_read_only_as_far_as_they_are_unambiguous():
     assert _values("on 3/4/2020 five people") == [("year", 2020.0, None), ("number", 5.0, None)]
     assert _values("on 3/4/20 there") == []
     assert _values("rated 6.4/10") == [("rating", 64.0, None)]
+
+
+def test_a_figure_in_the_top_passage_is_still_compared_when_another_passage_is_checked():
+    # The checks read the passage that repeats most of the claim's words (the second here);
+    # the top-ranked passage, which gives the amount, must still be compared, not skipped.
+    claim = "The Harbour Board said the barrier will cost 250 million euros."
+    text = (
+        "Barrier cost: 212 million euros.\n"
+        "The Harbour Board said on Tuesday, after a long meeting that went on well into the "
+        "evening at the town hall, that building work on the new barrier begins next spring.\n"
+        "The weather in the harbour was calm all week."
+    )
+    result = crosscheck(ClaimInput(claim), [SourceInput("s0", text, "")], use_model=False)
+    elsewhere = [f for f in result.findings if f.message.startswith("in another passage")]
+    assert [f.message for f in elsewhere] == [
+        "in another passage: number mismatch: the claim says 250 million, "
+        "the source says 212 million"
+    ]
+    assert text[elsewhere[0].source_start : elsewhere[0].source_end] == "212 million"

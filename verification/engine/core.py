@@ -320,7 +320,9 @@ def analyse(
     findings += checks.check_polarity(cview, best)
     # A figure missing from the best passage may be in the next ones: say so, but the stance
     # is decided on the best passage alone (the model was fitted that way).
-    for c in cands[1:CHECKED_PASSAGES]:
+    for c in cands[:CHECKED_PASSAGES]:
+        if c.view is best:
+            continue
         probe = TextView(cview.text, cview.tokens, reference_date=claim.claim_date)
         for f in checks.check_quantities(probe, c.view):
             if f.outcome in ("agrees", "conflicts"):
