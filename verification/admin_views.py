@@ -57,8 +57,6 @@ STALE_AFTER = timedelta(hours=24)
 CONTEXT_CHARS = 600
 """How much article text to show on each side of the claim on the review page."""
 QUEUE_PAGE_SIZE = 200
-ALREADY_CHECKED_MIN_SCORE = 0.4
-"""Matches below this share a word or two by chance (unrelated text scores under 0.3)."""
 
 
 # --- Highlighting -------------------------------------------------------------------------
@@ -147,8 +145,8 @@ def already_checked(text: str, *, claim_id: int | None = None, limit: int = 3) -
     if not text.strip():
         return []
     found = []
-    for match in matching.facts_match(text, limit=limit + 1):
-        if match.score < ALREADY_CHECKED_MIN_SCORE or match.fact.claim_id == claim_id:
+    for match in matching.facts_match(text, limit=limit + 1, min_score=matching.MIN_SCORE):
+        if match.fact.claim_id == claim_id:
             continue
         found.append(
             {

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from annotations.models import ClaimStatus
 from annotations.serializers import ClaimSerializer
+from verification.matching import MIN_SCORE
 from verification.models import RATING_VALUES, CheckRun, Finding, Review, SourceSnapshot, Verdict
 
 _DATETIME = serializers.DateTimeField()
@@ -190,6 +191,13 @@ class StrictCharField(serializers.CharField):
 class MatchRequestSerializer(serializers.Serializer):
     text = StrictCharField(max_length=20_000)
     limit = serializers.IntegerField(min_value=1, max_value=50, default=5)
+    min_score = serializers.FloatField(
+        min_value=0,
+        max_value=1,
+        default=MIN_SCORE,
+        help_text=f"Leave out matches scoring less (0..1). The default, {MIN_SCORE}, drops facts "
+        "that share only a common word or two with the text; 0 returns every candidate.",
+    )
 
 
 class MatchSerializer(serializers.Serializer):

@@ -189,7 +189,9 @@ class FactMatchView(APIView):
         data = MatchRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         matches = matching.facts_match(
-            data.validated_data["text"], limit=data.validated_data["limit"]
+            data.validated_data["text"],
+            limit=data.validated_data["limit"],
+            min_score=data.validated_data["min_score"],
         )
         return Response(
             {

@@ -75,8 +75,23 @@ def test_unrelated_text_finds_nothing_or_scores_low(desk):
     assert all(result["score"] < 0.3 for result in weak)
 
 
+def test_a_match_sharing_only_a_common_word_is_left_out_unless_asked_for(desk):
+    assert _results("A million people visited the fair") == []
+    weak = _results("A million people visited the fair", min_score=0)
+    assert [r["id"] for r in weak] == [desk[0].pk]
+    assert weak[0]["shared_terms"] == ["million"]
+    assert weak[0]["score"] < matching.MIN_SCORE
+
+
+def test_min_score_sets_the_floor(desk):
+    text = "Is it true the Valmora harbour crossing was priced at fifty-eight million?"
+    score = _results(text)[0]["score"]
+    assert [r["id"] for r in _results(text, min_score=score)] == [desk[0].pk]
+    assert _results(text, min_score=min(score + 0.01, 1)) == []
+
+
 def test_scores_are_between_0_and_1_and_best_first(desk):
-    results = _results(CLAIMS[0][0] + " " + CLAIMS[2][0], limit=10)
+    results = _results(CLAIMS[0][0] + " " + CLAIMS[2][0], limit=10, min_score=0)
     scores = [result["score"] for result in results]
     assert scores == sorted(scores, reverse=True)
     assert all(0 < score <= 1 for score in scores)
@@ -134,6 +149,9 @@ def test_text_made_only_of_stopwords_finds_nothing(desk):
         ({"text": "bridge", "limit": 0}, "limit"),
         ({"text": "bridge", "limit": 51}, "limit"),
         ({"text": "bridge", "limit": "many"}, "limit"),
+        ({"text": "bridge", "min_score": -0.1}, "min_score"),
+        ({"text": "bridge", "min_score": 1.5}, "min_score"),
+        ({"text": "bridge", "min_score": "high"}, "min_score"),
         ({"text": ["bridge"]}, "text"),
         ({"text": 5}, "text"),
         ({"text": 5.5}, "text"),
@@ -161,7 +179,7 @@ def test_a_lone_surrogate_is_refused_not_a_server_error(desk):
 
 def test_the_longest_allowed_text_is_answered(desk):
     words = " ".join(f"word{n} valmora" for n in range(2_000))[:20_000]
-    results = _results(words)
+    results = _results(words, min_score=0)
     assert results[0]["id"] in {desk[0].pk, desk[2].pk}
     assert all(0 < r["score"] < 0.2 for r in results)
 
