@@ -23,6 +23,9 @@ CSV_COLUMNS = (
     "status",
     "retraction_reason",
     "evidence_urls",
+    # Added last, so a reader that takes columns by position still finds the older ones.
+    "updated_at",
+    "under_review",
 )
 
 
@@ -51,7 +54,9 @@ def _record(row: dict, tags: list[str], evidence: dict) -> dict:
         "article_title": row["article_title"],
         "article_url": row["article_url"],
         "published_at": row["published_at"].isoformat(),
+        "updated_at": row["updated_at"].isoformat(),
         "status": "retracted" if row["retracted_at"] else "published",
+        "under_review": selectors.fact_row_under_review(row),
         "retraction_reason": row["retraction_reason"],
         "evidence": [
             {
@@ -80,6 +85,8 @@ def facts_csv() -> Iterator[bytes]:
             record["evidence_urls"] = " ".join(
                 sorted({e["source_url"] for e in record["evidence"] if e["source_url"]})
             )
+            # As in the JSON: true or false, not Python's True or False.
+            record["under_review"] = "true" if record["under_review"] else "false"
             writer.writerow([_cell(record[column]) for column in CSV_COLUMNS])
         yield buffer.getvalue().encode("utf-8")
         buffer.seek(0)

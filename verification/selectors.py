@@ -61,6 +61,11 @@ FACT_ROW_FIELDS = {
 }
 
 
+def fact_row_under_review(row: dict) -> bool:
+    """Whether a fact row is still published while its claim is reviewed again."""
+    return row["retracted_at"] is None and row["claim_status"] != ClaimStatus.PUBLISHED
+
+
 def fact_rows(filters: dict | None = None) -> QuerySet:
     """Facts as dicts of exactly the values their JSON needs, newest first."""
     return _facts_filtered(filters).values(

@@ -2,10 +2,10 @@
 
 from rest_framework import serializers
 
-from annotations.models import ClaimStatus
 from annotations.serializers import ClaimSerializer
 from verification.matching import MIN_SCORE
 from verification.models import RATING_VALUES, CheckRun, Finding, Review, SourceSnapshot, Verdict
+from verification.selectors import fact_row_under_review
 
 _DATETIME = serializers.DateTimeField()
 
@@ -312,8 +312,7 @@ def fact_dicts(
             ],
             "status": "retracted" if row["retracted_at"] else "published",
             "source_flag": row["source_flag"],
-            "under_review": row["retracted_at"] is None
-            and row["claim_status"] != ClaimStatus.PUBLISHED,
+            "under_review": fact_row_under_review(row),
             "published_at": _when(row["published_at"]),
             "updated_at": _when(row["updated_at"]),
             "retracted_at": _when(row["retracted_at"]),

@@ -11,7 +11,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
+from annotations.services import article_update_text
 from tests.api.desk import desk_build
+from verification.models import Fact
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +92,19 @@ def test_fact_filters_narrow_the_list(roles):
     assert client.get("/api/v1/facts/", {"verdict": "true"}).json()["results"] == []
     assert len(client.get("/api/v1/facts/", {"article": ids.article}).json()["results"]) == 3
     assert len(client.get("/api/v1/facts/", {"q": "two years late"}).json()["results"]) == 1
+
+
+def test_both_exports_say_when_a_fact_changed_and_whether_it_is_under_review(roles, annotator):
+    ids = desk_build()
+    fact = Fact.objects.select_related("claim__article").get(pk=ids.fact)
+    article_update_text(article=fact.claim.article, text="A wholly new text.", user=annotator)
+    fact.refresh_from_db()
+    client = APIClient()
+    (record,) = [
+        json.loads(line) for line in _body(client.get("/api/v1/facts/export.jsonl")).splitlines()
+    ]
+    assert record["under_review"] is True
+    assert record["updated_at"] == fact.updated_at.isoformat()
+    (row,) = csv.DictReader(io.StringIO(_body(client.get("/api/v1/facts/export.csv"))))
+    assert (row["under_review"], row["updated_at"]) == ("true", fact.updated_at.isoformat())
+    assert row["status"] == "published"
