@@ -17,6 +17,7 @@ import pypdf.errors
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
@@ -62,12 +63,37 @@ class ArticleCreateForm(ArticleForm):
         self.fields["title"].required = False
         self.fields["text"].required = False
         self.fields["text"].help_text = "Paste the article text, or upload a file below."
+        url_help = (
+            "Where the article was published, kept for the record: nothing is fetched from it."
+        )
+        if import_url := _article_import_url():
+            url_help = format_html(
+                '{} To fetch the article from its address, use <a href="{}">{}</a>.',
+                url_help,
+                import_url,
+                "Import from a web address",
+            )
+        self.fields["url"].help_text = url_help
 
     def clean(self):
         data = super().clean()
         text, upload = data.get("text", ""), data.get("upload")
         if upload and text.strip():
             raise ValidationError("Paste the text or upload a file, not both.")
+        import_url = _article_import_url()
+        if data.get("url") and not upload and not text.strip() and import_url:
+            # Only an address: the annotator meant to import the page, so the title this form
+            # would also ask for is beside the point.
+            self.add_error(
+                "text",
+                format_html(
+                    'This form does not fetch the address. Use <a href="{}">{}</a>, or paste '
+                    "the article text or upload a file.",
+                    import_url,
+                    "Import from a web address",
+                ),
+            )
+            return data
         if upload:
             try:
                 title, data["text"] = article_text_from_upload(upload)
@@ -81,6 +107,17 @@ class ArticleCreateForm(ArticleForm):
         if not data.get("title", "").strip() and not self.has_error("upload"):
             self.add_error("title", "The article needs a title.")
         return data
+
+
+def _article_import_url() -> str:
+    """The admin page that imports an article from its address, where one is installed.
+
+    The verification app adds it; annotations runs without it, so it is looked up by name.
+    """
+    try:
+        return reverse("admin:annotations_article_import")
+    except NoReverseMatch:
+        return ""
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

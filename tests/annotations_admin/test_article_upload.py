@@ -134,3 +134,20 @@ def test_control_characters_in_an_upload_are_dropped(client, annotator):
     body = b"<html><body><p>Turnout\x00 was 56%.\x07</p></body></html>"
     post_article(client, upload=SimpleUploadedFile("page.html", body, "text/html"))
     assert Article.objects.get().text == "Turnout was 56%."
+
+
+def test_the_add_page_says_the_url_field_fetches_nothing(client, annotator):
+    client.force_login(annotator)
+    page = client.get(ADD_URL).content.decode()
+    assert "nothing is fetched from it" in page
+
+
+def test_a_url_without_text_points_to_import_from_a_web_address(client, annotator):
+    client.force_login(annotator)
+    data = {"title": "", "text": "", "url": "https://news.example/bridge", "publisher": ""}
+    response = client.post(ADD_URL, {**data, "published_at_0": "", "published_at_1": ""})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<a href="/admin/annotations/article/import/">Import from a web address</a>' in page
+    assert "The article needs a title." not in page
+    assert not Article.objects.exists()
