@@ -1,6 +1,9 @@
 """Claims, titles and sources are shortened between words in messages and lists, never mid-word."""
 
+from pathlib import Path
+
 import pytest
+from django.template import Context, Template
 
 from annotations import services
 from annotations.models import Claim
@@ -45,3 +48,23 @@ def test_the_claim_created_message_ends_on_a_whole_word(client, annotator):
     assert str(claim) == (
         "The audit office found that the bridge over the river cost fifty-eight million…"
     )
+
+
+def test_the_shorten_template_filter_cuts_between_words():
+    page = Template("{% load text_tags %}{{ claim|shorten:20 }}|{{ address|shorten:20 }}")
+    context = {
+        "claim": "The bridge cost 56 million euros.",
+        "address": "https://example.org/reports/2024/bridge-audit",
+    }
+    assert page.render(Context(context)) == "The bridge cost 56…|https://example.org…"
+
+
+def test_no_template_cuts_text_mid_word_with_truncatechars():
+    root = Path(__file__).resolve().parents[2]
+    templates = [
+        path
+        for folder in ("annotations", "verification", "project/templates")
+        for path in (root / folder).rglob("*.html")
+    ]
+    assert templates
+    assert [str(p) for p in templates if "truncatechars" in p.read_text()] == []
