@@ -13,7 +13,8 @@ It creates (or, with --reuse, keeps) the facts in a dedicated database whose nam
     requests a second and the ratio; then the API's latency at half its measured maximum rate,
     sent on a fixed schedule (bench/api_load.py).
 (b) `POST /api/v1/facts/match/`: latency one request at a time, at wrk's maximum and at half of
-    it on a fixed schedule; recall@1 and recall@5 on reworded facts. The reworded set: 200 facts
+    it on a fixed schedule; recall@1 and recall@5 on reworded facts, at the default min_score
+    floor (what a client gets). The reworded set: 200 facts
     drawn with the seed; each query is the fact's claim text where every word that has a listed
     synonym is replaced by it with probability 0.8 ("increased" → "rose", "mayor" → "city
     leader", "percent" → "per cent"), numbers up to 999 are written as words with probability
@@ -21,7 +22,8 @@ It creates (or, with --reuse, keeps) the facts in a dedicated database whose nam
     is moved to the front half the time, and a framing ("Is it true that", "Viral post claims")
     is put before it half the time. About 15% of facts are near-duplicates of another (same
     sentence, other number and year), so some targets have a twin that differs only there.
-    100 unrelated claim-shaped sentences give the scores of texts that match nothing.
+    100 unrelated claim-shaped sentences, asked with min_score 0, give the scores of texts that
+    match nothing.
 (c) `GET /api/v1/facts/export.jsonl` of every fact from a freshly started server: time, size,
     and the serving worker's resident memory before, during and at its peak.
 
@@ -54,6 +56,7 @@ LIST_PATH = "/api/v1/facts/?page_size=50"
 BASELINE_ROWS = "/bench/fact-rows/?page_size=50"
 BASELINE_EVIDENCE = "/bench/fact-rows-evidence/?page_size=50"
 MATCH_PATH = "/api/v1/facts/match/"
+FLOORS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.4)
 EXPORT_PATH = "/api/v1/facts/export.jsonl"
 
 
@@ -178,6 +181,8 @@ def bench_list(server: api_load.Server, args) -> None:
 
 
 def bench_match(server: api_load.Server, args, fact_ids: list[int]) -> None:
+    from verification.matching import MIN_SCORE
+
     print("\n(b) POST /api/v1/facts/match/ over the desk")
     gen = Generator(args.seed)
     fakes = gen.facts(args.facts)
@@ -188,9 +193,10 @@ def bench_match(server: api_load.Server, args, fact_ids: list[int]) -> None:
     for text, fact_id, _ in queries[:3]:
         print(f"  fact {fact_id}: {fakes[fact_ids.index(fact_id)].text!r}\n      → {text!r}")
     latencies, hit1, hit5, twins, twin1 = [], 0, 0, 0, 0
-    top_scores = []
+    top_scores, right_top = [], []
     for text, fact_id, sibling_of in queries:
-        body = json.dumps({"text": text, "limit": 5}).encode()
+        # min_score 0: every answer is ranked, so recall can be read at each floor below.
+        body = json.dumps({"text": text, "limit": 5, "min_score": 0}).encode()
         started = time.perf_counter()
         status, answer = api_load.request("POST", server.port, MATCH_PATH, body)
         latencies.append((time.perf_counter() - started) * 1000)
@@ -200,6 +206,7 @@ def bench_match(server: api_load.Server, args, fact_ids: list[int]) -> None:
         top_scores.append(results[0]["score"] if results else 0.0)
         hit1 += ids[:1] == [fact_id]
         hit5 += fact_id in ids
+        right_top.append(results[0]["score"] if ids[:1] == [fact_id] else None)
         if sibling_of is not None:
             twins += 1
             twin1 += ids[:1] == [fact_id]
@@ -207,7 +214,8 @@ def bench_match(server: api_load.Server, args, fact_ids: list[int]) -> None:
     unrelated_gen = Generator(args.seed + 3)
     unrelated_scores = []
     for _ in range(100):
-        body = json.dumps({"text": unrelated_gen.unrelated(), "limit": 5}).encode()
+        # min_score 0: the scores unrelated texts reach, which the default floor leaves out.
+        body = json.dumps({"text": unrelated_gen.unrelated(), "limit": 5, "min_score": 0}).encode()
         status, answer = api_load.request("POST", server.port, MATCH_PATH, body)
         results = json.loads(answer)["results"]
         unrelated_scores.append(results[0]["score"] if results else 0.0)
@@ -222,6 +230,12 @@ def bench_match(server: api_load.Server, args, fact_ids: list[int]) -> None:
         f"unrelated texts median {statistics.median(unrelated_scores):.2f}, "
         f"p95 {unrelated_scores[94]:.2f}, max {unrelated_scores[-1]:.2f}"
     )
+    print(" with a min_score floor: recall@1 of the reworded facts / unrelated texts let through")
+    for floor in FLOORS:
+        kept = sum(1 for score in right_top if score is not None and score >= floor)
+        leaked = sum(1 for score in unrelated_scores if score >= floor)
+        mark = "  (the API's default)" if floor == MIN_SCORE else ""
+        print(f"  {floor:.2f}: {kept / len(queries):.1%} / {leaked}%{mark}")
     p50, p99 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)]
     print(
         f" one request at a time ({len(latencies)} requests, http.client, keep-alive off): "

@@ -145,7 +145,8 @@ def already_checked(text: str, *, claim_id: int | None = None, limit: int = 3) -
     if not text.strip():
         return []
     found = []
-    for match in matching.facts_match(text, limit=limit + 1, min_score=matching.MIN_SCORE):
+    floor = matching.ALREADY_CHECKED_MIN_SCORE
+    for match in matching.facts_match(text, limit=limit + 1, min_score=floor):
         if match.fact.claim_id == claim_id:
             continue
         found.append(

@@ -196,7 +196,7 @@ class MatchRequestSerializer(serializers.Serializer):
         max_value=1,
         default=MIN_SCORE,
         help_text=f"Leave out matches scoring less (0..1). The default, {MIN_SCORE}, drops facts "
-        "that share only a common word or two with the text; 0 returns every candidate.",
+        "that share only a common word with the text; 0 returns every candidate.",
     )
 
 
