@@ -102,12 +102,27 @@ def fact_rows_extras(rows: list[dict]) -> tuple[dict[int, list[str]], dict[int, 
             "score",
             "text",
             "snapshot_id",
+            "added_by",
             source_id=F("snapshot__source_id"),
             source_url=F("snapshot__source__url"),
+            source_title=F("snapshot__source__title"),
+            source_kind=F("snapshot__source__kind"),
+            snapshot_title=F("snapshot__title"),
             archived_at=F("snapshot__fetched_at"),
         )
     ):
+        item["chosen_by"] = "machine" if item.pop("added_by") is None else "reviewer"
+        # A web source is often entered without a title: the archived page's own title names it.
+        snapshot_title = item.pop("snapshot_title")
+        item["source_title"] = item["source_title"] or snapshot_title
         evidence.setdefault(item.pop("check_run_id"), []).append(item)
+    for items in evidence.values():
+        # Passages a reviewer chose (or kept through a re-run) lead, in the order they were
+        # added; the machine's follow in its ranking. The machine scores its own passages on
+        # its own scale, so a person's choice must not be ranked behind a weak machine match.
+        items.sort(key=lambda e: e["chosen_by"] != "reviewer")
+        for rank, item in enumerate(items, start=1):
+            item["rank"] = rank
     return tags, evidence
 
 

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from annotations.models import SourceKind
 from annotations.serializers import ClaimSerializer
 from verification.matching import MIN_SCORE
 from verification.models import RATING_VALUES, CheckRun, Finding, Review, SourceSnapshot, Verdict
@@ -224,9 +225,26 @@ class FactArticleSerializer(serializers.Serializer):
 
 
 class FactEvidenceSerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
+    rank = serializers.IntegerField(
+        help_text="Place in this list, from 1: passages a reviewer chose come first, then the "
+        "machine's, best first."
+    )
+    chosen_by = serializers.ChoiceField(
+        choices=["reviewer", "machine"],
+        help_text="`reviewer`: a person chose or kept this passage; `machine`: the cross-check "
+        "found it and no person added it.",
+    )
     source_id = serializers.IntegerField()
-    source_url = serializers.CharField(allow_blank=True)
+    source_url = serializers.CharField(
+        allow_blank=True, help_text="Empty for an uploaded file or pasted text."
+    )
+    source_title = serializers.CharField(
+        allow_blank=True,
+        help_text="The title the annotator gave, else the archived page's own title.",
+    )
+    source_kind = serializers.ChoiceField(
+        choices=SourceKind.choices, help_text="A web address, an uploaded file or pasted text."
+    )
     snapshot_id = serializers.IntegerField()
     archived_at = serializers.DateTimeField()
     start = serializers.IntegerField(help_text="Code point offset into the snapshot's text.")
@@ -299,8 +317,11 @@ def fact_dicts(
             "evidence": [
                 {
                     "rank": e["rank"],
+                    "chosen_by": e["chosen_by"],
                     "source_id": e["source_id"],
                     "source_url": e["source_url"],
+                    "source_title": e["source_title"],
+                    "source_kind": e["source_kind"],
                     "snapshot_id": e["snapshot_id"],
                     "archived_at": _when(e["archived_at"]),
                     "start": e["start"],

@@ -399,6 +399,11 @@ def _evidence_carry_forward(run: CheckRun, *, first_rank: int) -> None:
         ],
         ignore_conflicts=True,  # the machine found the same span this time: keep one
     )
+    for item in kept:
+        # That one stays the reviewer's choice: readers are told who chose each passage.
+        run.evidence.filter(
+            snapshot_id=item.snapshot_id, start=item.start, end=item.end, added_by__isnull=True
+        ).update(added_by_id=item.added_by_id)
 
 
 def check_run_fail(*, run: CheckRun, error: str) -> None:

@@ -1,0 +1,121 @@
+"""A fact's evidence says who chose each passage and names its source, reviewers' choices first."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from annotations.services import claim_create, source_add_text
+from tests.factories import ArticleFactory
+from verification import engine, services
+from verification.archive import source_archive
+from verification.models import Evidence
+
+pytestmark = pytest.mark.django_db
+
+SOURCE_TEXT = (
+    "The council published its accounts on Monday.\n\n"
+    "The bridge cost 85 million euros, according to the audit office.\n\n"
+    "Work began in 2019."
+)
+
+
+def _finish(run, spans):
+    """Settle `run` with machine evidence at the given (start, end, score) spans."""
+    started = services.check_run_start(run_id=str(run.run_id))
+    snapshot = started.claim.sources.get().snapshots.get()
+    evidence = [
+        engine.EvidenceSpan(str(snapshot.pk), start, end, score, snapshot.text[start:end])
+        for start, end, score in spans
+    ]
+    result = engine.CheckResult(
+        stance="supports", confidence=0.7, evidence=evidence, findings=[], engine_version="t"
+    )
+    services.check_run_finish(run=started, result=result, problems=[])
+    return snapshot
+
+
+def _span(text: str, words: str) -> tuple[int, int]:
+    start = text.index(words)
+    return start, start + len(words)
+
+
+@pytest.fixture
+def claim_in_review(annotator, reviewer):
+    claim = claim_create(
+        article=ArticleFactory(),
+        user=annotator,
+        exact="Work began in 2019",
+        text="Work began in 2019.",
+    )
+    source = source_add_text(claim=claim, title="Audit report", text=SOURCE_TEXT, user=annotator)
+    source_archive(source=source)
+    run = services.claim_submit(claim=claim, user=annotator)
+    machine = [
+        (*_span(SOURCE_TEXT, "The council published its accounts on Monday."), 0.4),
+        (*_span(SOURCE_TEXT, "The bridge cost 85 million euros"), 0.08),
+    ]
+    snapshot = _finish(run, machine)
+    services.queue_take_next(reviewer=reviewer)
+    claim.refresh_from_db()
+    return claim, snapshot
+
+
+def _publish(claim, reviewer, publisher) -> dict:
+    services.review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="It says so.")
+    fact = services.fact_publish(claim=claim, publisher=publisher)
+    detail = APIClient().get(f"/api/v1/facts/{fact.pk}/")
+    assert detail.status_code == 200
+    listed = APIClient().get("/api/v1/facts/").json()["results"]
+    assert listed[0]["evidence"] == detail.json()["evidence"]
+    return detail.json()
+
+
+def test_a_passage_the_reviewer_chose_comes_first_and_says_so(claim_in_review, reviewer, publisher):
+    claim, snapshot = claim_in_review
+    start, end = _span(snapshot.text, "Work began in 2019.")
+    services.evidence_add(claim=claim, snapshot=snapshot, start=start, end=end, user=reviewer)
+
+    evidence = _publish(claim, reviewer, publisher)["evidence"]
+
+    assert [(e["rank"], e["chosen_by"], e["text"]) for e in evidence] == [
+        (1, "reviewer", "Work began in 2019."),
+        (2, "machine", "The council published its accounts on Monday."),
+        (3, "machine", "The bridge cost 85 million euros"),
+    ]
+    assert {(e["source_title"], e["source_kind"], e["source_url"]) for e in evidence} == {
+        ("Audit report", "text", "")
+    }
+
+
+def test_a_chosen_passage_the_machine_also_finds_on_a_rerun_stays_the_reviewers(
+    claim_in_review, reviewer, publisher
+):
+    claim, snapshot = claim_in_review
+    start, end = _span(snapshot.text, "Work began in 2019.")
+    services.evidence_add(claim=claim, snapshot=snapshot, start=start, end=end, user=reviewer)
+    rerun = services.check_run_request(claim=claim, user=reviewer)
+    _finish(rerun, [(*_span(SOURCE_TEXT, "The council published"), 0.5), (start, end, 0.1)])
+    assert Evidence.objects.filter(check_run=rerun).count() == 2
+
+    evidence = _publish(claim, reviewer, publisher)["evidence"]
+
+    assert [(e["chosen_by"], e["text"]) for e in evidence] == [
+        ("reviewer", "Work began in 2019."),
+        ("machine", "The council published"),
+    ]
+
+
+def test_a_web_source_without_a_title_is_named_by_its_archived_page(
+    claim_in_review, reviewer, publisher
+):
+    claim, snapshot = claim_in_review
+    source = snapshot.source
+    source.kind, source.url, source.title = "url", "https://example.org/audit", ""
+    source.save()
+    snapshot.title = "Audit office: bridge accounts"
+    snapshot.save()
+
+    evidence = _publish(claim, reviewer, publisher)["evidence"]
+
+    assert evidence[0]["source_title"] == "Audit office: bridge accounts"
+    assert evidence[0]["source_kind"] == "url"
+    assert evidence[0]["source_url"] == "https://example.org/audit"
