@@ -542,11 +542,20 @@ def review_lease_renew(*, claim: Claim, reviewer: AbstractBaseUser) -> ReviewLea
 
 
 def review_lease_release(*, claim: Claim, reviewer: AbstractBaseUser) -> None:
-    """Give a claim back to the queue without a verdict (the review page's "Leave")."""
+    """Give a claim back to the queue without a verdict (the review page's "Leave").
+
+    Only the lease's holder may: someone else's live lease is a PermissionDenied; no lease of
+    this reviewer (never taken, already released, expired and swept) is a TransitionError.
+    """
     with transaction.atomic():
+        # Deleting only this reviewer's row is the guard: of two concurrent releases one wins.
         deleted, _ = ReviewLease.objects.filter(claim=claim, reviewer=reviewer).delete()
         if not deleted:
-            raise ValidationError("You do not hold this claim, so there is nothing to leave.")
+            _require_not_held_by_other(claim, reviewer)
+            raise TransitionError(
+                "You do not hold this claim (it was never taken by you, or your lease ended), "
+                "so there is nothing to release."
+            )
         try:
             claim_transition(
                 claim=claim,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("claims/<int:pk>/submit/", views.ClaimSubmitView.as_view(), name="claim-submit"),
     path("claims/<int:pk>/checks/", views.ClaimChecksView.as_view(), name="claim-checks"),
     path("claims/<int:pk>/review/", views.ClaimReviewView.as_view(), name="claim-review"),
+    path("claims/<int:pk>/release/", views.ClaimReleaseView.as_view(), name="claim-release"),
     path("claims/<int:pk>/publish/", views.ClaimPublishView.as_view(), name="claim-publish"),
     path("claims/<int:pk>/sources/", views.ClaimSourceListView.as_view(), name="claim-sources"),
     path("sources/<int:pk>/retry/", views.SourceRetryView.as_view(), name="source-retry"),

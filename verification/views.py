@@ -264,6 +264,18 @@ class QueueNextView(APIView):
         return Response(QueueClaimSerializer(claim).data)
 
 
+class ClaimReleaseView(APIView):
+    """Give a claim taken from the queue back, without a verdict, for another reviewer."""
+
+    permission_classes = [REVIEWER]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, pk: int):
+        claim = get_object_or_404(Claim, pk=pk)
+        services.review_lease_release(claim=claim, reviewer=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class ClaimReviewView(APIView):
     permission_classes = [REVIEWER]
 

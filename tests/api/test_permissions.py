@@ -49,6 +49,7 @@ MATRIX = [
     ("post", "/api/v1/claims/{waiting}/checks/", None, {"annotator", "reviewer"}),
     ("get", "/api/v1/queue/", None, {"reviewer"}),
     ("post", "/api/v1/queue/next/", None, {"reviewer"}),
+    ("post", "/api/v1/claims/{waiting}/release/", None, {"reviewer"}),
     (
         "post",
         "/api/v1/claims/{waiting}/review/",

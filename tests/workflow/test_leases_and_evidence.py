@@ -49,7 +49,7 @@ def test_leaving_a_claim_puts_it_back_in_the_queue_for_the_next_reviewer(
 
 def test_only_the_holder_can_leave_a_claim(checked_claim, reviewer, second_reviewer):
     services.queue_take_next(reviewer=reviewer)
-    with pytest.raises(ValidationError, match="do not hold"):
+    with pytest.raises(PermissionDenied, match="rita holds this claim"):
         services.review_lease_release(claim=checked_claim, reviewer=second_reviewer)
     assert ReviewLease.objects.get().reviewer == reviewer
 
