@@ -1,7 +1,7 @@
 """Admin pages for articles, claims and sources. Writes go through annotations.services."""
 
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -225,6 +225,24 @@ class ClaimAdmin(admin.ModelAdmin):
             # are about: changing it would silently change what was reviewed.
             return ("text", "speaker", "kind", "tags", *self.readonly_fields)
         return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The rule of services.claim_delete: drafts only, by their creator or a reviewer.
+        if obj is None:
+            user = request.user
+            return user.has_perm(services.PERM_CLAIM_DELETE) or user.has_perm(
+                services.PERM_CLAIM_ADD
+            )
+        return services.claim_delete_refusal(claim=obj, user=request.user) is None
+
+    def delete_model(self, request, obj: Claim) -> None:
+        services.claim_delete(claim=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        # The bulk action checked has_delete_permission on each claim; delete each the same way.
+        with transaction.atomic():
+            for claim in queryset:
+                services.claim_delete(claim=claim, user=request.user)
 
     @admin.display(description="anchor score")
     def anchor_match(self, obj: Claim) -> str:

@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -328,6 +328,52 @@ def claim_create(
         )
         claim_set_tags(claim=claim, names=tags)
     return claim
+
+
+PERM_CLAIM_ADD = "annotations.add_claim"
+# Deleting anyone's draft (reviewers tidying the desk); the claim's creator needs only to still
+# be allowed to mark claims.
+PERM_CLAIM_DELETE = "annotations.delete_claim"
+
+
+def claim_delete_refusal(
+    *, claim: Claim, user: AbstractBaseUser | None
+) -> PermissionDenied | TransitionError | None:
+    """Why this user may not delete this claim, or None when they may.
+
+    Only a draft can go: once submitted, a claim has a history (checks, evidence, a verdict)
+    that is kept. Its creator may delete it, and so may whoever may delete any draft.
+    """
+    if not (user and user.is_authenticated):
+        return PermissionDenied("Sign in to delete claims.")
+    own = claim.created_by_id == user.pk and user.has_perm(PERM_CLAIM_ADD)
+    if not (own or user.has_perm(PERM_CLAIM_DELETE)):
+        return PermissionDenied(
+            "Only the annotator who marked this claim, or a reviewer, can delete it."
+        )
+    if claim.status != S.DRAFT:
+        return TransitionError(
+            f"Claim {claim.pk} is {ClaimStatus(claim.status).label.lower()}: a claim that has "
+            "been submitted keeps its history and cannot be deleted."
+        )
+    return None
+
+
+def claim_delete(*, claim: Claim, user: AbstractBaseUser | None) -> None:
+    """Delete a draft claim marked by mistake, with its tags and links to sources.
+
+    The sources stay: another claim may cite them, and the source page can attach them again.
+    """
+    refusal = claim_delete_refusal(claim=claim, user=user)
+    if refusal is not None:
+        raise refusal
+    with transaction.atomic():
+        # Conditional on the status, so a claim submitted meanwhile is not deleted.
+        _, deleted = Claim.objects.filter(pk=claim.pk, status=S.DRAFT).delete()
+        if not deleted.get(Claim._meta.label):
+            raise TransitionError(
+                f"Claim {claim.pk} was submitted or deleted by someone else meanwhile; reload it."
+            )
 
 
 def claim_set_tags(*, claim: Claim, names: Iterable[str]) -> None:

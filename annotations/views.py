@@ -127,3 +127,9 @@ class ClaimDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.claim_list()
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk: int):
+        """Delete a draft claim: its creator, or a reviewer; a submitted claim is a 409."""
+        services.claim_delete(claim=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

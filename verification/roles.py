@@ -32,6 +32,7 @@ ROLES: dict[str, list[str]] = {
     "reviewer": _VIEW_ALL
     + [
         "verification.add_review",
+        "annotations.delete_claim",
         "verification.add_checkrun",
         "verification.add_evidence",
         "verification.delete_evidence",
@@ -49,6 +50,7 @@ PERMISSION_ACTIONS = {
     "annotations.change_claim": "submit claims",
     "annotations.add_source": "attach sources",
     "annotations.change_source": "retry sources",
+    "annotations.delete_claim": "delete draft claims",
     "verification.view_checkrun": "read check runs",
     "verification.view_sourcesnapshot": "read source snapshots",
     "verification.add_checkrun": "re-run checks",

@@ -34,6 +34,8 @@ MATRIX = [
         {"annotator"},
     ),
     ("get", "/api/v1/claims/{draft}/", None, STAFF),
+    # The desk's draft was marked by another annotator: only a reviewer may delete it.
+    ("delete", "/api/v1/claims/{draft}/", None, {"reviewer"}),
     ("get", "/api/v1/claims/{draft}/annotation/", None, STAFF),
     ("get", "/api/v1/claims/{draft}/sources/", None, STAFF),
     (
