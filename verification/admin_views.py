@@ -281,6 +281,23 @@ def _queue_filters(data) -> dict[str, str]:
 def queue_take_next(request: HttpRequest) -> HttpResponse:
     """Lease the next claim within the queue's filters to the reviewer; open its review page."""
     _require_reviewer(request)
+    held = (
+        ReviewLease.objects.filter(reviewer=request.user, expires_at__gt=timezone.now())
+        .select_related("claim")
+        .order_by("taken_at", "id")
+        .first()
+    )
+    if held is not None:
+        # One claim at a time: say so, rather than open it as if it were the next one (a
+        # reviewer who filtered the queue would take it for a claim of the filtered article).
+        until = timezone.localtime(held.expires_at)
+        messages.warning(
+            request,
+            f"You still hold claim {held.claim_id} (“{shorten(held.claim.text, 80)}”) until "
+            f"{until:%H:%M} ({until.tzname()}): give its verdict or leave it before taking "
+            "another.",
+        )
+        return redirect("admin:verification_claim_review", held.claim_id)
     filters = _queue_filters(request.POST)
     if any(filters.values()):
         claim = _take_next_filtered(request.user, filters)
@@ -299,18 +316,9 @@ def queue_take_next(request: HttpRequest) -> HttpResponse:
 def _take_next_filtered(user, filters: dict[str, str]) -> Claim | None:
     """The next free claim among those the filtered queue shows, leased through the service.
 
-    A claim the reviewer already holds comes first, as with the unfiltered queue (one claim at
-    a time). Each take is the service's guarded lease: if another reviewer wins a claim between
-    this read and the take, the next candidate is tried.
+    Each take is the service's guarded lease: if another reviewer wins a claim between this
+    read and the take, the next candidate is tried.
     """
-    held = (
-        ReviewLease.objects.filter(reviewer=user, expires_at__gt=timezone.now())
-        .select_related("claim")
-        .order_by("taken_at", "id")
-        .first()
-    )
-    if held is not None:
-        return held.claim
     candidates = selectors.claim_list_for_queue_page(user=user, filters=filters).filter(
         status=ClaimStatus.NEEDS_REVIEW, lease__isnull=True
     )

@@ -59,6 +59,25 @@ def test_take_next_with_filters_matching_nothing_says_so_and_keeps_the_filters(
     assert not ReviewLease.objects.exists()
 
 
+@pytest.mark.parametrize("filters", [{}, {"article": "other"}])
+def test_take_next_while_holding_a_claim_says_so_and_takes_no_other(
+    client, reviewer, checked_claim, other_checked_claim, filters
+):
+    services.queue_take(claim=checked_claim, reviewer=reviewer)
+    client.force_login(reviewer)
+    data = {"article": other_checked_claim.article_id} if filters else {}
+
+    response = client.post(QUEUE + "take-next/", data, follow=True)
+
+    assert response.redirect_chain[-1][0] == f"/admin/annotations/claim/{checked_claim.pk}/review/"
+    page = response.content.decode()
+    assert f"You still hold claim {checked_claim.pk}" in page
+    assert "give its verdict or leave it before taking another" in page
+    assert [lease.claim_id for lease in ReviewLease.objects.all()] == [checked_claim.pk]
+    other_checked_claim.refresh_from_db()
+    assert other_checked_claim.status == ClaimStatus.NEEDS_REVIEW
+
+
 @pytest.fixture
 def claim_sent_back_by_an_edit(checked_claim, reviewer, publisher, annotator):
     """A published claim whose article was edited so that its quote is only found approximately."""
