@@ -21,9 +21,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from annotations import anchoring, services
+from annotations import anchoring, selectors, services
 from annotations.decoding import NotText, decode_text
 from annotations.models import Article, Claim, ClaimKind, Source, SourceKind
+from annotations.text import shorten
 
 ARTICLE_UPLOAD_TYPES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
 ARTICLE_UPLOAD_TYPES[".pdf"] = "pdf"
@@ -453,6 +454,8 @@ class ClaimCreateForm(forms.ModelForm):
                     self.add_error(
                         "quote", "These words are not in the article; copy them exactly."
                     )
+                else:
+                    self._refuse_marked_span(article, match.start, match.end)
         if data.get("source_text", "").strip() and not data.get("source_title", "").strip():
             self.add_error("source_title", "Give the pasted source a title.")
         return data
@@ -460,6 +463,22 @@ class ClaimCreateForm(forms.ModelForm):
     def _clean_selection(self, article: Article, data: dict) -> None:
         _check_text_version(article, data.get("text_version"))
         data["selection"] = _selection_codepoints(article, data.get("start"), data.get("end"))
+        self._refuse_marked_span(article, *data["selection"])
+
+    def _refuse_marked_span(self, article: Article, start: int, end: int) -> None:
+        """Say which claim already marks these words, with a link to it (services refuse too)."""
+        existing = selectors.claim_on_span(article_id=article.pk, start=start, end=end)
+        if existing is not None:
+            self.add_error(
+                None,
+                format_html(
+                    'Already marked as <a href="{}">claim {}</a> (“{}”); open it instead of '
+                    "marking the same words again.",
+                    reverse("admin:annotations_claim_change", args=[existing.pk]),
+                    existing.pk,
+                    shorten(existing.text),
+                ),
+            )
 
     def source_specs(self) -> list[dict]:
         """The sources to attach, as keyword arguments of the source services."""

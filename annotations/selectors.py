@@ -2,7 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
-from annotations.models import Article, Claim
+from annotations.models import Article, Claim, ClaimStatus
 
 
 def article_list() -> QuerySet[Article]:
@@ -11,6 +11,19 @@ def article_list() -> QuerySet[Article]:
 
 def claim_list() -> QuerySet[Claim]:
     return Claim.objects.select_related("article", "created_by").prefetch_related("tags")
+
+
+def claim_on_span(*, article_id: int, start: int, end: int) -> Claim | None:
+    """The live claim already marked on exactly these words of the article, if there is one.
+
+    A retracted claim does not count: its words may be marked again to be checked anew.
+    """
+    return (
+        Claim.objects.filter(article_id=article_id, position_start=start, position_end=end)
+        .exclude(status=ClaimStatus.RETRACTED)
+        .order_by("id")
+        .first()
+    )
 
 
 CLAIM_MARK_FIELDS = (

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from annotations import anchoring
+from annotations import anchoring, selectors
 from annotations.models import (
     MAX_CLAIM_CHARS,
     MAX_SPEAKER_CHARS,
@@ -51,6 +51,17 @@ CLAIM_STATUS_LISTENERS: list[Callable[[int, str, str, object], None]] = []
 
 class TransitionError(Exception):
     """A status change was refused: the claim is not (or no longer) in a state that allows it."""
+
+
+class ClaimAlreadyMarked(TransitionError):
+    """The words are already marked as a live claim of the article; `claim` is that claim."""
+
+    def __init__(self, claim: Claim) -> None:
+        super().__init__(
+            f"Already marked as claim {claim.pk}: those words of the article are a claim "
+            "already; work on that one instead of marking them again."
+        )
+        self.claim = claim
 
 
 @dataclass(frozen=True)
@@ -313,6 +324,12 @@ def claim_create(
     if kind not in ClaimKind.values:
         raise ValidationError({"kind": f"Unknown kind {kind!r}; use one of {ClaimKind.values}."})
     with transaction.atomic():
+        # Claims of one article are created one at a time, so two people marking the same words
+        # at once cannot both pass the check below (PostgreSQL; SQLite writes one at a time).
+        Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").first()
+        existing = selectors.claim_on_span(article_id=article.pk, start=start, end=end)
+        if existing is not None:
+            raise ClaimAlreadyMarked(existing)
         claim = Claim.objects.create(
             article=article,
             text=text,
