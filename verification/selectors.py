@@ -1,5 +1,7 @@
 """Reads shared by views, admin and tasks: querysets already shaped (no per-row queries)."""
 
+import re
+
 from django.db.models import (
     Case,
     Exists,
@@ -153,8 +155,8 @@ def _facts_filtered(filters: dict | None) -> QuerySet[Fact]:
         domain = filters["source_domain"]
         # Only sources the desk archived count as the fact's: one whose fetch failed and that
         # nobody could read did not inform the verdict. EXISTS rather than a join: no DISTINCT.
-        archived = SourceSnapshot.objects.filter(source__claims=OuterRef("claim_id")).filter(
-            Q(source__url__icontains=f"://{domain}/") | Q(source__url__icontains=f".{domain}/")
+        archived = SourceSnapshot.objects.filter(
+            source__claims=OuterRef("claim_id"), source__url__iregex=_host_pattern(domain)
         )
         facts = facts.filter(Exists(archived))
     # Every word must appear, in any order and any of the three fields: one WHERE clause with
@@ -166,6 +168,13 @@ def _facts_filtered(filters: dict | None) -> QuerySet[Fact]:
             | Q(review__rationale__icontains=word)
         )
     return facts
+
+
+def _host_pattern(domain: str) -> str:
+    """A regular expression for addresses whose host is `domain` or one of its subdomains:
+    the host alone, not a mention of the domain further on ("web.archive.org/…/example.org"),
+    with or without a port, a path or a trailing slash."""
+    return rf"^[a-z][a-z0-9+.-]*://([^/?#@]*@)?([^/?#@]*\.)?{re.escape(domain)}(:[0-9]+)?([/?#]|$)"
 
 
 def claim_check_runs(claim: Claim) -> QuerySet[CheckRun]:

@@ -124,6 +124,26 @@ def test_source_domain_counts_only_sources_that_were_archived(roles):
     assert found("example.org") == [ids.fact]  # once, though two of its sources are there
 
 
+def test_source_domain_matches_the_host_not_a_mention_of_it_in_the_address(roles):
+    ids = desk_build()
+    claim_id = Claim.objects.get(fact__id=ids.fact).pk
+    _url_source(claim_id, "https://web.archive.org/web/2024/https://example.org/a", archived=True)
+    _url_source(claim_id, "https://gov.example.net", archived=True)
+    _url_source(claim_id, "http://News.Example.COM:8080?id=3", archived=True)
+
+    def found(domain: str) -> list[int]:
+        response = _client().get("/api/v1/facts/", {"source_domain": domain})
+        return [fact["id"] for fact in response.json()["results"]]
+
+    assert found("example.org") == []
+    assert found("archive.org") == [ids.fact]
+    assert found("example.net") == [ids.fact]
+    assert found("gov.example.net") == [ids.fact]
+    assert found("example.com") == [ids.fact]
+    assert found("ample.net") == []
+    assert found("example") == []
+
+
 def test_a_fact_sent_back_to_review_by_an_edit_shows_a_newer_updated_at(roles, annotator):
     ids = desk_build()
     before = _client().get(f"/api/v1/facts/{ids.fact}/").json()
