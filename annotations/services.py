@@ -41,11 +41,12 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
 }
 
 
-# Called inside the transition's transaction as listener(claim_id, from_status, to_status, at)
-# after every status change. The verification app registers one when it starts, which moves a
-# published fact's `updated_at` when its claim leaves or reaches published (an edit sends it
-# back to review, a retraction, a republication), so clients syncing on `updated_at` see it;
-# annotations need not import verification.
+# Called inside the transaction as listener(claim_id, from_status, to_status, at) after every
+# status change, and after an article edit moves a claim's words without changing its status
+# (from_status == to_status then). The verification app registers one when it starts, which
+# moves a published fact's `updated_at` when its claim leaves or reaches published (an edit
+# sends it back to review, a retraction, a republication) or its selectors move, so clients
+# syncing on `updated_at` see it; annotations need not import verification.
 CLAIM_STATUS_LISTENERS: list[Callable[[int, str, str, object], None]] = []
 
 
@@ -225,6 +226,8 @@ def _claim_apply_anchor(*, claim: Claim, result, text: str, user) -> None:
         and claim.anchor_state == AnchorState.ANCHORED
         and (claim.position_start, claim.position_end) == (result.start, result.end)
     ) or (result.state == claim.anchor_state == AnchorState.ORPHANED)
+    where = ("quote_exact", "quote_prefix", "quote_suffix", "position_start", "position_end")
+    before = [getattr(claim, field) for field in where]
     if result.start is not None:
         selector = anchoring.describe(text, result.start, result.end)
         claim.quote_prefix, claim.quote_suffix = selector.prefix, selector.suffix
@@ -258,6 +261,9 @@ def _claim_apply_anchor(*, claim: Claim, result, text: str, user) -> None:
             reason=f"The article text changed; the claim's anchor is {result.state}: "
             f"{result.reason}",
         )
+    elif [getattr(claim, field) for field in where] != before:
+        for listener in CLAIM_STATUS_LISTENERS:
+            listener(claim.pk, claim.status, claim.status, claim.updated_at)
 
 
 def claim_create(

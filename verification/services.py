@@ -693,11 +693,13 @@ def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
 
 
 def fact_touch_on_claim_status(claim_id: int, from_status: str, to_status: str, at) -> None:
-    """Move the fact's `updated_at` when its claim leaves or reaches a public status.
+    """Move the fact's `updated_at` when its claim leaves or reaches a public status, or when a
+    published claim's words move in an edited article (from and to are then the same status).
 
     Leaving published (an article edit or a changed source sends it back to review) makes the
-    fact `under_review`; reaching published or retracted ends that. Clients keeping copies in
-    step take the newest `updated_at` as their next `updated_after`, so each must move it.
+    fact `under_review`; reaching published or retracted ends that; a move changes the W3C
+    annotation's selectors. Clients keeping copies in step take the newest `updated_at` as their
+    next `updated_after`, so each must move it.
     """
     public = (S.PUBLISHED, S.RETRACTED)
     if from_status in public or to_status in public:

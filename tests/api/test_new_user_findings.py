@@ -144,6 +144,20 @@ def test_source_domain_matches_the_host_not_a_mention_of_it_in_the_address(roles
     assert found("example") == []
 
 
+def test_a_published_claim_moved_by_an_edit_shows_a_newer_updated_at(roles, annotator):
+    ids = desk_build()
+    before = _client().get(f"/api/v1/facts/{ids.fact}/").json()
+    article = Article.objects.get(pk=ids.article)
+    _client(annotator).patch(
+        f"/api/v1/articles/{article.pk}/", {"text": "Update: " + article.text}, format="json"
+    )
+    after = _client().get(f"/api/v1/facts/{ids.fact}/").json()
+    assert after["under_review"] is False  # moved, same words: still published as it was
+    assert after["updated_at"] > before["updated_at"]
+    since = _client().get("/api/v1/facts/", {"updated_after": after["updated_at"]}).json()
+    assert [fact["id"] for fact in since["results"]] == [ids.fact]
+
+
 def test_a_fact_sent_back_to_review_by_an_edit_shows_a_newer_updated_at(roles, annotator):
     ids = desk_build()
     before = _client().get(f"/api/v1/facts/{ids.fact}/").json()
