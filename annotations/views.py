@@ -15,7 +15,7 @@ from annotations.serializers import (
     ClaimCreateSerializer,
     ClaimSerializer,
 )
-from project.api import has_perm
+from project.api import CONFLICT, has_perm
 
 VIEW_ARTICLE = has_perm("annotations.view_article")
 VIEW_CLAIM = has_perm("annotations.view_claim")
@@ -31,6 +31,7 @@ class NewestFirstPagination(pagination.CursorPagination):
 
 class ArticleListView(generics.ListCreateAPIView):
     pagination_class = NewestFirstPagination
+
     def get_permissions(self):
         code = "annotations.add_article" if self.request.method == "POST" else None
         return [has_perm(code)()] if code else [VIEW_ARTICLE()]
@@ -94,7 +95,7 @@ class ClaimListView(generics.ListCreateAPIView):
             claims = claims.filter(status=params["status"])
         return claims
 
-    @extend_schema(request=ClaimCreateSerializer, responses={201: ClaimSerializer})
+    @extend_schema(request=ClaimCreateSerializer, responses={201: ClaimSerializer, 409: CONFLICT})
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
@@ -128,7 +129,7 @@ class ClaimDetailView(generics.RetrieveAPIView):
     def get_queryset(self):
         return selectors.claim_list()
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, 409: CONFLICT})
     def delete(self, request, pk: int):
         """Delete a draft claim: its creator, or a reviewer; a submitted claim is a 409."""
         services.claim_delete(claim=self.get_object(), user=request.user)

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.http import parse_header_parameters
-from drf_spectacular.utils import extend_schema
-from rest_framework import negotiation, permissions, renderers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import negotiation, permissions, renderers, serializers, status
 from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.mediatypes import media_type_matches, order_by_precedence
@@ -31,6 +31,20 @@ def has_perm(*codes: str) -> type[permissions.BasePermission]:
 
     HasPerm.__name__ = "HasPerm_" + "_".join(c.replace(".", "_") for c in codes)
     return HasPerm
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of a 403, 404, 409 or 413: one sentence saying what went wrong and what to do."""
+
+    detail = serializers.CharField()
+
+
+CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="The claim's state forbids this step now (or another person holds or changed "
+    "it); `detail` says why and what to do.",
+)
+"""The 409 of every command a TransitionError can refuse, for `extend_schema(responses=...)`."""
 
 
 def api_exception_handler(exc, context):

@@ -19,6 +19,7 @@ from annotations.serializers import (
     SourceSerializer,
 )
 from project.api import (
+    CONFLICT,
     JSONLDContentNegotiation,
     JSONLDRenderer,
     WebAnnotationRenderer,
@@ -215,7 +216,7 @@ class FactMatchView(APIView):
 class ClaimSubmitView(APIView):
     permission_classes = [has_perm("annotations.change_claim")]
 
-    @extend_schema(request=None, responses={202: ClaimSerializer})
+    @extend_schema(request=None, responses={202: ClaimSerializer, 409: CONFLICT})
     def post(self, request, pk: int):
         claim = get_object_or_404(Claim, pk=pk)
         run = services.claim_submit(claim=claim, user=request.user)
@@ -235,7 +236,7 @@ class ClaimChecksView(APIView):
         runs = selectors.claim_check_runs(claim)
         return Response(CheckRunSerializer(runs, many=True).data)
 
-    @extend_schema(request=None, responses={202: CheckRunSummarySerializer})
+    @extend_schema(request=None, responses={202: CheckRunSummarySerializer, 409: CONFLICT})
     def post(self, request, pk: int):
         """Re-run the machine check (202)."""
         claim = get_object_or_404(Claim, pk=pk)
@@ -269,7 +270,7 @@ class ClaimReleaseView(APIView):
 
     permission_classes = [REVIEWER]
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, 409: CONFLICT})
     def post(self, request, pk: int):
         claim = get_object_or_404(Claim, pk=pk)
         services.review_lease_release(claim=claim, reviewer=request.user)
@@ -279,7 +280,7 @@ class ClaimReleaseView(APIView):
 class ClaimReviewView(APIView):
     permission_classes = [REVIEWER]
 
-    @extend_schema(request=ReviewCreateSerializer, responses={201: ReviewSerializer})
+    @extend_schema(request=ReviewCreateSerializer, responses={201: ReviewSerializer, 409: CONFLICT})
     def post(self, request, pk: int):
         claim = get_object_or_404(Claim, pk=pk)
         data = ReviewCreateSerializer(data=request.data)
@@ -291,7 +292,7 @@ class ClaimReviewView(APIView):
 class ClaimPublishView(APIView):
     permission_classes = [has_perm("verification.add_fact")]
 
-    @extend_schema(request=None, responses={201: FactSerializer})
+    @extend_schema(request=None, responses={201: FactSerializer, 409: CONFLICT})
     def post(self, request, pk: int):
         claim = get_object_or_404(Claim, pk=pk)
         fact = services.fact_publish(claim=claim, publisher=request.user)
@@ -301,7 +302,7 @@ class ClaimPublishView(APIView):
 class FactRetractView(APIView):
     permission_classes = [has_perm("verification.change_fact")]
 
-    @extend_schema(request=RetractSerializer, responses=FactSerializer)
+    @extend_schema(request=RetractSerializer, responses={200: FactSerializer, 409: CONFLICT})
     def post(self, request, pk: int):
         fact = get_object_or_404(Fact.objects.select_related("claim"), pk=pk)
         data = RetractSerializer(data=request.data)
@@ -321,7 +322,7 @@ class ClaimSourceListView(APIView):
         claim = get_object_or_404(Claim, pk=pk)
         return Response(SourceSerializer(claim.sources.order_by("id"), many=True).data)
 
-    @extend_schema(request=SourceCreateSerializer, responses={201: SourceSerializer})
+    @extend_schema(request=SourceCreateSerializer, responses={201: SourceSerializer, 409: CONFLICT})
     def post(self, request, pk: int):
         """Attach a URL, pasted text or a file; it is fetched and archived in the background."""
         claim = get_object_or_404(Claim, pk=pk)

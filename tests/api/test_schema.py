@@ -45,3 +45,27 @@ def test_the_interactive_docs_load_their_assets_from_this_server(client):
     assert "swagger-ui" in page
     assert "cdn" not in page.lower()
     assert "https://" not in page.split("<body", 1)[-1].split("url:")[0]
+
+
+CONFLICTING_OPERATIONS = [
+    ("/api/v1/claims/", "post"),
+    ("/api/v1/claims/{id}/", "delete"),
+    ("/api/v1/claims/{id}/sources/", "post"),
+    ("/api/v1/claims/{id}/submit/", "post"),
+    ("/api/v1/claims/{id}/checks/", "post"),
+    ("/api/v1/claims/{id}/release/", "post"),
+    ("/api/v1/claims/{id}/review/", "post"),
+    ("/api/v1/claims/{id}/publish/", "post"),
+    ("/api/v1/facts/{id}/retract/", "post"),
+]
+
+
+@pytest.mark.parametrize(("path", "method"), CONFLICTING_OPERATIONS)
+def test_every_command_that_can_answer_409_declares_it_with_the_shared_error(path, method):
+    import yaml
+
+    schema = yaml.safe_load((ROOT / "schema.yml").read_text(encoding="utf-8"))
+    conflict = schema["paths"][path][method]["responses"]["409"]
+    body = conflict["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/Error"}
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
