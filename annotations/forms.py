@@ -586,7 +586,30 @@ class SourceForm(forms.ModelForm):
             self.add_error(needed[0], needed[1])
         if kind == SourceKind.TEXT and not (data.get("title") or "").strip():
             self.add_error("title", "Give the pasted source a title.")
+        given = [field for field in ("file", "url", "text") if self._filled(data, field)]
+        if len(given) > 1:
+            self.add_error(
+                None,
+                "Give one of a web address, a file or pasted text, not several: a source is "
+                "read from one of them (add another source for the other).",
+            )
+        self._refuse_closed_claims(data.get("claims") or [])
         return data
+
+    def _filled(self, data: dict, field: str) -> bool:
+        value = data.get(field)
+        return bool(value.strip() if isinstance(value, str) else value)
+
+    def _refuse_closed_claims(self, claims) -> None:
+        """A source may not be newly attached to a published or retracted claim (as in the API);
+        one already attached stays, so the source can still be corrected."""
+        attached = set()
+        if self.instance.pk:
+            attached = set(self.instance.claims.values_list("pk", flat=True))
+        for claim in claims:
+            refusal = None if claim.pk in attached else services.claim_source_refusal(claim)
+            if refusal:
+                self.add_error("claims", f"Claim {claim.pk}: {refusal}")
 
     def _kind_given(self, data: dict) -> str:
         """The kind of source the filled fields make, as the claim add form reads them."""

@@ -107,3 +107,41 @@ def test_published_claims_offer_no_add_a_source(client, annotator, reviewer, pub
 
     assert f"/admin/annotations/source/add/?claims={claim.pk}" not in page
     assert "Check again" not in page
+
+
+def test_the_source_form_takes_one_of_address_file_or_text(client, annotator):
+    from tests.workflow.test_claim_page import add_source
+
+    claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
+    client.force_login(annotator)
+
+    response = add_source(
+        client,
+        {"title": "Both", "url": "https://e.org/r", "text": "It cost 56.", "claims": claim.pk},
+    )
+
+    assert "Give one of a web address, a file or pasted text, not several" in (
+        response.content.decode()
+    )
+    assert not claim.sources.exists()
+
+
+def test_the_source_form_attaches_no_source_to_a_published_claim(
+    client, annotator, reviewer, publisher
+):
+    from annotations.models import ClaimStatus
+    from annotations.services import claim_transition
+    from tests.workflow.test_claim_page import add_source
+    from verification import services
+
+    claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
+    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
+    services.fact_publish(claim=claim, publisher=publisher)
+    client.force_login(annotator)
+
+    response = add_source(client, {"title": "Late", "text": "It cost 57.", "claims": claim.pk})
+
+    assert f"Claim {claim.pk}: This claim is published" in response.content.decode()
+    assert not claim.sources.exists()
