@@ -268,3 +268,8 @@ class Source(models.Model):
     def __str__(self) -> str:
         file_name = self.file.name.rsplit("/", 1)[-1] if self.file else ""
         return self.title or self.url or file_name or f"Source {self.pk}"
+
+    def state_label(self) -> str:
+        """The state as the claim page shows it, with the reason of the last failure if any."""
+        label = self.get_state_display()
+        return f"{label}: {self.failure_reason}" if self.failure_reason else label

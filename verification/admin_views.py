@@ -36,6 +36,7 @@ from annotations.models import (
     ClaimKind,
     ClaimStatus,
     ClaimTransition,
+    Source,
 )
 from annotations.services import TransitionError
 from annotations.text import shorten
@@ -204,11 +205,18 @@ def claim_check_progress(request: HttpRequest, claim_id: int) -> JsonResponse:
     if status is None:
         raise Http404("No such claim.")
     run = selectors.claim_latest_run(claim_id=claim_id)
+    # The sources' states come with the run's: the page's Sources table must not stay at the
+    # state it was loaded in (a fetch that failed while the page was open).
+    sources = Source.objects.filter(claims=claim_id).order_by("id")
     return JsonResponse(
         {
             "claim_status": status,
             "claim_status_label": ClaimStatus(status).label,
             "run": run_progress(run),
+            "sources": [
+                {"id": source.pk, "state": source.state, "label": source.state_label()}
+                for source in sources.only("id", "state", "failure_reason")
+            ],
         }
     )
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from annotations.models import Claim, ClaimStatus
+from annotations.models import Claim, ClaimStatus, Source, SourceState
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
 from verification import services
@@ -328,4 +328,22 @@ def test_the_evidence_added_message_ends_on_a_whole_word(client, reviewer, check
     assert message == (
         "Evidence added: “The council published its accounts on Monday. The bridge cost 85 "
         "million euros…”."
+    )
+
+
+def test_the_progress_endpoint_reports_each_sources_current_state(client, annotator, checked_claim):
+    client.force_login(annotator)
+    source = checked_claim.sources.order_by("id").first()
+    Source.objects.filter(pk=source.pk).update(
+        state=SourceState.FAILED, failure_reason="refused: the certificate could not be verified"
+    )
+    url = f"/admin/annotations/claim/{checked_claim.pk}/check-progress/"
+    sources = client.get(url).json()["sources"]
+    assert sources[0] == {
+        "id": source.pk,
+        "state": "failed",
+        "label": "Failed: refused: the certificate could not be verified",
+    }
+    assert [s["id"] for s in sources] == list(
+        checked_claim.sources.order_by("id").values_list("id", flat=True)
     )

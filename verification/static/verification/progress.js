@@ -29,6 +29,11 @@
       // The claim page's read-only Status field says the same, not the status at page load.
       const statusField = document.querySelector(".field-status .readonly");
       if (statusField) { statusField.textContent = data.claim_status_label; }
+      // The Sources table's rows follow the same poll: a fetch that fails mid-check shows it.
+      (data.sources || []).forEach(function (source) {
+        const cell = document.querySelector('#fd-sources tr[data-source="' + source.id + '"] .fd-source-state');
+        if (cell) { cell.textContent = source.label; }
+      });
       if (wasOpen && !run.open && reload) { reload.hidden = false; }
       wasOpen = wasOpen || run.open;
       return run.open;
