@@ -135,6 +135,12 @@ def last_status_change(claim: Claim) -> ClaimTransition | None:
     )
 
 
+def clock_time(moment) -> str:
+    """A time of day as the review pages say it: hours and minutes, and in which time zone."""
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} ({timezone.get_current_timezone_name()} time)"
+
+
 # --- Already checked ----------------------------------------------------------------------
 
 
@@ -298,12 +304,10 @@ def queue_take_next(request: HttpRequest) -> HttpResponse:
     if held is not None:
         # One claim at a time: say so, rather than open it as if it were the next one (a
         # reviewer who filtered the queue would take it for a claim of the filtered article).
-        until = timezone.localtime(held.expires_at)
         messages.warning(
             request,
             f"You still hold claim {held.claim_id} (“{shorten(held.claim.text, 80)}”) until "
-            f"{until:%H:%M} ({until.tzname()}): give its verdict or leave it before taking "
-            "another.",
+            f"{clock_time(held.expires_at)}: give its verdict or leave it before taking another.",
         )
         return redirect("admin:verification_claim_review", held.claim_id)
     filters = _queue_filters(request.POST)
@@ -439,6 +443,7 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         "findings": findings,
         "sources": sources,
         "lease": lease,
+        "lease_until": clock_time(lease.expires_at) if lease else "",
         "held_by_me": held_by_me,
         "held_by_other": lease is not None and not held_by_me,
         "latest_review": reviews[0] if reviews else None,
@@ -448,7 +453,6 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         "can_review": reviewable
         and user.has_perm(services.PERM_REVIEW)
         and not (lease is not None and not held_by_me),
-        "time_zone": timezone.get_current_timezone_name(),
         "can_take": claim.status == ClaimStatus.NEEDS_REVIEW
         and lease is None
         and user.has_perm(services.PERM_REVIEW),
@@ -530,7 +534,13 @@ def review_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespo
             lease = services.review_lease_renew(claim=claim, reviewer=request.user)
         except (PermissionDenied, ValidationError) as error:
             return JsonResponse({"ok": False, "message": _error_text(error)}, status=409)
-        return JsonResponse({"ok": True, "expires_at": lease.expires_at.isoformat()})
+        return JsonResponse(
+            {
+                "ok": True,
+                "expires_at": lease.expires_at.isoformat(),
+                "until": clock_time(lease.expires_at),
+            }
+        )
     try:
         outcome = handler(request, claim)
     except (PermissionDenied, ValidationError, TransitionError) as error:

@@ -142,6 +142,21 @@ def test_a_claim_held_by_another_reviewer_shows_who_until_when_and_no_verdict_fo
     assert 'id="fd-verdict-held"' in html
 
 
+def test_the_holders_own_line_says_the_time_zone_as_the_other_reviewers_line_does(
+    client, reviewer, checked_claim
+):
+    lease = services.queue_take(claim=checked_claim, reviewer=reviewer)
+    client.force_login(reviewer)
+    until = lease.expires_at.strftime("%H:%M")
+
+    html = client.get(f"/admin/annotations/claim/{checked_claim.pk}/review/").content.decode()
+    renewed = client.post(f"/admin/annotations/claim/{checked_claim.pk}/review/renew/").json()
+
+    assert f'You hold this claim until <span id="fd-lease-until">{until} (UTC time)</span>' in html
+    # The heartbeat rewrites that time in the same words.
+    assert renewed["until"].endswith(" (UTC time)")
+
+
 READY = "/admin/annotations/claim/ready-to-publish/"
 
 
@@ -178,6 +193,6 @@ def test_the_facts_list_shows_the_verdict_and_filters_facts_under_review(
 
     page = client.get("/admin/verification/fact/?under_review=yes").content.decode()
 
-    assert "<td class=\"field-verdict\">False</td>" in page
+    assert '<td class="field-verdict">False</td>' in page
     assert "1 fact" in page
     assert "0 facts" in client.get("/admin/verification/fact/?under_review=no").content.decode()

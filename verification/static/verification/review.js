@@ -130,7 +130,8 @@
         .then(function (data) {
           if (data.ok) {
             if (until) {
-              until.textContent = new Date(data.expires_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+              // The server's wording, time zone included, as the page said it at load.
+              until.textContent = data.until;
             }
             window.setTimeout(renew, seconds * 1000);
           } else if (lease) {
