@@ -377,6 +377,8 @@ def publish_list_page(request: HttpRequest, *, site: AdminSite) -> TemplateRespo
         claim.verdict_label = verdicts.get(claim.verdict, claim.verdict or "—")
         claim.reviewer_name = reviewers.get(claim.verdict_by, "")
         claim.review_url = reverse("admin:verification_claim_review", args=[claim.pk])
+        # The review page refuses to publish a claim whose words left the article.
+        claim.publishable = claim.anchor_state != AnchorState.ORPHANED
     context = {
         **site.each_context(request),
         "title": "Ready to publish",

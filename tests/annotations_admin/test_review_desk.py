@@ -3,7 +3,7 @@
 import pytest
 
 from annotations.models import ClaimStatus
-from annotations.services import claim_create, source_add_text
+from annotations.services import article_update_text, claim_create, source_add_text
 from tests.factories import ArticleFactory
 from tests.workflow.conftest import SOURCE_TEXT, finish_with
 from verification import services
@@ -178,6 +178,29 @@ def test_publishers_find_verdicts_to_publish_but_not_their_own(
 
     client.force_login(reviewer_publisher)
     assert f'data-claim="{checked_claim.pk}"' not in client.get(READY).content.decode()
+
+
+def test_an_orphaned_verdict_is_offered_to_open_not_to_publish(
+    client, reviewer, publisher, checked_claim, other_checked_claim
+):
+    article_update_text(
+        article=checked_claim.article, text="A wholly different text.", user=reviewer
+    )
+    for claim in (checked_claim, other_checked_claim):
+        claim.refresh_from_db()
+        services.queue_take(claim=claim, reviewer=reviewer)
+        services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="85.")
+    assert checked_claim.anchor_state == "orphaned"
+    client.force_login(publisher)
+
+    listed = client.get(READY).content.decode()
+
+    orphaned = listed.split(f'data-claim="{checked_claim.pk}"')[1].split("</tr>")[0]
+    anchored = listed.split(f'data-claim="{other_checked_claim.pk}"')[1].split("</tr>")[0]
+    assert "orphaned: cannot be published" in orphaned
+    assert ">Open</a>" in orphaned
+    assert "Open to publish" not in orphaned
+    assert ">Open to publish</a>" in anchored
 
 
 def test_only_publishers_open_the_ready_to_publish_list(client, reviewer):
