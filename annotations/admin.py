@@ -18,7 +18,7 @@ from annotations.models import (
     Source,
     Tag,
 )
-from annotations.text import shorten
+from annotations.text import percent, shorten
 
 __all__ = ["ArticleAdmin", "ArticleForm", "ClaimAdmin", "ClaimCreateForm"]
 
@@ -247,7 +247,7 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.display(description="anchor score")
     def anchor_match(self, obj: Claim) -> str:
         """How closely the anchored words match the quote, as a percentage (1.0 is exact)."""
-        return f"{obj.anchor_score:.0%}"
+        return percent(obj.anchor_score)
 
     @admin.display(description="claim")
     def short_text(self, obj: Claim) -> str:

@@ -5,6 +5,11 @@ import textwrap
 ELLIPSIS = "…"
 
 
+def percent(fraction: float) -> str:
+    """Say a score between 0 and 1 as people read it on the desk's pages: 0.9113 is "91%"."""
+    return f"{fraction:.0%}"
+
+
 def shorten(text: str, limit: int = 80) -> str:
     """Put ``text`` on one line and, if it is longer than ``limit``, cut it between words with "…".
 

@@ -39,7 +39,7 @@ from annotations.models import (
     Source,
 )
 from annotations.services import TransitionError
-from annotations.text import shorten
+from annotations.text import percent, shorten
 from verification import matching, selectors, services
 from verification.models import (
     OPEN_RUN_STATUSES,
@@ -430,7 +430,7 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         "last_change": last_status_change(claim),
         "anchor_needs_look": claim.status in services.REVIEWABLE
         and claim.anchor_state in (AnchorState.FUZZY, AnchorState.ORPHANED),
-        "anchor_score": f"{claim.anchor_score:.0%}",
+        "anchor_score": percent(claim.anchor_score),
         "claim_html": highlighted(
             claim.text,
             [

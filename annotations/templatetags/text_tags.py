@@ -9,6 +9,12 @@ register = template.Library()
 
 
 @register.filter
+def percent(value: float | None) -> str:
+    """A score between 0 and 1 as a percentage, as `annotations.text.percent`; nothing if None."""
+    return "" if value is None else text.percent(value)
+
+
+@register.filter
 @stringfilter
 def shorten(value: str, limit: int = 80) -> str:
     """Cut text between words with "…", as `annotations.text.shorten` (truncatechars cuts words)."""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from annotations.models import ClaimStatus
+from annotations.models import Claim, ClaimStatus
 from annotations.services import article_update_text, claim_create, source_add_text
 from tests.factories import ArticleFactory
 from tests.workflow.conftest import SOURCE_TEXT, finish_with
@@ -96,6 +96,23 @@ def claim_sent_back_by_an_edit(checked_claim, reviewer, publisher, annotator):
     assert checked_claim.status == ClaimStatus.NEEDS_REVIEW
     assert checked_claim.anchor_state == "fuzzy"
     return checked_claim
+
+
+def test_an_approximate_anchor_score_reads_as_the_same_percentage_on_every_page(
+    client, reviewer, claim_sent_back_by_an_edit
+):
+    claim = claim_sent_back_by_an_edit
+    Claim.objects.filter(pk=claim.pk).update(anchor_score=0.9113096686662584)
+    client.force_login(reviewer)
+
+    article_page = client.get(f"/admin/annotations/article/{claim.article_id}/change/")
+    claim_page = client.get(f"/admin/annotations/claim/{claim.pk}/change/")
+    review_page = client.get(f"/admin/annotations/claim/{claim.pk}/review/")
+
+    assert '<span class="fd-meta">(91% match)</span>' in article_page.content.decode()
+    assert "0.91" not in article_page.content.decode()
+    assert '<div class="readonly">91%</div>' in claim_page.content.decode()
+    assert "approximate (91% match)" in review_page.content.decode()
 
 
 def test_the_queue_row_says_why_an_article_edit_sent_a_claim_back(
