@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from annotations import anchoring, selectors, services
 from annotations.decoding import NotText, decode_text
 from annotations.models import Article, Claim, ClaimKind, Source, SourceKind
-from annotations.text import shorten
+from annotations.text import context_after, context_before, shorten
 
 ARTICLE_UPLOAD_TYPES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
 ARTICLE_UPLOAD_TYPES[".pdf"] = "pdf"
@@ -301,8 +301,8 @@ class SelectionPreview(forms.Widget):
             )
         return format_html(
             '<div class="fd-selection-preview" id="id_{}" dir="auto">'
-            '<span class="fd-context">…{}</span><mark class="fd-selected">{}</mark>'
-            '<span class="fd-context">{}…</span></div>',
+            '<span class="fd-context">{}</span><mark class="fd-selected">{}</mark>'
+            '<span class="fd-context">{}</span></div>',
             name,
             self.prefix,
             self.exact,
@@ -392,8 +392,11 @@ class ClaimCreateForm(forms.ModelForm):
                 problem = " ".join(error.messages)
             else:
                 selector = anchoring.describe(article.text, start, end)
+                # The stored selector's context is cut mid-word; the preview cuts between words.
                 preview = SelectionPreview(
-                    prefix=selector.prefix, exact=selector.exact, suffix=selector.suffix
+                    prefix=context_before(article.text[:start], anchoring.CONTEXT_LENGTH),
+                    exact=selector.exact,
+                    suffix=context_after(article.text[end:], anchoring.CONTEXT_LENGTH),
                 )
                 self.selected_words = selector.exact
             self.fields["article"].help_text = ""

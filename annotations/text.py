@@ -1,8 +1,34 @@
 """Short forms of claims, titles and sources for messages and lists, cut between words."""
 
+import re
 import textwrap
 
 ELLIPSIS = "…"
+
+
+def context_before(text: str, limit: int) -> str:
+    """The end of ``text``, at most ``limit`` characters, cut between words with a leading "…".
+
+    Line breaks are kept (the text before a selection is shown as the article has it). A last
+    word longer than the limit is cut inside it rather than dropped.
+    """
+    if len(text) <= limit:
+        return text
+    kept = text[-limit:]
+    if not text[-limit - 1].isspace():
+        kept = re.sub(r"^\S*", "", kept) or kept
+    return ELLIPSIS + kept.lstrip()
+
+
+def context_after(text: str, limit: int) -> str:
+    """The start of ``text``, at most ``limit`` characters, cut between words with "…" after."""
+    if len(text) <= limit:
+        return text
+    kept = text[:limit]
+    if not text[limit].isspace():
+        kept = re.sub(r"\S*$", "", kept) or kept
+    # "euros,…" reads as a typo, as in `shorten`.
+    return kept.rstrip().rstrip(",;:") + ELLIPSIS
 
 
 def percent(fraction: float) -> str:

@@ -119,6 +119,35 @@ def test_the_add_form_shows_the_selected_words_read_only_with_their_context(
     assert f'name="article" value="{article.pk}"' in page
 
 
+def test_the_selected_words_context_is_cut_between_words_with_an_ellipsis(client, annotator):
+    article = services.article_create(
+        title="Budget",
+        text="The bridge opened on Monday, according to the transport minister, who spoke at "
+        "noon. It cost 56 million euros. The project budget is 310 million euros over ten years.",
+        user=annotator,
+    )
+    start, end = selection(article, "It cost 56")
+    client.force_login(annotator)
+
+    page = client.get(ADD_URL, {"article": article.pk, "start": start, "end": end}).content.decode()
+
+    before, after = re.findall(r'<span class="fd-context">(.*?)</span>', page, re.DOTALL)
+    assert before == "…minister, who spoke at noon. "
+    assert after == " million euros. The project…"
+
+
+def test_the_selected_words_context_has_no_ellipsis_where_the_article_begins_or_ends(
+    client, annotator, article
+):
+    client.force_login(annotator)
+    start, end = selection(article, "le pont a coûté 56 millions")
+
+    page = client.get(ADD_URL, {"article": article.pk, "start": start, "end": end}).content.decode()
+
+    before, _ = re.findall(r'<span class="fd-context">(.*?)</span>', page, re.DOTALL)
+    assert before == "Le maire 😀 a déclaré: «"
+
+
 def test_an_offset_that_splits_an_emoji_is_refused_with_a_form_error_and_creates_nothing(
     client, annotator, article
 ):
