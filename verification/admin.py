@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from annotations.admin import ArticleAdmin, ClaimAdmin, RecordAdmin, SourceAdmin
 from annotations.models import Article, Claim, ClaimStatus, Source
 from annotations.services import TransitionError
-from annotations.text import shorten
+from annotations.text import percent, shorten
 from verification import admin_views, selectors, services, sources
 from verification.article_import import article_import_url
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
@@ -54,10 +54,22 @@ class SourceSnapshotAdmin(RecordAdmin):
 
 @admin.register(CheckRun)
 class CheckRunAdmin(RecordAdmin):
-    list_display = ("claim", "status", "progress", "stance", "confidence", "attempts", "created_at")
+    list_display = (
+        "claim",
+        "status",
+        "progress",
+        "stance",
+        "confidence_percent",
+        "attempts",
+        "created_at",
+    )
     list_filter = ("status", "stance")
     list_select_related = ("claim",)
     inlines = [EvidenceInline, FindingInline]
+
+    @admin.display(description="confidence", ordering="confidence")
+    def confidence_percent(self, obj: CheckRun) -> str:
+        return "—" if obj.confidence is None else percent(obj.confidence)
 
 
 @admin.register(Review)

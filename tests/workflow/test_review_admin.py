@@ -347,3 +347,12 @@ def test_the_progress_endpoint_reports_each_sources_current_state(client, annota
     assert [s["id"] for s in sources] == list(
         checked_claim.sources.order_by("id").values_list("id", flat=True)
     )
+
+
+def test_the_check_runs_list_shows_confidence_as_a_percentage(admin_client, checked_claim):
+    checked_claim.check_runs.update(confidence=0.9113096686662584)
+
+    page = admin_client.get("/admin/verification/checkrun/").content.decode()
+
+    assert '<td class="field-confidence_percent">91%</td>' in page
+    assert "0.911" not in page
