@@ -160,19 +160,20 @@ def make_claims(count: int, base_url: str):
     from django.contrib.auth.models import Group
 
     user.groups.set(Group.objects.filter(name="annotator"))
-    article = article_create(
-        title="Bench",
-        text="The mayor said the bridge cost 56 million euros. Work began in 2019.",
-        user=user,
-    )
+    # One sentence a claim: the desk refuses two claims on the same words of an article.
+    sentences = [f"In district {i}, the bridge cost 56 million euros." for i in range(count)]
+    article = article_create(title="Bench", text="\n".join(sentences), user=user)
     claims = []
-    for i in range(count):
+    start = 0
+    for i, sentence in enumerate(sentences):
         claim = claim_create(
             article=article,
             user=user,
-            exact="the bridge cost 56 million euros",
+            start=start,
+            end=start + len(sentence),
             text=f"The bridge in district {i} cost 56 million euros.",
         )
+        start += len(sentence) + 1
         source_add_url(claim=claim, url=f"{base_url}/a/{i}.html", user=user)
         source_add_url(claim=claim, url=f"{base_url}/b/{i}.html", user=user)
         claims.append(claim)
