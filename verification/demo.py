@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.crypto import get_random_string
@@ -15,7 +15,7 @@ from django.utils.crypto import get_random_string
 from annotations import services as annotation_services
 from annotations.models import Article, Claim, ClaimKind, ClaimStatus, Source, SourceKind
 from verification import services
-from verification.roles import roles_ensure
+from verification.roles import group_ensure, roles_ensure
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 SEED_TITLE = "Russia threatens to arm North Korea if South Korea sends weapons to Ukraine"
@@ -144,15 +144,7 @@ def demo_users() -> list[tuple[str, list[str]]]:
 
 def desk_admin_ensure() -> Group:
     """The group whose members add users and give them roles; safe to re-run."""
-    group, _ = Group.objects.get_or_create(name=DESK_ADMIN)
-    permissions = []
-    for code in DESK_ADMIN_PERMISSIONS:
-        app_label, codename = code.split(".")
-        permissions.append(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    group.permissions.set(permissions)
-    return group
+    return group_ensure(DESK_ADMIN, DESK_ADMIN_PERMISSIONS)
 
 
 def demo_load(*, password_file: Path, submit: bool = True) -> dict:

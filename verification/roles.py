@@ -81,17 +81,23 @@ def role_refusal(codes: list[str] | tuple[str, ...], action: str = "") -> str:
     return f"Only {who} can {action}."
 
 
+def group_ensure(name: str, codes) -> Group:
+    """Create or update the group `name` so it has exactly these permissions ("app.codename")."""
+    group, _ = Group.objects.get_or_create(name=name)
+    permissions = []
+    for code in codes:
+        app_label, codename = code.split(".")
+        permissions.append(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    group.permissions.set(permissions)
+    return group
+
+
 def roles_ensure() -> dict[str, int]:
     """Create or update the role groups so each has exactly its permissions; safe to re-run."""
     counts = {}
     for name, codes in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        permissions = []
-        for code in codes:
-            app_label, codename = code.split(".")
-            permissions.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        group.permissions.set(permissions)
-        counts[name] = len(permissions)
+        group_ensure(name, codes)
+        counts[name] = len(codes)
     return counts

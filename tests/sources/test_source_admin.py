@@ -10,6 +10,19 @@ from verification.archive import source_archive
 pytestmark = pytest.mark.django_db
 
 
+def _published_claim(annotator, reviewer, publisher):
+    from annotations.models import ClaimStatus
+    from annotations.services import claim_transition
+    from verification import services
+
+    claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
+    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
+    services.fact_publish(claim=claim, publisher=publisher)
+    return claim
+
+
 def _failed_source() -> Source:
     return Source.objects.create(
         kind=SourceKind.URL,
@@ -92,15 +105,7 @@ def test_a_source_with_nothing_filled_in_asks_for_an_address_a_file_or_text(clie
 
 
 def test_published_claims_offer_no_add_a_source(client, annotator, reviewer, publisher):
-    from annotations.models import ClaimStatus
-    from annotations.services import claim_transition
-    from verification import services
-
-    claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
-    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
-    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
-    services.fact_publish(claim=claim, publisher=publisher)
+    claim = _published_claim(annotator, reviewer, publisher)
     client.force_login(annotator)
 
     page = client.get(f"/admin/annotations/claim/{claim.pk}/change/").content.decode()
@@ -129,16 +134,9 @@ def test_the_source_form_takes_one_of_address_file_or_text(client, annotator):
 def test_the_source_form_attaches_no_source_to_a_published_claim(
     client, annotator, reviewer, publisher
 ):
-    from annotations.models import ClaimStatus
-    from annotations.services import claim_transition
     from tests.workflow.test_claim_page import add_source
-    from verification import services
 
-    claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
-    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
-    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
-    services.fact_publish(claim=claim, publisher=publisher)
+    claim = _published_claim(annotator, reviewer, publisher)
     client.force_login(annotator)
 
     response = add_source(client, {"title": "Late", "text": "It cost 57.", "claims": claim.pk})
