@@ -11,17 +11,19 @@ from verification import services
 pytestmark = pytest.mark.django_db
 
 
-def test_the_speaker_filter_takes_part_of_the_name_in_any_case(annotator, reviewer, publisher):
+def _published(annotator, reviewer, publisher, **claim_fields):
+    """A published fact on a claim with these fields."""
     claim = claim_create(
-        article=ArticleFactory(),
-        user=annotator,
-        exact="Work began in 2019",
-        speaker="Dmitry Peskov",
+        article=ArticleFactory(), user=annotator, exact="Work began in 2019", **claim_fields
     )
     claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
     claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
     services.review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Dated.")
-    fact = services.fact_publish(claim=claim, publisher=publisher)
+    return services.fact_publish(claim=claim, publisher=publisher)
+
+
+def test_the_speaker_filter_takes_part_of_the_name_in_any_case(annotator, reviewer, publisher):
+    fact = _published(annotator, reviewer, publisher, speaker="Dmitry Peskov")
     client = APIClient()
     for name in ("peskov", "Dmitry Peskov", "DMITRY"):
         rows = client.get("/api/v1/facts/", {"speaker": name}).json()["results"]
@@ -30,13 +32,7 @@ def test_the_speaker_filter_takes_part_of_the_name_in_any_case(annotator, review
 
 
 def test_the_tag_filter_finds_a_tag_typed_in_any_case(annotator, reviewer, publisher):
-    claim = claim_create(
-        article=ArticleFactory(), user=annotator, exact="Work began in 2019", tags=["flooding"]
-    )
-    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
-    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Dated.")
-    fact = services.fact_publish(claim=claim, publisher=publisher)
+    fact = _published(annotator, reviewer, publisher, tags=["flooding"])
     client = APIClient()
     for name in ("flooding", "Flooding", "FLOODING"):
         rows = client.get("/api/v1/facts/", {"tag": name}).json()["results"]

@@ -56,18 +56,19 @@ def test_a_moved_claim_keeps_both_selectors_on_the_same_words(roles, annotator):
         assert text[position["start"] : position["end"]] == by_type["TextQuoteSelector"]["exact"]
 
 
+def _fact_ids(**filters) -> list[int]:
+    response = _client().get("/api/v1/facts/", filters)
+    assert response.status_code == 200, response.content
+    return [fact["id"] for fact in response.json()["results"]]
+
+
 def test_q_finds_a_fact_holding_every_word_in_any_order_and_field(roles):
     ids = desk_build()
 
-    def found(q: str) -> list[int]:
-        response = _client().get("/api/v1/facts/", {"q": q})
-        assert response.status_code == 200, response.content
-        return [fact["id"] for fact in response.json()["results"]]
-
-    assert found("late two") == [ids.fact]
-    assert found("LATE   years") == [ids.fact]
-    assert found("late no.") == [ids.fact]  # "No." is the rationale
-    assert found("late unicorn") == []
+    assert _fact_ids(q="late two") == [ids.fact]
+    assert _fact_ids(q="LATE   years") == [ids.fact]
+    assert _fact_ids(q="late no.") == [ids.fact]  # "No." is the rationale
+    assert _fact_ids(q="late unicorn") == []
 
 
 def test_q_with_more_words_costs_no_more_queries(roles):
@@ -115,13 +116,9 @@ def test_source_domain_counts_only_sources_that_were_archived(roles):
     _url_source(claim_id, "https://example.org/report", archived=True)
     _url_source(claim_id, "https://data.example.org/table", archived=True)
 
-    def found(domain: str) -> list[int]:
-        response = _client().get("/api/v1/facts/", {"source_domain": domain})
-        assert response.status_code == 200, response.content
-        return [fact["id"] for fact in response.json()["results"]]
-
-    assert found("bbc.com") == []
-    assert found("example.org") == [ids.fact]  # once, though two of its sources are there
+    assert _fact_ids(source_domain="bbc.com") == []
+    # Once, though two of its sources are there.
+    assert _fact_ids(source_domain="example.org") == [ids.fact]
 
 
 def test_source_domain_matches_the_host_not_a_mention_of_it_in_the_address(roles):
@@ -131,17 +128,13 @@ def test_source_domain_matches_the_host_not_a_mention_of_it_in_the_address(roles
     _url_source(claim_id, "https://gov.example.net", archived=True)
     _url_source(claim_id, "http://News.Example.COM:8080?id=3", archived=True)
 
-    def found(domain: str) -> list[int]:
-        response = _client().get("/api/v1/facts/", {"source_domain": domain})
-        return [fact["id"] for fact in response.json()["results"]]
-
-    assert found("example.org") == []
-    assert found("archive.org") == [ids.fact]
-    assert found("example.net") == [ids.fact]
-    assert found("gov.example.net") == [ids.fact]
-    assert found("example.com") == [ids.fact]
-    assert found("ample.net") == []
-    assert found("example") == []
+    assert _fact_ids(source_domain="example.org") == []
+    assert _fact_ids(source_domain="archive.org") == [ids.fact]
+    assert _fact_ids(source_domain="example.net") == [ids.fact]
+    assert _fact_ids(source_domain="gov.example.net") == [ids.fact]
+    assert _fact_ids(source_domain="example.com") == [ids.fact]
+    assert _fact_ids(source_domain="ample.net") == []
+    assert _fact_ids(source_domain="example") == []
 
 
 def test_a_published_claim_moved_by_an_edit_shows_a_newer_updated_at(roles, annotator):

@@ -28,3 +28,14 @@ def browser_page():
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+
+
+def sign_in(page, base_url: str, username: str, password: str, *, wait: bool = True) -> None:
+    """Sign in to the admin and (unless `wait` is off, to see a refusal) wait until it shows the
+    signed-in user's tools."""
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    if wait:
+        page.wait_for_selector("#user-tools")

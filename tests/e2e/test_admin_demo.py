@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.e2e.conftest import sign_in
 from verification.demo import SEED_TITLE, demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,18 +14,11 @@ def demo_account(tmp_path):
     return dict(report["accounts"])
 
 
-def _log_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-
-
 def test_the_demo_account_sees_the_desk_and_the_demo_claims(
     live_server, demo_account, browser_page
 ):
     page = browser_page
-    _log_in(page, live_server.url, "demo", demo_account["demo"])
+    sign_in(page, live_server.url, "demo", demo_account["demo"])
     from playwright.sync_api import expect
 
     for section in ("Articles", "Claims", "Sources", "Check runs", "Reviews"):
@@ -39,5 +33,5 @@ def test_a_wrong_password_is_refused(live_server, demo_account, browser_page):
     page = browser_page
     from playwright.sync_api import expect
 
-    _log_in(page, live_server.url, "demo", "not-the-password")
+    sign_in(page, live_server.url, "demo", "not-the-password", wait=False)
     expect(page.locator(".errornote")).to_contain_text("Please enter the correct username")

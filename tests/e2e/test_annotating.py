@@ -11,6 +11,7 @@ import pytest
 
 from annotations import services
 from annotations.models import ClaimStatus
+from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,14 +69,6 @@ def _units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _log_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
-
-
 def _open(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("#fd-article-text")
@@ -107,7 +100,7 @@ def test_an_annotator_marks_a_phrase_with_emoji_and_it_survives_edits(
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     article_url = f"{live_server.url}/admin/annotations/article/{annotated_article.pk}/change/"
     text = annotated_article.text
-    _log_in(page, live_server.url, "annie", PASSWORD)
+    sign_in(page, live_server.url, "annie", PASSWORD)
     _open(page, article_url)
 
     # Stored markup is shown as characters: no element made from it, no script run.
@@ -184,7 +177,7 @@ def test_the_create_button_is_reached_by_keyboard_and_refuses_an_empty_selection
 
     page = browser_page
     text = annotated_article.text
-    _log_in(page, live_server.url, "annie", PASSWORD)
+    sign_in(page, live_server.url, "annie", PASSWORD)
     _open(page, f"{live_server.url}/admin/annotations/article/{annotated_article.pk}/change/")
 
     page.focus("#fd-article-text")
@@ -253,7 +246,7 @@ def test_screenshot_of_an_annotated_article(live_server, demo_desk, browser_page
     seed, accounts = demo_desk
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 1000})
-    _log_in(page, live_server.url, "demo", accounts["demo"])
+    sign_in(page, live_server.url, "demo", accounts["demo"])
     _open(page, f"{live_server.url}/admin/annotations/article/{seed.pk}/change/")
     page.locator(".fd-annotate").scroll_into_view_if_needed()
     page.evaluate("document.querySelector('.fd-annotate').scrollIntoView()")
@@ -285,7 +278,7 @@ def test_a_drag_across_a_claim_selects_what_was_dragged_over_without_opening_its
     article, accounts = demo_follow_up
     page = browser_page
     page.set_viewport_size({"width": 1440, "height": 900})
-    _log_in(page, live_server.url, "demo", accounts["demo"])
+    sign_in(page, live_server.url, "demo", accounts["demo"])
     _open(page, f"{live_server.url}/admin/annotations/article/{article.pk}/change/")
     page.evaluate("document.getElementById('fd-article-text').scrollIntoView()")
     text = article.text

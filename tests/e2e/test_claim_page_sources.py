@@ -6,6 +6,7 @@ import pytest
 
 from annotations.models import Source, SourceState
 from annotations.services import claim_create, source_add_text
+from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD, ArticleFactory
 from verification import services
 
@@ -31,10 +32,7 @@ def test_a_source_that_failed_during_the_check_shows_failed_when_the_check_ends(
 ):
     claim_id, source_id = fetching_claim
     page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "annie")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    sign_in(page, live_server.url, "annie", PASSWORD)
     finished = {
         "claim_status": "needs_review",
         "claim_status_label": "Needs review",

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from annotations.services import claim_create, source_add_text
+from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD, ArticleFactory
 from verification import services
 
@@ -23,10 +24,7 @@ def submitted_claim(annotator):
 
 def test_the_status_field_follows_the_live_check(live_server, submitted_claim, browser_page):
     page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "annie")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    sign_in(page, live_server.url, "annie", PASSWORD)
     finished = {
         "claim_status": "needs_review",
         "claim_status_label": "Needs review",

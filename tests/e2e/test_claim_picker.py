@@ -6,6 +6,7 @@ Data is created before the browser opens: Django's ORM must not run while Playwr
 import pytest
 
 from annotations.services import claim_create
+from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD, ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,11 +30,7 @@ def test_the_claim_picker_searches_and_names_each_claim_with_its_article(
     from playwright.sync_api import expect
 
     page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "annie")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
+    sign_in(page, live_server.url, "annie", PASSWORD)
     page.goto(f"{live_server.url}/admin/annotations/source/add/")
     page.select_option("#id_kind", "text")
     page.fill("#id_title", "Minutes")

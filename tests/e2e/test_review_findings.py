@@ -6,6 +6,7 @@ The claim is checked before the browser opens: Django's ORM must not run while P
 import pytest
 
 from annotations.models import Claim
+from tests.e2e.conftest import sign_in
 from verification import services
 from verification.demo import FOLLOW_UP_TITLE, demo_load
 from verification.models import CheckRun
@@ -39,10 +40,7 @@ def test_a_chosen_finding_stays_marked_at_the_name_it_talks_about_until_escape(
     claim_id, password = misattributed_quote
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "demo")
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
+    sign_in(page, live_server.url, "demo", password)
     page.goto(f"{live_server.url}/admin/annotations/claim/{claim_id}/review/")
 
     # The name finding marks the spokesperson's full name, not the Dmitry of President Medvedev.
@@ -88,10 +86,7 @@ def test_a_conflict_is_underlined_twice_on_a_tint_not_with_a_wavy_line(
 ):
     claim_id, password = misattributed_quote
     page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "demo")
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
+    sign_in(page, live_server.url, "demo", password)
     page.goto(f"{live_server.url}/admin/annotations/claim/{claim_id}/review/")
 
     style = "(mark) => { const s = getComputedStyle(mark); return [s.textDecorationLine, "

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from annotations.services import claim_create, source_add_text
+from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD, ArticleFactory
 from verification import services
 from verification.models import CheckRun
@@ -36,12 +37,9 @@ def _checked_claim(annotator, speaker: str) -> int:
     return claim.pk
 
 
-def _log_in(page, base_url: str, username: str) -> None:
+def log_in(page, base_url: str, username: str) -> None:
     page.context.clear_cookies()
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    sign_in(page, base_url, username, PASSWORD)
 
 
 @pytest.fixture
@@ -60,7 +58,7 @@ def test_a_claim_goes_from_the_queue_to_a_published_fact_and_self_publishing_is_
     page = browser_page
 
     # The reviewer finds the queue from the admin index and takes the next claim.
-    _log_in(page, base, "rita")
+    log_in(page, base, "rita")
     page.get_by_role("link", name="Verification queue").first.click()
     expect(page.locator("#fd-queue")).to_contain_text("The mayor")
     page.click("#fd-take-next")
@@ -74,7 +72,7 @@ def test_a_claim_goes_from_the_queue_to_a_published_fact_and_self_publishing_is_
     expect(page.locator(".messagelist")).to_contain_text("Verdict “False” recorded")
 
     # A publisher publishes it.
-    _log_in(page, base, "paul")
+    log_in(page, base, "paul")
     page.goto(f"{base}/admin/annotations/claim/{first}/review/")
     expect(page.locator("#fd-latest-verdict")).to_contain_text("False")
     page.click("#fd-publish")
@@ -85,7 +83,7 @@ def test_a_claim_goes_from_the_queue_to_a_published_fact_and_self_publishing_is_
     assert facts["results"][0]["speaker"] == "The mayor"
 
     # A reviewer who is also a publisher reviews the second claim and may not publish it.
-    _log_in(page, base, "vera")
+    log_in(page, base, "vera")
     page.goto(f"{base}/admin/annotations/claim/{second}/review/")
     page.click("#fd-take")
     expect(page.locator("#fd-lease")).to_contain_text("You hold this claim")
