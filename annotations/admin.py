@@ -8,7 +8,13 @@ from django.utils.html import format_html
 
 from annotations import claim_picker, selectors, services
 from annotations.admin_views import article_annotation_context
-from annotations.forms import ArticleCreateForm, ArticleForm, ClaimCreateForm, SourceForm
+from annotations.forms import (
+    ArticleCreateForm,
+    ArticleForm,
+    ClaimCreateForm,
+    SourceForm,
+    TextAsSentField,
+)
 from annotations.models import (
     Article,
     ArticleRevision,
@@ -158,6 +164,8 @@ CLAIM_ADD_FIELDSETS = [
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
+    # The claim's sentence is saved as written (canonical, not trimmed), as in the API.
+    formfield_overrides = {models.TextField: {"form_class": TextAsSentField}}
     list_display = (
         "short_text",
         "article",
@@ -262,7 +270,7 @@ class ClaimAdmin(admin.ModelAdmin):
             start, end = data["selection"]
             anchor = {"start": start, "end": end}
         else:
-            anchor = {"exact": data["quote"].strip()}
+            anchor = {"exact": data["quote"]}
         # The admin's add view runs in one transaction: a refused source undoes the claim too.
         created = services.claim_create(
             article=data["article"],

@@ -36,6 +36,25 @@ def _max_upload_bytes() -> int:
     return getattr(settings, "FACTDESK_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 
 
+class TextAsSentField(forms.CharField):
+    """Text kept as typed or pasted: canonical (NFC, "\n" line ends) and never trimmed.
+
+    Django's CharField strips leading and trailing whitespace; an article, a quote or a pasted
+    source would then differ from what was sent, and a selector whose context holds that
+    whitespace would no longer anchor. Browsers send a textarea's line ends as CRLF, so the
+    canonical form is what makes the admin and the API store the same text.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["strip"] = False
+        kwargs.setdefault("widget", forms.Textarea)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return anchoring.canonical_text(value) if value else value
+
+
 # --- Articles ----------------------------------------------------------------------------------
 
 
@@ -47,6 +66,7 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ("title", "text", "url", "publisher", "published_at")
+        field_classes = {"text": TextAsSentField}
 
 
 class ArticleCreateForm(ArticleForm):
@@ -144,7 +164,14 @@ def article_text_from_upload(upload) -> tuple[str, str]:
         title, text = _pdf_to_text(body)
     # Control characters are not text (PostgreSQL cannot even store a NUL); tabs and line
     # breaks stay.
-    text = _CONTROL_CHARS.sub("", anchoring.canonical_text(text)).strip("\n")
+    text = anchoring.canonical_text(text)
+    if kind != "text":
+        # Text made from markup or a PDF: the conversion's stray blank lines and control
+        # characters go. A .txt file is the article as written and is kept as it is (a NUL,
+        # which PostgreSQL cannot store, is refused like the API refuses it).
+        text = _CONTROL_CHARS.sub("", text).strip("\n")
+    elif "\x00" in text:
+        raise ValidationError("The text file holds a NUL character; it is not plain text.")
     if not text.strip():
         raise ValidationError("No text was found in the file.")
     return (title.strip() or fallback_title or "Untitled upload"), text
@@ -320,7 +347,7 @@ class ClaimCreateForm(forms.ModelForm):
     article text between them, shown read-only; otherwise the annotator types the quote.
     """
 
-    quote = forms.CharField(
+    quote = TextAsSentField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The exact words in the article that make the claim.",
@@ -340,7 +367,7 @@ class ClaimCreateForm(forms.ModelForm):
         label="Source title",
         help_text="Needed for pasted text; optional for an address or a file.",
     )
-    source_text = forms.CharField(
+    source_text = TextAsSentField(
         required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Source text (pasted)"
     )
     source_file = forms.FileField(
@@ -350,6 +377,7 @@ class ClaimCreateForm(forms.ModelForm):
     class Meta:
         model = Claim
         fields = ("article", "text", "speaker", "kind")
+        field_classes = {"text": TextAsSentField}
 
     class Media:
         css = {"all": ["annotations/annotate.css"]}
@@ -448,11 +476,11 @@ class ClaimCreateForm(forms.ModelForm):
             if article is not None:
                 self._clean_selection(article, data)
         else:
-            quote = data.get("quote", "").strip()
-            if not quote:
+            quote = data.get("quote", "")
+            if not quote.strip():
                 self.add_error("quote", "Type the exact words of the claim, or select them.")
             elif article is not None:
-                match = anchoring.match_quote(article.text, anchoring.canonical_text(quote))
+                match = anchoring.match_quote(article.text, quote)
                 if match is None or match.score < 1.0:
                     self.add_error(
                         "quote", "These words are not in the article; copy them exactly."
@@ -559,6 +587,7 @@ class SourceForm(forms.ModelForm):
     class Meta:
         model = Source
         fields = ("kind", "title", "url", "file", "text", "claims")
+        field_classes = {"text": TextAsSentField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -27,6 +27,9 @@ class ArticleSerializer(serializers.ModelSerializer):
             "updated_at",
         )
         read_only_fields = ("id", "text_version", "created_at", "updated_at")
+        # The text is stored as sent (NFC, "\n" line ends: anchoring.canonical_text), never
+        # trimmed: a selector's prefix or suffix may hold the leading or trailing whitespace.
+        extra_kwargs = {"text": {"trim_whitespace": False}}
 
 
 class ArticleListSerializer(serializers.ModelSerializer):
@@ -78,6 +81,7 @@ class ClaimCreateSerializer(serializers.Serializer):
     text = serializers.CharField(
         required=False,
         allow_blank=True,
+        trim_whitespace=False,
         max_length=MAX_CLAIM_CHARS,
         help_text="The claim as a checkable sentence; the quoted words when left out.",
     )

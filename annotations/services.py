@@ -314,7 +314,10 @@ def claim_create(
             raise ValidationError({"selector": "The quoted text was not found in the article."})
         start, end = match.start, match.end
     selector = anchoring.describe(article.text, start, end)
-    text, speaker = (text or selector.exact).strip(), speaker.strip()
+    # The claim's sentence is kept as written (the quote when none is given); only the
+    # speaker, a name, is trimmed.
+    text = anchoring.canonical_text(text) if text.strip() else selector.exact
+    speaker = speaker.strip()
     if len(text) > MAX_CLAIM_CHARS:
         raise ValidationError(
             {

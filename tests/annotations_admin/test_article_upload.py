@@ -43,7 +43,8 @@ def test_an_uploaded_text_file_becomes_the_article_in_canonical_form(client, ann
 
     assert response.status_code == 302
     article = Article.objects.get()
-    assert article.text == "Le café a ouvert 😀.\n\nالجملة الثانية."
+    # Canonical form only (no mark, NFC, "\n"): the file's last line break is kept as written.
+    assert article.text == "Le café a ouvert 😀.\n\nالجملة الثانية.\n"
     assert article.title == "cafe opening"
     assert article.created_by == annotator
 
