@@ -5,6 +5,7 @@ FACTDESK_ENV=production turns on the deployment checks and refuses unsafe values
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "annotations",
     "verification",
 ]
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -167,6 +171,30 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     if env_bool("FACTDESK_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Sign-in throttling (django-axes; project/signin.py) ----------------------------------
+# AxesStandaloneBackend refuses a sign-in while its account or address is locked; the model
+# backend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("FACTDESK_SIGNIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = env_int("FACTDESK_SIGNIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("FACTDESK_SIGNIN_COOLOFF_MINUTES", 15, minimum=1))
+# Either is enough to pause: many failures for one account (from anywhere: guessing its
+# password) or from one address (for any accounts: trying a common password on all of them).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Its start-up banner would break the one-line errors of manage.py commands.
+AXES_VERBOSE = False
+# A guess during the pause does not restart it, so the pause always ends on time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "project.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "project.signin.client_ip"
+# How many reverse proxies of the desk's own append to X-Forwarded-For (0: none, use the
+# connection's address).
+FACTDESK_TRUSTED_PROXY_COUNT = env_int("FACTDESK_TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # --- REST API -----------------------------------------------------------------------------
 FACTDESK_PUBLIC_API = env_bool("FACTDESK_PUBLIC_API", True)
