@@ -4,12 +4,19 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from project import signin
 from project.api import ApiRootView
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     # Browsers ask for it on every page; answer "nothing here" without a logged 404.
     path("favicon.ico", lambda request: HttpResponse(status=204)),
+    # Before the admin's own: its old password is throttled like a sign-in (project/signin.py).
+    path(
+        "admin/password_change/",
+        admin.site.admin_view(signin.password_change),
+        name="password_change_throttled",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", ApiRootView.as_view(), name="api-root"),
     path("api/v1/", include("annotations.urls")),

@@ -109,3 +109,45 @@ def test_behind_a_trusted_proxy_the_address_is_the_one_the_proxy_saw(demo, setti
         "/admin/login/?next=/admin/", {"username": "demo", "password": PASSWORD}
     )
     assert signed_in(other)
+
+
+def test_guessing_the_old_password_on_the_password_change_page_is_paused_too(demo):
+    browser = Client(REMOTE_ADDR="203.0.113.7")
+    browser.force_login(demo)
+
+    def change(old: str):
+        return browser.post(
+            "/admin/password_change/",
+            {
+                "old_password": old,
+                "new_password1": "A new pass 12345",
+                "new_password2": "A new pass 12345",
+            },
+        )
+
+    answers = [change(f"guess {n}").status_code for n in range(12)]
+    refused = change(PASSWORD)
+
+    assert answers[:9] == [200] * 9
+    assert answers[9:] == [429] * 3
+    assert refused.status_code == 429
+    demo.refresh_from_db()
+    assert demo.check_password(PASSWORD)
+
+
+def test_the_password_change_page_still_changes_the_password(demo):
+    browser = Client(REMOTE_ADDR="203.0.113.7")
+    browser.force_login(demo)
+
+    response = browser.post(
+        "/admin/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "A new pass 12345",
+            "new_password2": "A new pass 12345",
+        },
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/admin/password_change/done/"
+    demo.refresh_from_db()
+    assert demo.check_password("A new pass 12345")
