@@ -117,6 +117,14 @@ class WrkResult:
     requests: int
     errors: str
     output: str = field(repr=False)
+    # Answers that were not 2xx (wrk counts 3xx with them) and socket errors (connect, read,
+    # write, timeout): either means the rate is not a rate of served requests.
+    non_2xx: int = 0
+    socket_errors: int = 0
+
+    @property
+    def clean(self) -> bool:
+        return self.non_2xx == 0 and self.socket_errors == 0
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -139,6 +147,11 @@ def wrk(
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
+    return wrk_parse(output, shlex.join(command))
+
+
+def wrk_parse(output: str, command: str) -> WrkResult:
+    """Read wrk's report: rate, latency percentiles, and every answer that was not a 2xx."""
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
     total = int(re.search(r"(\d+) requests in", output)[1])
     latency = {
@@ -148,7 +161,20 @@ def wrk(
     errors = "; ".join(
         line.strip() for line in output.splitlines() if "Non-2xx" in line or "Socket errors" in line
     )
-    return WrkResult(shlex.join(command), rate, latency, total, errors or "none", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return WrkResult(
+        command,
+        rate,
+        latency,
+        total,
+        errors or "none",
+        output,
+        non_2xx=int(non_2xx[1]) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
+    )
 
 
 @dataclass
@@ -158,6 +184,11 @@ class RateResult:
     sent: int
     statuses: dict[int, int]
     latencies_ms: list[float]
+
+    @property
+    def not_2xx(self) -> int:
+        """Answers outside 200-299, and requests that got no answer (status 0)."""
+        return sum(n for status, n in self.statuses.items() if not 200 <= status < 300)
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms)

@@ -28,6 +28,10 @@ It creates (or, with --reuse, keeps) the facts in a dedicated database whose nam
     and the serving worker's resident memory before, during and at its peak.
 
 Every figure is printed with the command that produced it. The server is stopped on exit.
+Only 2xx answers count as served: any other answer (a 429 from a throttle, a 5xx) or a socket
+error in any round is printed where it happened and again at the end, and the bench exits 1.
+The server's throttles stay on with rates no run can reach, for every scope the settings
+define; the bench refuses to start if one of them is not raised.
 """
 
 from __future__ import annotations
@@ -58,6 +62,36 @@ BASELINE_EVIDENCE = "/bench/fact-rows-evidence/?page_size=50"
 MATCH_PATH = "/api/v1/facts/match/"
 FLOORS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.4)
 EXPORT_PATH = "/api/v1/facts/export.jsonl"
+# Per second, so a throttle's history of request times stays short.
+UNREACHABLE_RATE = "1000000/s"
+# Every answer that was not a 2xx, by where it happened; any makes the bench fail.
+PROBLEMS: list[str] = []
+
+
+def throttle_env(rates: dict[str, str]) -> dict[str, str]:
+    """Environment raising every throttle scope of the settings (FACTDESK_THROTTLE_<SCOPE>).
+
+    All scopes, not a chosen few: an anonymous client is counted by the `user` throttle too
+    (DRF's UserRateThrottle falls back to the address), and a scope left at its production rate
+    answers 429 once a round has sent enough.
+    """
+    return {f"FACTDESK_THROTTLE_{scope.upper()}": UNREACHABLE_RATE for scope in rates}
+
+
+def throttles_not_raised(rates: dict[str, str]) -> list[str]:
+    """The throttle scopes whose rate a bench run could reach."""
+    return [f"{scope}={rate}" for scope, rate in rates.items() if rate != UNREACHABLE_RATE]
+
+
+def answers_check(label: str, *, not_2xx: int, socket_errors: int = 0, sent: int = 0) -> str:
+    """Record a run's answers that were not 2xx; return the words to print after its figures."""
+    if not not_2xx and not socket_errors:
+        return "all 2xx"
+    problem = f"{label}: {not_2xx} answers not 2xx, {socket_errors} socket errors"
+    if sent:
+        problem += f" (of {sent})"
+    PROBLEMS.append(problem)
+    return f"NOT ALL 2xx: {not_2xx} non-2xx, {socket_errors} socket errors"
 
 
 def _skip(reason: str) -> None:
@@ -121,23 +155,33 @@ def _seed(args) -> list[int]:
 
 def _say_wrk(label: str, result: api_load.WrkResult) -> None:
     latency = result.latency_ms
+    answers = answers_check(
+        label,
+        not_2xx=result.non_2xx,
+        socket_errors=result.socket_errors,
+        sent=result.requests,
+    )
     print(
         f"  {label:<26} {result.requests_per_second:8.1f} req/s   "
-        f"p50 {latency['p50']:.1f} ms  p99 {latency['p99']:.1f} ms   errors: {result.errors}"
+        f"p50 {latency['p50']:.1f} ms  p99 {latency['p99']:.1f} ms   {answers}"
     )
     print(f"      $ {result.command}")
 
 
 def _say_rate(label: str, result: api_load.RateResult) -> None:
+    answers = answers_check(f"{label} (fixed rate)", not_2xx=result.not_2xx, sent=result.sent)
     print(
         f"  {label}: {result.sent} requests at {result.rate:.1f}/s for {result.seconds:.0f} s: "
         f"p50 {result.percentile(50):.1f} ms  p90 {result.percentile(90):.1f} ms  "
         f"p99 {result.percentile(99):.1f} ms  max {max(result.latencies_ms):.1f} ms   "
-        f"statuses {result.statuses}"
+        f"statuses {result.statuses}   {answers}"
     )
 
 
 def _verdict(ok: bool) -> str:
+    if PROBLEMS:
+        # A rate or latency that includes refused answers says nothing about the target.
+        return "NOT MEASURED (answers that were not 2xx, see above)"
     return "meets the target" if ok else "MISSES the target"
 
 
@@ -217,6 +261,7 @@ def bench_match(server: api_load.Server, args, fact_ids: list[int]) -> None:
         # min_score 0: the scores unrelated texts reach, which the default floor leaves out.
         body = json.dumps({"text": unrelated_gen.unrelated(), "limit": 5, "min_score": 0}).encode()
         status, answer = api_load.request("POST", server.port, MATCH_PATH, body)
+        assert status == 200, (status, answer[:200])
         results = json.loads(answer)["results"]
         unrelated_scores.append(results[0]["score"] if results else 0.0)
     unrelated_scores.sort()
@@ -308,6 +353,7 @@ def bench_export(env: dict[str, str], args) -> None:
         sampler.join()
         connection.close()
         peaks = {pid: api_load.memory_kib(pid, "VmHWM") for pid in workers}
+    answers_check("export", not_2xx=int(response.status != 200))
     serving = max(workers, key=lambda pid: peaks[pid] - before[pid])
     size = received[0]
     print(f"  $ curl -s http://127.0.0.1:PORT{EXPORT_PATH}  (read in Python, 64 KiB at a time)")
@@ -349,6 +395,9 @@ def main() -> None:
             _skip(f"{tool} is not installed ({where})")
     _database_ready(args.database_url)
     _setup_django(args.database_url)
+    from django.conf import settings
+
+    raised = throttle_env(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
     fact_ids = _seed(args)
     env = {
         "DATABASE_URL": args.database_url,
@@ -356,12 +405,11 @@ def main() -> None:
         "FACTDESK_ENV": "development",
         "DEBUG": "0",
         "ALLOWED_HOSTS": api_load.HOST,
-        # Throttles stay on (their cost is part of the API's), with rates no run can reach;
-        # per second, so the throttle's history of request times stays short.
-        "FACTDESK_THROTTLE_ANON": "1000000/s",
-        "FACTDESK_THROTTLE_MATCH": "1000000/s",
+        # Throttles stay on (their cost is part of the API's), with rates no run can reach.
+        **raised,
         "LOG_LEVEL": "WARNING",
     }
+    _throttles_check(env)
     only = set(args.only or ["list", "match", "export"])
     if only == {"seed"}:
         return
@@ -379,6 +427,35 @@ def main() -> None:
                 bench_match(server, args, fact_ids)
     if "export" in only:
         bench_export(env, args)
+    if PROBLEMS:
+        print("\nbench_api FAILED: answers that were not 2xx make these figures meaningless:")
+        for problem in PROBLEMS:
+            print(f"  {problem}")
+        sys.exit(1)
+
+
+def _throttles_check(env: dict[str, str]) -> None:
+    """Read the server's settings with the server's environment; refuse to run if a throttle
+    scope keeps a rate the bench could reach."""
+    import subprocess
+
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']))"
+    )
+    rates = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=os.environ | env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()[-1]
+    )
+    if low := throttles_not_raised(rates):
+        sys.exit(f"bench_api: the server's throttles would answer 429 in a run: {', '.join(low)}")
+    print(f"Server throttles (every scope): {rates}")
 
 
 if __name__ == "__main__":
