@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "annotations",
     "verification",
+    "verification.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -299,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "verification.tasks.sources_recheck_due_task",
         "schedule": 3600.0,
     },
+    # Webhook retries hours away, and deliveries whose message was lost, are enqueued from here.
+    "sweep-due-webhook-deliveries": {
+        "task": "verification.webhooks.tasks.webhook_deliveries_sweep_task",
+        "schedule": 30.0,
+    },
 }
 
 # --- Factdesk -----------------------------------------------------------------------------
@@ -324,6 +330,31 @@ FACTDESK_LEASE_MINUTES = env_int("FACTDESK_LEASE_MINUTES", 30, minimum=1)
 FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = env_bool("FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES", False)
 FACTDESK_FETCH_TIMEOUT_SECONDS = env_float("FACTDESK_FETCH_TIMEOUT_SECONDS", 10.0, minimum=0.1)
 FACTDESK_FETCH_MAX_BYTES = env_int("FACTDESK_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
+# --- Webhooks -----------------------------------------------------------------------------
+# Absolute links in webhook payloads (facts' links, the claim's admin page) start with this.
+FACTDESK_SITE_URL = env_str("FACTDESK_SITE_URL", "http://127.0.0.1:8000")
+# Internal receivers a deployment trusts, as host:port pairs ("cms.internal:8080,10.0.0.7:443");
+# every other private, loopback or link-local address is refused, metadata addresses always.
+FACTDESK_WEBHOOK_ALLOWED_HOSTS = [h.lower() for h in env_list("FACTDESK_WEBHOOK_ALLOWED_HOSTS", [])]
+for _host in FACTDESK_WEBHOOK_ALLOWED_HOSTS:
+    if not _host.rpartition(":")[2].isdigit():
+        raise ImproperlyConfigured(
+            f"FACTDESK_WEBHOOK_ALLOWED_HOSTS: {_host!r} is not host:port (e.g. cms.internal:443)."
+        )
+FACTDESK_WEBHOOK_TIMEOUT_SECONDS = env_float("FACTDESK_WEBHOOK_TIMEOUT_SECONDS", 10.0, minimum=0.1)
+FACTDESK_WEBHOOK_MAX_RESPONSE_BYTES = env_int(
+    "FACTDESK_WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024, minimum=1024
+)
+# Tries per delivery, the first included; the waits grow ×4 from the base (see retry_delay).
+FACTDESK_WEBHOOK_MAX_ATTEMPTS = env_int("FACTDESK_WEBHOOK_MAX_ATTEMPTS", 9, minimum=1)
+FACTDESK_WEBHOOK_RETRY_BASE_SECONDS = env_float(
+    "FACTDESK_WEBHOOK_RETRY_BASE_SECONDS", 10.0, minimum=0.01
+)
+# A subscription whose every try failed for this long, without one success, is turned off.
+FACTDESK_WEBHOOK_DISABLE_AFTER_HOURS = env_float(
+    "FACTDESK_WEBHOOK_DISABLE_AFTER_HOURS", 24.0, minimum=0.0
+)
 
 LOGGING = {
     "version": 1,

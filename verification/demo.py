@@ -127,8 +127,19 @@ def _claim(article: Article, spec: DemoClaim, user) -> tuple[Claim, bool]:
 
 
 DESK_ADMIN = "desk admin"
-DESK_ADMIN_PERMISSIONS = ["auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"]
-"""Add colleagues and give them roles in the admin's Users page; nothing else of the desk."""
+DESK_ADMIN_PERMISSIONS = [
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.view_group",
+    "webhooks.view_subscription",
+    "webhooks.add_subscription",
+    "webhooks.change_subscription",
+    "webhooks.delete_subscription",
+    "webhooks.view_delivery",
+    "webhooks.view_deliveryattempt",
+]
+"""Add colleagues and give them roles in the admin's Users page, and manage the desk's webhooks."""
 
 
 def demo_users() -> list[tuple[str, list[str]]]:
