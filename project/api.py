@@ -173,6 +173,7 @@ class ApiRootView(APIView):
         "claims": "claim-list",
         "queue": "queue",
         "queue_next": "queue-next",
+        "webhooks": "webhook-list",
         "schema": "schema",
         "docs": "api-docs",
     }

@@ -38,8 +38,12 @@ def keep_test_connection():
 
 @pytest.fixture
 def token(roles, keep_test_connection) -> str:
+    from verification.demo import DESK_ADMIN, desk_admin_ensure
+
     desk_build()
-    user = UserFactory(username="api-fuzzer", groups=["annotator", "reviewer", "publisher"])
+    desk_admin_ensure()  # the webhook endpoints are the desk admin's
+    groups = ["annotator", "reviewer", "publisher", DESK_ADMIN]
+    user = UserFactory(username="api-fuzzer", groups=groups)
     return Token.objects.get_or_create(user=user)[0].key
 
 

@@ -5,7 +5,7 @@ import uuid
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -89,10 +89,15 @@ class SubscriptionTestView(APIView):
         return Response(_queued(delivery), status=status.HTTP_202_ACCEPTED)
 
 
+class DeliveryLogPagination(pagination.CursorPagination):
+    ordering = ("-attempted_at", "-id")
+
+
 class SubscriptionDeliveryLogView(generics.ListAPIView):
     """Every try to deliver to this receiver, newest first."""
 
     permission_classes = [_MANAGE]
+    pagination_class = DeliveryLogPagination
     serializer_class = DeliveryAttemptSerializer
 
     def get_queryset(self):
