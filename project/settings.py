@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "annotations",
     "verification",
     "verification.webhooks",
+    "verification.library",
 ]
 
 MIDDLEWARE = [
@@ -362,4 +363,32 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+}
+
+# --- Fact-check library (verification/library) ---------------------------------------------
+# How often a process asks the database whether any vector changed (one index probe).
+FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS = env_float(
+    "FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS", 1.0, minimum=0.0
+)
+# Feeds larger than a source page: a fact-checker's whole ClaimReview feed.
+FACTDESK_LIBRARY_FEED_MAX_BYTES = env_int(
+    "FACTDESK_LIBRARY_FEED_MAX_BYTES", 50 * 1024 * 1024, minimum=1024
+)
+FACTDESK_LIBRARY_FEED_INTERVAL_SECONDS = env_int(
+    "FACTDESK_LIBRARY_FEED_INTERVAL_SECONDS", 3600, minimum=60
+)
+CELERY_BEAT_SCHEDULE |= {
+    "library-feeds-refresh": {
+        "task": "verification.library.tasks.feeds_refresh_due_task",
+        "schedule": float(FACTDESK_LIBRARY_FEED_INTERVAL_SECONDS),
+    },
+    # Vectors a lost task or an import without --embed left missing; and word counts recounted.
+    "library-embed-missing": {
+        "task": "verification.library.tasks.factchecks_embed_missing_task",
+        "schedule": 300.0,
+    },
+    "library-lexemes-rebuild": {
+        "task": "verification.library.tasks.lexemes_rebuild_task",
+        "schedule": 86400.0,
+    },
 }

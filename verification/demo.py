@@ -138,8 +138,13 @@ DESK_ADMIN_PERMISSIONS = [
     "webhooks.delete_subscription",
     "webhooks.view_delivery",
     "webhooks.view_deliveryattempt",
+    "library.view_claimreviewfeed",
+    "library.add_claimreviewfeed",
+    "library.change_claimreviewfeed",
+    "library.delete_claimreviewfeed",
 ]
-"""Add colleagues and give them roles in the admin's Users page, and manage the desk's webhooks."""
+"""Add colleagues and give them roles in the admin's Users page, manage the desk's webhooks
+and follow ClaimReview feeds."""
 
 
 def demo_users() -> list[tuple[str, list[str]]]:

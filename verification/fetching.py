@@ -113,6 +113,9 @@ class FetchResult:
     sha256: str
     fetched_at: datetime
     redirects: list[str] = field(default_factory=list)
+    # Validators for a later conditional GET; status 304 (empty body) answers one.
+    etag: str = ""
+    last_modified: str = ""
 
 
 class FetchError(Exception):
@@ -509,9 +512,17 @@ class _Response:
     content_type: str
     location: str | None
     body: bytes
+    etag: str = ""
+    last_modified: str = ""
 
 
-def _exchange(target: _Target, address: str, policy: FetchPolicy, deadline: _Deadline) -> _Response:
+def _exchange(
+    target: _Target,
+    address: str,
+    policy: FetchPolicy,
+    deadline: _Deadline,
+    conditions: dict[str, str] | None = None,
+) -> _Response:
     """Send one GET to ``address`` and read the answer (the body only for a 2xx)."""
     connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     connection = connection_class(
@@ -525,6 +536,8 @@ def _exchange(target: _Target, address: str, policy: FetchPolicy, deadline: _Dea
             connection.putheader("Accept", accept)
             connection.putheader("Accept-Encoding", "gzip, deflate")
             connection.putheader("Connection", "close")
+            for name, value in (conditions or {}).items():
+                connection.putheader(name, value)
             connection.endheaders()
             response = connection.getresponse()
             if deadline.expired():
@@ -533,11 +546,13 @@ def _exchange(target: _Target, address: str, policy: FetchPolicy, deadline: _Dea
             status = response.status
             if status in REDIRECT_STATUSES:
                 return _Response(status, "", response.getheader("Location"), b"")
+            if status == 304 and conditions:
+                return _Response(status, "", None, b"", *_validators(response))
             if not 200 <= status < 300:
                 raise _status_error(status)
             content_type = _check_content_type(response.getheader("Content-Type"), policy)
             body = _read_body(response, policy, deadline)
-            return _Response(status, content_type, None, body)
+            return _Response(status, content_type, None, body, *_validators(response))
     except FetchError:
         raise
     except ssl.SSLCertVerificationError as exc:
@@ -553,6 +568,13 @@ def _exchange(target: _Target, address: str, policy: FetchPolicy, deadline: _Dea
         raise _connection_error(target, exc) from exc
     finally:
         connection.close()
+
+
+def _validators(response: http.client.HTTPResponse) -> tuple[str, str]:
+    """ETag and Last-Modified, kept only when short enough to send back."""
+    etag = (response.getheader("ETag") or "").strip()
+    modified = (response.getheader("Last-Modified") or "").strip()
+    return (etag if len(etag) <= 500 else ""), (modified if len(modified) <= 100 else "")
 
 
 def _connection_error(target: _Target, exc: Exception) -> FetchError:
@@ -606,8 +628,17 @@ def _read_body(
 
 
 # A frozen dataclass is immutable, so one shared default instance is safe.
-def fetch(url: str, policy: FetchPolicy = FetchPolicy()) -> FetchResult:  # noqa: B008
-    """Fetch ``url`` under ``policy``, following redirects by hand; raise FetchError if refused."""
+def fetch(
+    url: str,
+    policy: FetchPolicy = FetchPolicy(),  # noqa: B008
+    *,
+    conditions: dict[str, str] | None = None,
+) -> FetchResult:
+    """Fetch ``url`` under ``policy``, following redirects by hand; raise FetchError if refused.
+
+    ``conditions`` (If-None-Match, If-Modified-Since) make it a conditional GET: an unchanged
+    resource comes back as status 304 with an empty body.
+    """
     deadline = _Deadline(policy.timeout_seconds)
     redirects: list[str] = []
     current = url
@@ -615,7 +646,7 @@ def fetch(url: str, policy: FetchPolicy = FetchPolicy()) -> FetchResult:  # noqa
         target = _parse_target(current)
         addresses = _checked_addresses(target, policy, deadline)
         with _host_slot(target.host, policy, deadline):
-            response = _exchange_any(target, addresses, policy, deadline)
+            response = _exchange_any(target, addresses, policy, deadline, conditions)
         if response.status not in REDIRECT_STATUSES:
             break
         if not response.location or not response.location.strip():
@@ -633,17 +664,23 @@ def fetch(url: str, policy: FetchPolicy = FetchPolicy()) -> FetchResult:  # noqa
         sha256=hashlib.sha256(response.body).hexdigest(),
         fetched_at=datetime.now(UTC),
         redirects=redirects,
+        etag=response.etag,
+        last_modified=response.last_modified,
     )
 
 
 def _exchange_any(
-    target: _Target, addresses: list[str], policy: FetchPolicy, deadline: _Deadline
+    target: _Target,
+    addresses: list[str],
+    policy: FetchPolicy,
+    deadline: _Deadline,
+    conditions: dict[str, str] | None = None,
 ) -> _Response:
     """Try the checked addresses in order until one accepts the connection."""
     last_error: FetchError | None = None
     for address in addresses:
         try:
-            return _exchange(target, address, policy, deadline)
+            return _exchange(target, address, policy, deadline, conditions)
         except FetchError as exc:
             if not exc.reason.startswith(("connection refused", "could not connect")):
                 raise

@@ -15,6 +15,7 @@ _VIEW_ALL = [
     "verification.view_finding",
     "verification.view_review",
     "verification.view_fact",
+    "library.view_factcheck",
 ]
 
 ROLES: dict[str, list[str]] = {

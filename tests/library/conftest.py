@@ -1,0 +1,46 @@
+"""Library fixtures: a fresh per-process vector index for every test, refreshed on every match."""
+
+import hashlib
+import re
+
+import numpy as np
+import pytest
+
+from verification.library import encoding, vectors
+
+_WORD = re.compile(r"\w+")
+
+
+class WordEncoder:
+    """A bag of hashed words: cosine tracks shared words, deterministic and instant.
+
+    Tests of the library's plumbing (storage, index refresh, fusion, API) use it so they do not
+    depend on the learned encoder's quality; tests marked `meaning` use the real one.
+    """
+
+    name = "test-words"
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), encoding.DIMENSIONS), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in _WORD.findall(text.lower()):
+                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
+                out[row, int.from_bytes(digest, "little") % encoding.DIMENSIONS] += 1.0
+            norm = np.linalg.norm(out[row])
+            if norm:
+                out[row] /= norm
+        return out
+
+
+@pytest.fixture(autouse=True)
+def word_encoder(monkeypatch):
+    monkeypatch.setattr(encoding, "encoder_factory", WordEncoder)
+    return WordEncoder()
+
+
+@pytest.fixture(autouse=True)
+def fresh_index(settings):
+    settings.FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS = 0
+    vectors.index_reset()
+    yield
+    vectors.index_reset()

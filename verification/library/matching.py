@@ -1,0 +1,167 @@
+"""Hybrid matching: desk facts and earlier fact-checks, by words and by meaning.
+
+Candidates come from three bounded lists: the desk's term index (verification.matching, an
+idf-weighted cosine), the library's full-text index (lexical.py) and the vector index
+(vectors.py). Every candidate is then scored from its stored vector and its lexical score, so
+the score does not depend on which list found it:
+
+    meaning = (cosine - MEANING_FLOOR) / (1 - MEANING_FLOOR), clipped to 0..1
+    score   = max(meaning, lexical)
+
+Below MEANING_FLOOR two sentences are unrelated for this encoder (unrelated claims score
+0.0-0.25), so a text that shares neither words nor meaning with anything scores 0 and is left
+out, and the API's min_score keeps its meaning. Ties are broken by reciprocal-rank fusion of
+the three lists, then by kind and id, so the same index and text always give the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from django.conf import settings
+
+from verification import matching as desk_matching
+from verification.library import encoding, lexical, vectors
+from verification.library.models import FactCheck, FactVector
+from verification.models import Fact
+
+CANDIDATES = 50
+MEANING_FLOOR = 0.3
+RRF_K = 60
+FACT, FACTCHECK = "fact", "factcheck"
+
+
+@dataclass
+class LibraryMatch:
+    kind: str
+    score: float
+    claim: str
+    verdict: str
+    publisher: str
+    url: str
+    date: date | None
+    matched_text: str = ""
+    shared_terms: list[str] = field(default_factory=list)
+    fact: Fact | None = None
+    factcheck: FactCheck | None = None
+    meaning: float = 0.0
+    lexical: float = 0.0
+    fused: float = 0.0
+
+    @property
+    def pk(self) -> int:
+        return self.fact.pk if self.fact is not None else self.factcheck.pk
+
+
+def _meaning(cosine: float) -> float:
+    return float(min(1.0, max(0.0, (cosine - MEANING_FLOOR) / (1.0 - MEANING_FLOOR))))
+
+
+def library_match(
+    text: str, *, limit: int = 5, min_score: float = 0.0, candidates: int = CANDIDATES
+) -> list[LibraryMatch]:
+    """Desk facts and earlier fact-checks closest to `text`, best first, score ≥ min_score."""
+    if not text.strip():
+        return []
+    query = encoding.encode([text[: desk_matching.MAX_QUERY_CHARS]])[0]
+    ranks: dict[tuple[str, int], float] = {}
+
+    def rank(items: list[tuple[str, int]]) -> None:
+        for place, item in enumerate(items, start=1):
+            ranks[item] = ranks.get(item, 0.0) + 1.0 / (RRF_K + place)
+
+    dense = vectors.index().search(query, limit=candidates)
+    rank([(FACT if kind == vectors.FACT else FACTCHECK, pk) for kind, pk, _ in dense])
+    desk = desk_matching.facts_match(text, limit=candidates, min_score=0.0)
+    rank([(FACT, m.fact.pk) for m in desk])
+    found = lexical.factchecks_search(text, limit=candidates)
+    rank([(FACTCHECK, pk) for pk, _ in found])
+
+    desk_lexical = {m.fact.pk: m for m in desk}
+    factcheck_lexical = dict(found)
+    fact_ids = {pk for kind, pk in ranks if kind == FACT}
+    factcheck_ids = {pk for kind, pk in ranks if kind == FACTCHECK}
+    facts = {m.fact.pk: m.fact for m in desk}
+    missing = fact_ids - facts.keys()
+    if missing:
+        facts |= Fact.objects.select_related("claim", "review").in_bulk(list(missing))
+    fact_vectors = dict(
+        FactVector.objects.filter(fact_id__in=fact_ids, live=True).values_list(
+            "fact_id", "embedding"
+        )
+    )
+    factchecks = FactCheck.objects.only(*_FACTCHECK_FIELDS).in_bulk(list(factcheck_ids))
+
+    matches: list[LibraryMatch] = []
+    for pk in fact_ids:
+        fact = facts.get(pk)
+        if fact is None or fact.retracted_at is not None:
+            continue
+        lexical_match = desk_lexical.get(pk)
+        matches.append(
+            LibraryMatch(
+                kind=FACT,
+                score=0.0,
+                claim=fact.claim.text,
+                verdict=fact.review.verdict,
+                publisher=settings.FACTDESK_ORGANIZATION_NAME,
+                url="",
+                date=fact.published_at.date(),
+                matched_text=fact.claim.quote_exact,
+                shared_terms=lexical_match.shared_terms if lexical_match else [],
+                fact=fact,
+                meaning=_cosine(query, fact_vectors.get(pk)),
+                lexical=lexical_match.score if lexical_match else 0.0,
+                fused=ranks[(FACT, pk)],
+            )
+        )
+    for pk, factcheck in factchecks.items():
+        matches.append(
+            LibraryMatch(
+                kind=FACTCHECK,
+                score=0.0,
+                claim=factcheck.claim_reviewed,
+                verdict=factcheck.rating_name or _rating(factcheck),
+                publisher=factcheck.publisher_name,
+                url=factcheck.url,
+                date=factcheck.reviewed_on,
+                matched_text=factcheck.headline,
+                factcheck=factcheck,
+                meaning=_cosine(query, factcheck.embedding),
+                lexical=factcheck_lexical.get(pk, 0.0),
+                fused=ranks[(FACTCHECK, pk)],
+            )
+        )
+    for match in matches:
+        match.score = round(max(_meaning(match.meaning), match.lexical), 4)
+    matches.sort(key=lambda m: (-m.score, -m.fused, m.kind, m.pk))
+    return [m for m in matches if m.score > 0 and m.score >= min_score][:limit]
+
+
+_FACTCHECK_FIELDS = (
+    "id",
+    "url",
+    "claim_reviewed",
+    "headline",
+    "rating_name",
+    "rating_value",
+    "best_rating",
+    "publisher_name",
+    "reviewed_on",
+    "embedding",
+)
+
+
+def _cosine(query: np.ndarray, blob: bytes | memoryview | None) -> float:
+    if blob is None:
+        return 0.0
+    return float(np.dot(query, encoding.from_bytes(blob)))
+
+
+def _rating(factcheck: FactCheck) -> str:
+    if factcheck.rating_value is None:
+        return ""
+    value = f"{factcheck.rating_value:g}"
+    return f"{value}/{factcheck.best_rating:g}" if factcheck.best_rating is not None else value

@@ -1,0 +1,264 @@
+"""The dense half of matching: a per-process vector index kept in step with the database.
+
+Every process (web or worker) holds its own index and asks the database, at most once every
+`FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS`, whether any vector changed since its watermark: one
+probe of the `indexed_at` indexes of the two vector tables. Changed rows (a new or re-worded
+fact-check, a published fact, a retracted one, whose row stays with `live` off) are then read
+and applied. Rows are re-read from a little before the watermark (`SLACK`), because a
+transaction may commit after a later one did; applying a row twice is harmless.
+
+Small libraries are searched exactly (a matrix product over float32 rows). Past
+`EXACT_LIMIT` vectors, a process loads the HNSW snapshot that `manage.py library_index_build`
+(or its beat task) writes under FACTDESK_DATA_DIR, memory-mapped, and searches it with usearch;
+what changed after the snapshot's watermark lives in the exact part, and keys changed since are
+filtered out of the snapshot's answers. The index only proposes candidates: the final scores are
+computed from the vectors stored in the database (see matching.py), so an approximate search
+can miss a candidate but never misreport a score.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import Max
+
+from verification.library import encoding
+from verification.library.models import FactCheck, FactVector
+
+logger = logging.getLogger(__name__)
+
+SLACK = timedelta(seconds=120)
+EXACT_LIMIT = 200_000
+LOAD_CHUNK = 20_000
+FACTCHECK, FACT = 0, 1
+
+
+def key(kind: int, pk: int) -> int:
+    """One key space for both kinds: fact-check ids are even keys, desk facts odd."""
+    return pk * 2 + kind
+
+
+def unkey(value: int) -> tuple[int, int]:
+    return value % 2, value // 2
+
+
+def snapshot_dir() -> Path:
+    return Path(settings.DATA_DIR) / "library-index"
+
+
+class VectorIndex:
+    """Nearest vectors by inner product, from an exact part and an optional HNSW snapshot."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys = np.zeros(0, dtype=np.int64)
+        self._matrix = np.zeros((0, encoding.DIMENSIONS), dtype=np.float32)
+        self._slot: dict[int, int] = {}
+        self._free: list[int] = []
+        self._base = None
+        self._changed_since_base: set[int] = set()
+        self._watermarks: dict[int, datetime | None] = {FACTCHECK: None, FACT: None}
+        self._loaded = False
+        self._checked_at = 0.0
+
+    def __len__(self) -> int:
+        return len(self._slot) + (len(self._base) if self._base is not None else 0)
+
+    # -- keeping in step ------------------------------------------------------------------
+    def refresh(self, *, force: bool = False) -> None:
+        """Apply what changed in the database since the last look (at most once a period)."""
+        period = settings.FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS
+        if not force and self._loaded and time.monotonic() - self._checked_at < period:
+            return
+        with self._lock:
+            if not self._loaded:
+                self._load()
+            latest = _latest()
+            for kind, at in latest.items():
+                if at is not None and (
+                    self._watermarks[kind] is None or at > self._watermarks[kind]
+                ):
+                    self._apply(kind, _rows(kind, since=self._watermarks[kind]))
+            self._checked_at = time.monotonic()
+
+    def _load(self) -> None:
+        meta_path = snapshot_dir() / "meta.json"
+        if meta_path.exists():
+            try:
+                self._load_snapshot(meta_path)
+            except (OSError, ValueError, KeyError) as error:
+                logger.warning(
+                    "Library index snapshot unusable (%s); loading from the database", error
+                )
+                self._base = None
+        self._loaded = True
+
+    def _load_snapshot(self, meta_path: Path) -> None:
+        from usearch.index import Index
+
+        meta = json.loads(meta_path.read_text())
+        if meta["model"] != encoding.model_name() or meta["dimensions"] != encoding.DIMENSIONS:
+            raise ValueError("made with another encoder")
+        self._base = Index.restore(str(meta_path.parent / meta["file"]), view=True)
+        for kind in (FACTCHECK, FACT):
+            at = meta["watermarks"][str(kind)]
+            self._watermarks[kind] = datetime.fromisoformat(at) if at else None
+
+    def _apply(self, kind: int, rows) -> None:
+        for pk, blob, live, at in rows:
+            item = key(kind, pk)
+            if self._base is not None:
+                self._changed_since_base.add(item)
+            if live and blob is not None:
+                self._put(item, encoding.from_bytes(blob))
+            else:
+                self._drop(item)
+            if self._watermarks[kind] is None or at > self._watermarks[kind]:
+                self._watermarks[kind] = at
+
+    def _put(self, item: int, vector: np.ndarray) -> None:
+        slot = self._slot.get(item)
+        if slot is None:
+            if not self._free:
+                self._grow()
+            slot = self._free.pop()
+            self._slot[item] = slot
+            self._keys[slot] = item
+        self._matrix[slot] = vector
+
+    def _drop(self, item: int) -> None:
+        slot = self._slot.pop(item, None)
+        if slot is not None:
+            self._keys[slot] = -1
+            self._matrix[slot] = 0.0
+            self._free.append(slot)
+
+    def _grow(self) -> None:
+        size = len(self._keys)
+        grown = max(1024, size * 2)
+        keys = np.full(grown, -1, dtype=np.int64)
+        keys[:size] = self._keys
+        matrix = np.zeros((grown, encoding.DIMENSIONS), dtype=np.float32)
+        matrix[:size] = self._matrix
+        self._keys, self._matrix = keys, matrix
+        self._free.extend(range(grown - 1, size - 1, -1))
+
+    # -- searching ------------------------------------------------------------------------
+    def search(self, vector: np.ndarray, *, limit: int) -> list[tuple[int, int, float]]:
+        """The `limit` nearest items: (kind, id, similarity), best first."""
+        self.refresh()
+        found: dict[int, float] = {}
+        if self._slot:
+            scores = self._matrix @ vector
+            take = min(limit, len(scores))
+            top = np.argpartition(-scores, take - 1)[:take]
+            for slot in top:
+                if self._keys[slot] >= 0:
+                    found[int(self._keys[slot])] = float(scores[slot])
+        if self._base is not None and len(self._base):
+            extra = min(len(self._base), limit + len(self._changed_since_base))
+            matches = self._base.search(vector, extra)
+            for item, distance in zip(matches.keys, matches.distances, strict=True):
+                if int(item) not in self._changed_since_base:
+                    found.setdefault(int(item), 1.0 - float(distance))
+        best = sorted(found.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+        return [(*unkey(item), score) for item, score in best]
+
+
+def _latest() -> dict[int, datetime | None]:
+    return {
+        FACTCHECK: FactCheck.objects.aggregate(at=Max("indexed_at"))["at"],
+        FACT: FactVector.objects.aggregate(at=Max("indexed_at"))["at"],
+    }
+
+
+def _rows(kind: int, *, since: datetime | None):
+    """(id, vector bytes, live, indexed_at) of the rows changed since `since`, in chunks."""
+    if kind == FACTCHECK:
+        rows = FactCheck.objects.filter(indexed_at__isnull=False)
+        if since is not None:
+            rows = rows.filter(indexed_at__gte=since - SLACK)
+        values = rows.order_by("indexed_at", "id").values_list("id", "embedding", "indexed_at")
+        return ((pk, blob, True, at) for pk, blob, at in values.iterator(chunk_size=LOAD_CHUNK))
+    rows = FactVector.objects.all()
+    if since is not None:
+        rows = rows.filter(indexed_at__gte=since - SLACK)
+    values = rows.order_by("indexed_at", "id").values_list(
+        "fact_id", "embedding", "live", "indexed_at"
+    )
+    return values.iterator(chunk_size=LOAD_CHUNK)
+
+
+_index: VectorIndex | None = None
+_index_lock = threading.Lock()
+
+
+def index() -> VectorIndex:
+    """This process's index (made on first use; a forked worker makes its own)."""
+    global _index  # noqa: PLW0603 - one index per process, by design
+    with _index_lock:
+        if _index is None or getattr(_index, "_pid", None) != _pid():
+            _index = VectorIndex()
+            _index._pid = _pid()  # noqa: SLF001
+        return _index
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def index_reset() -> None:
+    """Forget this process's index (tests, and after a snapshot is rebuilt)."""
+    global _index  # noqa: PLW0603
+    with _index_lock:
+        _index = None
+
+
+def snapshot_build(*, directory: Path | None = None, dtype: str = "i8") -> dict:
+    """Write an HNSW snapshot of every live vector with its watermarks; return its description."""
+    from usearch.index import Index
+
+    directory = directory or snapshot_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    latest = _latest()
+    hnsw = Index(ndim=encoding.DIMENSIONS, metric="ip", dtype=dtype, connectivity=16)
+    count = 0
+    for kind in (FACTCHECK, FACT):
+        keys, vectors = [], []
+        for pk, blob, live, _at in _rows(kind, since=None):
+            if not live or blob is None:
+                continue
+            keys.append(key(kind, pk))
+            vectors.append(encoding.from_bytes(blob))
+            if len(keys) == LOAD_CHUNK:
+                hnsw.add(np.array(keys, dtype=np.uint64), np.vstack(vectors))
+                count += len(keys)
+                keys, vectors = [], []
+        if keys:
+            hnsw.add(np.array(keys, dtype=np.uint64), np.vstack(vectors))
+            count += len(keys)
+    name = f"vectors-{int(time.time())}.usearch"
+    hnsw.save(str(directory / name))
+    meta = {
+        "file": name,
+        "model": encoding.model_name(),
+        "dimensions": encoding.DIMENSIONS,
+        "count": count,
+        # The watermarks read before the scan: anything changed during it is re-read as a delta.
+        "watermarks": {str(k): (v.isoformat() if v else None) for k, v in latest.items()},
+        "vendor": connection.vendor,
+    }
+    temporary = directory / "meta.json.tmp"
+    temporary.write_text(json.dumps(meta))
+    temporary.replace(directory / "meta.json")
+    return meta
