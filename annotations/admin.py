@@ -5,6 +5,8 @@ from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from annotations import claim_picker, selectors, services
 from annotations.admin_views import article_annotation_context
@@ -83,20 +85,22 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj is None:
             return [
                 (None, {"fields": ("title", "text", "upload")}),
-                ("Publication", {"fields": ("url", "publisher", "published_at")}),
+                (_("Publication"), {"fields": ("url", "publisher", "published_at")}),
             ]
         return [
             (None, {"fields": ("title", "url", "publisher", "published_at")}),
             (
-                "Edit the text",
+                _("Edit the text"),
                 {
                     "fields": ("text",),
-                    "description": "Saving a changed text re-anchors every claim: claims found "
-                    "again move, approximate matches are flagged, claims not found are listed "
-                    "as orphaned above. The previous text is kept as a revision.",
+                    "description": _(
+                        "Saving a changed text re-anchors every claim: claims found again move, "
+                        "approximate matches are flagged, claims not found are listed as "
+                        "orphaned above. The previous text is kept as a revision."
+                    ),
                 },
             ),
-            ("Record", {"fields": self.readonly_fields}),
+            (_("Record"), {"fields": self.readonly_fields}),
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -104,7 +108,7 @@ class ArticleAdmin(admin.ModelAdmin):
             context["annotate"] = article_annotation_context(article=obj, user=request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.display(description="claims")
+    @admin.display(description=_("claims"))
     def claim_count(self, obj: Article) -> int:
         return obj.claim_count
 
@@ -134,8 +138,16 @@ class ArticleAdmin(admin.ModelAdmin):
             )
             self.message_user(
                 request,
-                f"Claims re-anchored: {summary.kept} kept, {summary.moved} moved, "
-                f"{summary.fuzzy} approximate (check them), {summary.orphaned} orphaned.",
+                gettext(
+                    "Claims re-anchored: %(kept)s kept, %(moved)s moved, %(fuzzy)s approximate "
+                    "(check them), %(orphaned)s orphaned."
+                )
+                % {
+                    "kept": summary.kept,
+                    "moved": summary.moved,
+                    "fuzzy": summary.fuzzy,
+                    "orphaned": summary.orphaned,
+                },
                 messages.WARNING if summary.fuzzy or summary.orphaned else messages.SUCCESS,
             )
         obj.refresh_from_db()
@@ -145,18 +157,20 @@ class TransitionInline(ReadOnlyInline):
     model = ClaimTransition
     fields = ("created_at", "from_status", "to_status", "actor", "reason")
     readonly_fields = fields
-    verbose_name_plural = "history"
+    verbose_name_plural = _("history")
 
 
 CLAIM_ADD_FIELDSETS = [
     (None, {"fields": ("article", "quote", "start", "end", "text_version")}),
-    ("The claim", {"fields": ("text", "speaker", "kind", "tag_names")}),
+    (_("The claim"), {"fields": ("text", "speaker", "kind", "tag_names")}),
     (
-        "Source (optional)",
+        _("Source (optional)"),
         {
             "fields": ("source_url", "source_title", "source_text", "source_file"),
-            "description": "Attach where the claim can be checked: a web address, pasted text "
-            "with a title, or a file. More sources can be added later.",
+            "description": _(
+                "Attach where the claim can be checked: a web address, pasted text with a "
+                "title, or a file. More sources can be added later."
+            ),
         },
     ),
 ]
@@ -252,12 +266,12 @@ class ClaimAdmin(admin.ModelAdmin):
             for claim in queryset:
                 services.claim_delete(claim=claim, user=request.user)
 
-    @admin.display(description="anchor score")
+    @admin.display(description=_("anchor score"))
     def anchor_match(self, obj: Claim) -> str:
         """How closely the anchored words match the quote, as a percentage (1.0 is exact)."""
         return percent(obj.anchor_score)
 
-    @admin.display(description="claim")
+    @admin.display(description=_("claim"))
     def short_text(self, obj: Claim) -> str:
         return shorten(obj.text, 90)
 
@@ -299,8 +313,10 @@ class ClaimAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             format_html(
-                "Claim “{}” created as a draft and highlighted below. "
-                '<a href="{}">Open the claim</a> to submit it for checking.',
+                gettext(
+                    "Claim “{}” created as a draft and highlighted below. "
+                    '<a href="{}">Open the claim</a> to submit it for checking.'
+                ),
                 shorten(obj.text),
                 reverse("admin:annotations_claim_change", args=[obj.pk]),
             ),
@@ -360,4 +376,4 @@ class ClaimTransitionAdmin(RecordAdmin):
 admin.site.register(Tag)
 admin.site.site_header = "Factdesk"
 admin.site.site_title = "Factdesk"
-admin.site.index_title = "Fact desk"
+admin.site.index_title = _("Fact desk")

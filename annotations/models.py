@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from annotations.text import shorten
 
@@ -11,19 +12,26 @@ from annotations.text import shorten
 class Article(models.Model):
     """A news article; `text` is canonical (NFC, `\\n` line endings) and claims anchor into it."""
 
-    title = models.CharField(max_length=500)
-    text = models.TextField()
-    url = models.URLField(max_length=2000, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    text_version = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=500, verbose_name=_("title"))
+    text = models.TextField(verbose_name=_("text"))
+    url = models.URLField(max_length=2000, blank=True, verbose_name=_("web address"))
+    publisher = models.CharField(max_length=200, blank=True, verbose_name=_("publisher"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
+    text_version = models.PositiveIntegerField(default=1, verbose_name=_("text version"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -33,30 +41,45 @@ class Article(models.Model):
 class ArticleRevision(models.Model):
     """An earlier text of an article, kept whenever the text is replaced."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
-    text_version = models.PositiveIntegerField()
-    text = models.TextField()
-    replaced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("article"),
     )
-    replaced_at = models.DateTimeField(auto_now_add=True)
+    text_version = models.PositiveIntegerField(verbose_name=_("text version"))
+    text = models.TextField(verbose_name=_("text"))
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("replaced by"),
+    )
+    replaced_at = models.DateTimeField(auto_now_add=True, verbose_name=_("replaced at"))
 
     class Meta:
+        verbose_name = _("article revision")
+        verbose_name_plural = _("article revisions")
         ordering = ["-text_version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "text_version"], name="article_revision_unique_version"
+                fields=["article", "text_version"],
+                name="article_revision_unique_version",
             )
         ]
 
     def __str__(self) -> str:
-        return f"version {self.text_version}"
+        return _("version %(number)s") % {"number": self.text_version}
 
 
 class Tag(models.Model):
-    name = models.SlugField(max_length=64, unique=True)
+    name = models.SlugField(max_length=64, unique=True, verbose_name=_("name"))
 
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -64,29 +87,29 @@ class Tag(models.Model):
 
 
 class ClaimStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    CHECKING = "checking", "Checking"
-    NEEDS_REVIEW = "needs_review", "Needs review"
-    IN_REVIEW = "in_review", "In review"
-    REVIEWED = "reviewed", "Reviewed"
-    PUBLISHED = "published", "Published"
-    RETRACTED = "retracted", "Retracted"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CHECKING = "checking", _("Checking")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+    IN_REVIEW = "in_review", _("In review")
+    REVIEWED = "reviewed", _("Reviewed")
+    PUBLISHED = "published", _("Published")
+    RETRACTED = "retracted", _("Retracted")
 
 
 class ClaimKind(models.TextChoices):
-    QUOTE = "quote", "Quote"
-    STATISTIC = "statistic", "Statistic"
-    EVENT = "event", "Event"
-    ATTRIBUTION = "attribution", "Attribution"
-    OTHER = "other", "Other"
+    QUOTE = "quote", _("Quote")
+    STATISTIC = "statistic", _("Statistic")
+    EVENT = "event", _("Event")
+    ATTRIBUTION = "attribution", _("Attribution")
+    OTHER = "other", _("Other")
 
 
 class AnchorState(models.TextChoices):
-    ANCHORED = "anchored", "Anchored"
-    MOVED = "moved", "Moved"
-    FUZZY = "fuzzy", "Fuzzy (check it)"
-    ORPHANED = "orphaned", "Orphaned"
+    ANCHORED = "anchored", _("Anchored")
+    MOVED = "moved", _("Moved")
+    FUZZY = "fuzzy", _("Fuzzy (check it)")
+    ORPHANED = "orphaned", _("Orphaned")
 
 
 MAX_CLAIM_CHARS = 5000
@@ -103,40 +126,78 @@ class Claim(models.Model):
     its quote but has no position.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        verbose_name=_("article"),
+    )
     text = models.TextField(
-        help_text="The claim as a checkable sentence.",
+        verbose_name=_("text"),
+        help_text=_("The claim as a checkable sentence."),
         validators=[MaxLengthValidator(MAX_CLAIM_CHARS)],
     )
-    speaker = models.CharField(max_length=MAX_SPEAKER_CHARS, blank=True)
-    kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.OTHER)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
-    quote_exact = models.TextField()
-    quote_prefix = models.CharField(max_length=32, blank=True)
-    quote_suffix = models.CharField(max_length=32, blank=True)
-    position_start = models.PositiveIntegerField(null=True, blank=True)
-    position_end = models.PositiveIntegerField(null=True, blank=True)
-    anchor_state = models.CharField(
-        max_length=20, choices=AnchorState.choices, default=AnchorState.ANCHORED
+    speaker = models.CharField(max_length=MAX_SPEAKER_CHARS, blank=True, verbose_name=_("speaker"))
+    kind = models.CharField(
+        max_length=20,
+        choices=ClaimKind.choices,
+        default=ClaimKind.OTHER,
+        verbose_name=_("kind"),
     )
-    anchor_score = models.FloatField(default=1.0)
-    anchor_note = models.CharField(max_length=500, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims", verbose_name=_("tags"))
+    quote_exact = models.TextField(verbose_name=_("quote"))
+    quote_prefix = models.CharField(max_length=32, blank=True, verbose_name=_("quote prefix"))
+    quote_suffix = models.CharField(max_length=32, blank=True, verbose_name=_("quote suffix"))
+    position_start = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        verbose_name=_("position start"),
+    )
+    position_end = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        verbose_name=_("position end"),
+    )
+    anchor_state = models.CharField(
+        verbose_name=_("anchor state"),
+        max_length=20,
+        choices=AnchorState.choices,
+        default=AnchorState.ANCHORED,
+    )
+    anchor_score = models.FloatField(default=1.0, verbose_name=_("anchor score"))
+    anchor_note = models.CharField(max_length=500, blank=True, verbose_name=_("anchor note"))
     status = models.CharField(
-        max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT, db_index=True
+        verbose_name=_("status"),
+        max_length=20,
+        choices=ClaimStatus.choices,
+        default=ClaimStatus.DRAFT,
+        db_index=True,
     )
     # Indexed for the facts API's updated_after: a fact whose claim went back to review since.
-    status_changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    status_changed_at = models.DateTimeField(
+        auto_now_add=True,
+        db_index=True,
+        verbose_name=_("status changed at"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
         ordering = ["article_id", "position_start", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
+                condition=Q(status__in=ClaimStatus.values),
+                name="claim_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(position_start__isnull=True, position_end__isnull=True)
@@ -184,7 +245,7 @@ class Claim(models.Model):
                     "type": "TextPositionSelector",
                     "start": self.position_start,
                     "end": self.position_end,
-                }
+                },
             )
         return selectors
 
@@ -192,21 +253,41 @@ class Claim(models.Model):
 class ClaimTransition(models.Model):
     """The audit trail: every status change of a claim, with who, when, from, to and why."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=ClaimStatus.choices)
-    to_status = models.CharField(max_length=20, choices=ClaimStatus.choices)
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("claim"),
+    )
+    from_status = models.CharField(
+        max_length=20,
+        choices=ClaimStatus.choices,
+        verbose_name=_("from status"),
+    )
+    to_status = models.CharField(
+        max_length=20,
+        choices=ClaimStatus.choices,
+        verbose_name=_("to status"),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Empty when the system made the change (a worker, the sweeper).",
+        help_text=_("Empty when the system made the change (a worker, the sweeper)."),
     )
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
+    created_at = models.DateTimeField(
+        auto_now_add=True,
+        db_index=True,
+        verbose_name=_("created at"),
+    )
 
     class Meta:
+        verbose_name = _("claim transition")
+        verbose_name_plural = _("claim transitions")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -214,16 +295,16 @@ class ClaimTransition(models.Model):
 
 
 class SourceKind(models.TextChoices):
-    URL = "url", "Web address"
-    FILE = "file", "Uploaded file"
-    TEXT = "text", "Pasted text"
+    URL = "url", _("Web address")
+    FILE = "file", _("Uploaded file")
+    TEXT = "text", _("Pasted text")
 
 
 class SourceState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    FETCHING = "fetching", "Fetching"
-    ARCHIVED = "archived", "Archived"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    FETCHING = "fetching", _("Fetching")
+    ARCHIVED = "archived", _("Archived")
+    FAILED = "failed", _("Failed")
 
 
 class Source(models.Model):
@@ -232,44 +313,95 @@ class Source(models.Model):
     One source can back several claims (the same report cited twice is fetched once).
     """
 
-    kind = models.CharField(max_length=10, choices=SourceKind.choices)
-    title = models.CharField(max_length=500, blank=True)
-    url = models.URLField(max_length=2000, blank=True)
-    file = models.FileField(upload_to="sources/%Y/%m/", blank=True)
-    text = models.TextField(blank=True, help_text="Pasted text, for text sources.")
-    claims = models.ManyToManyField(Claim, blank=True, related_name="sources")
+    kind = models.CharField(max_length=10, choices=SourceKind.choices, verbose_name=_("kind"))
+    title = models.CharField(max_length=500, blank=True, verbose_name=_("title"))
+    url = models.URLField(max_length=2000, blank=True, verbose_name=_("web address"))
+    file = models.FileField(upload_to="sources/%Y/%m/", blank=True, verbose_name=_("file"))
+    text = models.TextField(
+        blank=True,
+        help_text=_("Pasted text, for text sources."),
+        verbose_name=_("text"),
+    )
+    claims = models.ManyToManyField(
+        Claim,
+        blank=True,
+        related_name="sources",
+        verbose_name=_("claims"),
+    )
     state = models.CharField(
-        max_length=10, choices=SourceState.choices, default=SourceState.PENDING, db_index=True
+        verbose_name=_("state"),
+        max_length=10,
+        choices=SourceState.choices,
+        default=SourceState.PENDING,
+        db_index=True,
     )
-    failure_reason = models.CharField(max_length=500, blank=True)
+    failure_reason = models.CharField(max_length=500, blank=True, verbose_name=_("failure reason"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+                condition=Q(kind__in=SourceKind.values),
+                name="source_kind_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(kind=SourceKind.URL) | ~Q(url=""), name="source_url_has_url"
+                condition=~Q(kind=SourceKind.URL) | ~Q(url=""),
+                name="source_url_has_url",
             ),
             models.CheckConstraint(
-                condition=~Q(kind=SourceKind.TEXT) | ~Q(text=""), name="source_text_has_text"
+                condition=~Q(kind=SourceKind.TEXT) | ~Q(text=""),
+                name="source_text_has_text",
             ),
             models.UniqueConstraint(
-                fields=["url"], condition=Q(kind=SourceKind.URL), name="source_url_unique"
+                fields=["url"],
+                condition=Q(kind=SourceKind.URL),
+                name="source_url_unique",
             ),
         ]
 
     def __str__(self) -> str:
         file_name = self.file.name.rsplit("/", 1)[-1] if self.file else ""
-        return self.title or self.url or file_name or f"Source {self.pk}"
+        return self.title or self.url or file_name or _("Source %(id)s") % {"id": self.pk}
 
     def state_label(self) -> str:
         """The state as the claim page shows it, with the reason of the last failure if any."""
         label = self.get_state_display()
-        return f"{label}: {self.failure_reason}" if self.failure_reason else label
+        if not self.failure_reason:
+            return str(label)
+        return _("%(state)s: %(reason)s") % {"state": label, "reason": self.failure_reason}
+
+
+class UserPreference(models.Model):
+    """What one person chose for the desk's interface, kept across sessions and devices."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="desk_preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        max_length=16,
+        choices=settings.LANGUAGES,
+        verbose_name=_("interface language"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"

@@ -3,6 +3,9 @@
 import re
 import textwrap
 
+from django.utils.formats import number_format
+from django.utils.translation import pgettext
+
 ELLIPSIS = "…"
 
 
@@ -32,8 +35,12 @@ def context_after(text: str, limit: int) -> str:
 
 
 def percent(fraction: float) -> str:
-    """Say a score between 0 and 1 as people read it on the desk's pages: 0.9113 is "91%"."""
-    return f"{fraction:.0%}"
+    """Say a score between 0 and 1 as people read it on the desk's pages: 0.9113 is "91%".
+
+    In the reader's language: French and German put a space before the sign, Arabic uses ٪.
+    """
+    value = number_format(round(fraction * 100))
+    return pgettext("a percentage, as in 91%", "%(value)s%%") % {"value": value}
 
 
 def shorten(text: str, limit: int = 80) -> str:

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from project import signin
 from project.api import ApiRootView
+from project.i18n import language_choose
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
@@ -16,6 +19,15 @@ urlpatterns = [
         "admin/password_change/",
         admin.site.admin_view(signin.password_change),
         name="password_change_throttled",
+    ),
+    path("i18n/language/", language_choose, name="language-choose"),
+    # The strings of the desk's own scripts (annotate.js, review.js, progress.js); the catalog
+    # changes only with a deploy, so browsers may keep it for an hour (its address names the
+    # language, so a switch fetches the new one).
+    path(
+        "i18n/js/",
+        cache_page(3600)(JavaScriptCatalog.as_view(packages=["annotations", "verification"])),
+        name="javascript-catalog",
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", ApiRootView.as_view(), name="api-root"),

@@ -103,7 +103,7 @@ def test_existing_claims_are_highlighted_with_their_status_and_overlaps_stay_vis
     assert inner_mark[2] == "2"
     assert next(m for m in marks if m[3] == "euros.")[2] == "2"
     for label in ClaimStatus.labels:
-        assert label in page  # the legend
+        assert str(label) in page  # the legend
     assert "Create claim from selection" in page
 
 

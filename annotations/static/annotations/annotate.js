@@ -9,6 +9,12 @@
   if (!container) {
     return;
   }
+  // Django's JavaScript catalog (i18n/js/, loaded by the admin's base page) translates; without
+  // it the page still works, in English.
+  const gettext = window.gettext || ((text) => text);
+  const ngettext = window.ngettext || ((one, many, count) => (count === 1 ? one : many));
+  const interpolate = window.interpolate || ((format, values) => format.replace(
+    /%\(\w+\)s/g, (name) => String(values[name.slice(2, -2)])));
   const claimsData = document.getElementById("fd-claims-data");
   const claims = claimsData ? JSON.parse(claimsData.textContent) : {};
   const button = document.getElementById("fd-create-claim");
@@ -80,11 +86,20 @@
       const selection = window.getSelection();
       if (current) {
         chosen = current;
-        say(`Selected ${Array.from(current.text).length} characters: “${describe(current.text)}”.`);
+        const count = Array.from(current.text).length;
+        say(interpolate(
+          ngettext(
+            "Selected %(count)s character: “%(words)s”.",
+            "Selected %(count)s characters: “%(words)s”.",
+            count,
+          ),
+          { count: count.toLocaleString(document.documentElement.lang || undefined), words: describe(current.text) },
+          true,
+        ));
       } else if (selection && selection.anchorNode && container.contains(selection.anchorNode)) {
         // A click inside the text cleared the selection; focus moving to the button does not.
         chosen = null;
-        say("Select words in the text below with the mouse, then press the button.");
+        say(gettext("Select words in the text below with the mouse, then press the button."));
       }
     });
   });
@@ -93,7 +108,7 @@
     button.addEventListener("click", () => {
       const current = selectionInText() || chosen;
       if (!current) {
-        say("Select the words of the claim in the article text first.", true);
+        say(gettext("Select the words of the claim in the article text first."), true);
         return;
       }
       const query = new URLSearchParams({
@@ -112,7 +127,9 @@
   popover.className = "fd-popover";
   popover.id = "fd-popover";
   popover.setAttribute("role", "dialog");
-  popover.setAttribute("aria-label", "Claims at this place");
+  popover.setAttribute("aria-label", gettext("Claims at this place"));
+  // The popover sits outside the admin's content: it takes the page's direction explicitly.
+  popover.dir = document.documentElement.dir || "auto";
   popover.hidden = true;
   document.body.append(popover);
   let pinned = false;
@@ -155,16 +172,18 @@
     for (const id of ids) {
       const claim = claims[id];
       const entry = element("article");
-      entry.append(element("p", "fd-pop-text", claim.text));
+      const words = element("p", "fd-pop-text", claim.text);
+      words.dir = "auto"; // a claim in Arabic on an English page, or the reverse
+      entry.append(words);
       const meta = element("p", "fd-pop-meta");
       meta.append(element("span", `fd-pop-status fd-status-${claim.status}`, claim.statusLabel));
       meta.append(` ${claim.kind}`);
       if (claim.speaker) {
-        meta.append(` · speaker: ${claim.speaker}`);
+        meta.append(` · ${interpolate(gettext("speaker: %(speaker)s"), { speaker: claim.speaker }, true)}`);
       }
-      meta.append(` · anchor: ${claim.anchor}`);
+      meta.append(` · ${interpolate(gettext("anchor: %(anchor)s"), { anchor: claim.anchor }, true)}`);
       entry.append(meta);
-      const link = element("a", "fd-pop-link", "Open claim");
+      const link = element("a", "fd-pop-link", gettext("Open claim"));
       link.href = claim.url;
       entry.append(link);
       popover.append(entry);
@@ -172,7 +191,12 @@
     const box = mark.getBoundingClientRect();
     popover.hidden = false;
     const width = popover.offsetWidth;
-    const left = Math.min(box.left, document.documentElement.clientWidth - width - 8);
+    const pageWidth = document.documentElement.clientWidth;
+    // Under the highlight's start: its left edge in a left-to-right page, its right edge in a
+    // right-to-left one; kept inside the window either way.
+    const rtl = popover.dir === "rtl";
+    const wanted = rtl ? box.right - width : box.left;
+    const left = Math.min(Math.max(8, wanted), pageWidth - width - 8);
     popover.style.left = `${Math.max(8, left) + window.scrollX}px`;
     popover.style.top = `${box.bottom + window.scrollY + 4}px`;
     shownFor = mark;

@@ -1,6 +1,11 @@
 // Live progress of a claim's machine check: polls a small JSON endpoint while the run is open.
 (function () {
   "use strict";
+  // Django's JavaScript catalog (i18n/js/) translates; without it the page reads in English.
+  const gettext = window.gettext || function (text) { return text; };
+  const interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (name) { return String(values[name.slice(2, -2)]); });
+  };
   const POLL_MS = 2000;
 
   function start(box) {
@@ -18,7 +23,11 @@
       box.dataset.state = run.state;
       label.textContent = run.label;
       if (elapsed) {
-        elapsed.textContent = run.elapsed_seconds === undefined ? "" : run.elapsed_seconds.toFixed(0) + " s";
+        elapsed.textContent = run.elapsed_seconds === undefined ? "" : interpolate(
+          gettext("%(seconds)s s"),
+          { seconds: Math.round(run.elapsed_seconds).toLocaleString(document.documentElement.lang || undefined) },
+          true,
+        );
       }
       if (bar) {
         bar.hidden = !run.open;

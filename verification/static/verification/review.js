@@ -2,6 +2,8 @@
 // lease heartbeat that keeps the claim with this reviewer while the page is open.
 (function () {
   "use strict";
+  // Django's JavaScript catalog (i18n/js/) translates; without it the page reads in English.
+  const gettext = window.gettext || function (text) { return text; };
 
   function csrfToken() {
     const input = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -44,7 +46,7 @@
       // Refuse a boundary that splits a surrogate pair (half an emoji, say).
       for (const units of [before.length, through.length]) {
         if (units > 0 && units < full.length && isHighSurrogate(full.charCodeAt(units - 1))) {
-          problem.textContent = "The selection splits a character; select whole characters.";
+          problem.textContent = gettext("The selection splits a character; select whole characters.");
           problem.hidden = false;
           form.hidden = true;
           return;
