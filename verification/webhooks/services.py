@@ -329,9 +329,10 @@ def _attempt_record(delivery: Delivery, outcome: http.Outcome, attempted_at) -> 
             delivered_at=now if outcome.ok else None,
         )
         if outcome.ok:
-            Subscription.objects.filter(pk=subscription.pk).update(
-                consecutive_failures=0, failing_since=None
-            )
+            # Only a subscription that was failing needs the write (most deliveries skip it).
+            Subscription.objects.filter(
+                Q(consecutive_failures__gt=0) | Q(failing_since__isnull=False), pk=subscription.pk
+            ).update(consecutive_failures=0, failing_since=None)
         else:
             _failure_count(subscription, outcome, now)
     return AttemptResult(str(delivery.pk), sent=True, status=status, retry_in=retry_in)
