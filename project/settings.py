@@ -81,9 +81,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if PRODUCTION:
-    # Static files are served by the app itself in production; runserver does it in development.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Static files are served by the app itself (gunicorn has no static handler): from the collected
+# files in production, straight from the apps' folders in development (no collectstatic step).
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = not PRODUCTION
+# First, so every request is timed and logged with its id, static files and refusals included.
+MIDDLEWARE.insert(0, "project.metrics.request_middleware")
 
 ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "project.wsgi.application"
@@ -164,6 +167,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 # The desk's own admin styles (project/templates/admin/base_site.html).
 STATICFILES_DIRS = [BASE_DIR / "project" / "static"]
+
+if not PRODUCTION:
+    # whitenoise warns at every start about a missing STATIC_ROOT; development serves from the
+    # apps' folders (finders) and never collects into it.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {
@@ -186,6 +194,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the web over plain HTTP; a redirect would read as "down".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -377,12 +387,51 @@ FACTDESK_WEBHOOK_DISABLE_AFTER_HOURS = env_float(
     "FACTDESK_WEBHOOK_DISABLE_AFTER_HOURS", 24.0, minimum=0.0
 )
 
+# --- Operations: serving, health, metrics, logs (docs/deploy.md) -------------------------------
+# The web's processes and threads are gunicorn's (project/gunicorn_conf.py reads them).
+FACTDESK_WEB_WORKERS = env_int("FACTDESK_WEB_WORKERS", 2, minimum=1)
+FACTDESK_WEB_THREADS = env_int("FACTDESK_WEB_THREADS", 4, minimum=1)
+# Task processes of the worker `make run` starts (more workers: `make worker`).
+FACTDESK_WORKER_CONCURRENCY = env_int("FACTDESK_WORKER_CONCURRENCY", 2, minimum=1)
+# How long `make run` waits for its parts to stop on Ctrl-C before killing them.
+FACTDESK_STOP_SECONDS = env_int("FACTDESK_STOP_SECONDS", 25, minimum=1)
+# Beat records each tick in the broker so /readyz can tell it is alive; it ticks at least this
+# often, well inside readiness's two minutes.
+CELERY_BEAT_SCHEDULER = "project.beat:TickRecordingScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+FACTDESK_BEAT_STALE_SECONDS = 120
+# /metrics answers a bearer token or an address on the allow-list, and nobody else (404).
+# Development allows this machine; production allows nobody until one of them is set.
+FACTDESK_METRICS_TOKEN = env_str("FACTDESK_METRICS_TOKEN", "")
+FACTDESK_METRICS_ALLOW = env_list(
+    "FACTDESK_METRICS_ALLOW", [] if PRODUCTION else ["127.0.0.1", "::1"]
+)
+FACTDESK_LOG_FORMAT = env_choice("FACTDESK_LOG_FORMAT", "plain", ("plain", "json"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "project.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "project.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": FACTDESK_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    "loggers": {
+        # One line per task comes from project.logging (with the request id that queued it);
+        # Celery's own "received" and "succeeded in" lines would make three.
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
+        # One line per request comes from project.metrics; Django's would repeat 4xx/5xx.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # --- Fact-check library (verification/library) ---------------------------------------------

@@ -8,7 +8,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from project import signin
 from project.api import ApiRootView
+from project.health import healthz, readyz
 from project.i18n import language_choose
+from project.metrics import metrics_view
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
@@ -29,6 +31,9 @@ urlpatterns = [
         cache_page(3600)(JavaScriptCatalog.as_view(packages=["annotations", "verification"])),
         name="javascript-catalog",
     ),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", ApiRootView.as_view(), name="api-root"),
     path("api/v1/", include("annotations.urls")),

@@ -142,6 +142,10 @@ def _enqueue(run_id: str) -> None:
         logger.warning(
             "Could not enqueue check run %s (%s); the sweeper will retry it.", run_id, error
         )
+        # Due now, not at its deadline: the sweeper's first tick once the broker is back sends it.
+        CheckRun.objects.filter(run_id=run_id, status=CheckRunStatus.QUEUED).update(
+            deadline_at=timezone.now()
+        )
 
 
 def _running_deadline():
