@@ -17,6 +17,7 @@ from annotations.forms import (
     SourceForm,
     TextAsSentField,
 )
+from annotations.language import article_language_set
 from annotations.models import (
     Article,
     ArticleRevision,
@@ -60,10 +61,12 @@ class ArticleAdmin(admin.ModelAdmin):
         "title",
         "publisher",
         "published_at",
+        "language",
         "claim_count",
         "text_version",
         "created_at",
     )
+    list_filter = ("language",)
     search_fields = ("title", "publisher", "url")
     readonly_fields = ("text_version", "created_by", "created_at", "updated_at")
     # The claims are shown in the annotated text panel and listed, paginated, in the claim list
@@ -88,7 +91,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 (_("Publication"), {"fields": ("url", "publisher", "published_at")}),
             ]
         return [
-            (None, {"fields": ("title", "url", "publisher", "published_at")}),
+            (None, {"fields": ("title", "url", "publisher", "published_at", "language")}),
             (
                 _("Edit the text"),
                 {
@@ -126,6 +129,8 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.pk = created.pk
             return
         text_changed = "text" in form.changed_data
+        if "language" in form.changed_data:
+            article_language_set(article=obj, language=data["language"])
         Article.objects.filter(pk=obj.pk).update(
             title=data["title"],
             url=data.get("url", ""),

@@ -106,6 +106,7 @@ def article_annotation_context(*, article: Article, user) -> dict:
     }
     return {
         "text_html": highlighted_text(article.text, spans),
+        "language": article.language,
         "claims": popover_data,
         "claim_count": len(rows),
         "orphaned": [row for row in rows if row["anchor_state"] == AnchorState.ORPHANED],

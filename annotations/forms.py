@@ -20,9 +20,11 @@ from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from annotations import anchoring, selectors, services
 from annotations.decoding import NotText, decode_text
+from annotations.language import language_choices
 from annotations.models import Article, Claim, ClaimKind, Source, SourceKind
 from annotations.text import context_after, context_before, shorten
 
@@ -63,9 +65,19 @@ class ArticleForm(forms.ModelForm):
 
     url = forms.URLField(max_length=2000, required=False, assume_scheme="https")
 
+    language = forms.ChoiceField(
+        required=False,
+        choices=language_choices,
+        label=_("Language"),
+        help_text=_(
+            "Detected from the text when it is saved; choose another if the detection is wrong "
+            "(or unknown to detect it again). Checks that read only English skip other languages."
+        ),
+    )
+
     class Meta:
         model = Article
-        fields = ("title", "text", "url", "publisher", "published_at")
+        fields = ("title", "text", "url", "publisher", "published_at", "language")
         field_classes = {"text": TextAsSentField}
 
 

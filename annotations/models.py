@@ -18,6 +18,17 @@ class Article(models.Model):
     publisher = models.CharField(max_length=200, blank=True, verbose_name=_("publisher"))
     published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
     text_version = models.PositiveIntegerField(default=1, verbose_name=_("text version"))
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        verbose_name=_("language"),
+        help_text=_(
+            "ISO 639-1 code of the text's language, detected when the text is saved; correct it "
+            "if the detection is wrong. Checks that read only English skip other languages."
+        ),
+    )
+    # A person's correction is kept when the text is edited; a detected language is redone.
+    language_by_hand = models.BooleanField(default=False, verbose_name=_("language set by hand"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -1,7 +1,9 @@
 """API shapes for articles, claims and sources (the public contract in DESIGN.md)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from annotations.language import language_code_clean
 from annotations.models import (
     MAX_CLAIM_CHARS,
     MAX_SPEAKER_CHARS,
@@ -22,11 +24,18 @@ class ArticleSerializer(serializers.ModelSerializer):
             "url",
             "publisher",
             "published_at",
+            "language",
             "text_version",
             "created_at",
             "updated_at",
         )
-        read_only_fields = ("id", "text_version", "created_at", "updated_at")
+        read_only_fields = ("id", "language", "text_version", "created_at", "updated_at")
+        extra_kwargs = {
+            "language": {
+                "help_text": "ISO 639-1 code of the text's language, detected from the text "
+                '("" when unsure); PATCH it to correct the detection.'
+            }
+        }
         # The text is stored as sent (NFC, "\n" line ends: anchoring.canonical_text), never
         # trimmed: a selector's prefix or suffix may hold the leading or trailing whitespace.
         extra_kwargs = {"text": {"trim_whitespace": False}}
@@ -43,6 +52,7 @@ class ArticleListSerializer(serializers.ModelSerializer):
             "url",
             "publisher",
             "published_at",
+            "language",
             "text_version",
             "claim_count",
             "created_at",
@@ -55,6 +65,18 @@ class ArticleUpdateSerializer(serializers.Serializer):
     url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
+    language = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=8,
+        help_text='Correct the detected language (ISO 639-1, like es); "" detects it again.',
+    )
+
+    def validate_language(self, value: str) -> str:
+        try:
+            return language_code_clean(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
 
 class SelectorSerializer(serializers.Serializer):

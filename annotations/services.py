@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from annotations import anchoring, selectors
+from annotations.language import article_language_set, language_detect
 from annotations.models import (
     MAX_CLAIM_CHARS,
     MAX_SPEAKER_CHARS,
@@ -148,6 +149,7 @@ def article_create(
     article = Article(
         title=title.strip(),
         text=text,
+        language=language_detect(text),
         url=url,
         publisher=publisher,
         published_at=published_at,
@@ -193,7 +195,9 @@ def article_update_text(
         )
         article.text = text
         article.text_version += 1
-        article.save(update_fields=["text", "text_version", "updated_at"])
+        if not article.language_by_hand:
+            article.language = language_detect(text)
+        article.save(update_fields=["text", "text_version", "language", "updated_at"])
         claims = list(article.claims.all())
         results = anchoring.reanchor_many(
             text,
@@ -515,6 +519,7 @@ def article_update(
     *, article: Article, user: AbstractBaseUser | None, text: str | None = None, **fields
 ) -> ReanchorSummary | None:
     """Change an article's details; a new text re-anchors its claims (see article_update_text)."""
+    language = fields.pop("language", None)
     allowed = {"title", "url", "publisher", "published_at"}
     unknown = set(fields) - allowed
     if unknown:
@@ -523,6 +528,8 @@ def article_update(
         raise ValidationError({"title": "The article needs a title."})
     if fields:
         Article.objects.filter(pk=article.pk).update(**fields, updated_at=timezone.now())
+    if language is not None:
+        article_language_set(article=article, language=language)
     if text is None:
         return None
     return article_update_text(article=article, text=text, user=user)
