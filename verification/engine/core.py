@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from . import checks, learned, stance
+from . import checks, languages, learned, stance
 from .bm25 import BM25
 from .checks import TextView
 from .lexicon import SAY_VERBS
@@ -44,8 +44,9 @@ PAIR_READ_CHARS = 500
 DIVERSITY_POOL = MODEL_RERANK_PASSAGES
 
 PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "this", "these"})
+# German and Czech quotes open with „ and close with “ (U+201C).
 _QUOTE_IN_CLAIM = re.compile(
-    r"[\u201c\"\u00ab\u201e]([^\u201d\"\u00bb\u201c]{12,}?)[\u201d\"\u00bb]"
+    r"[\u201c\"\u00ab\u201e]([^\u201d\"\u00bb\u201c]{12,}?)[\u201d\"\u00bb\u201c]"
 )
 
 
@@ -72,6 +73,8 @@ class Analysis:
     # many passages it read together for it.
     model_reading: dict[str, float] | None = None
     model_read: int = 0
+    # What runs for the languages of the claim and its sources (languages.py).
+    language_plan: languages.LanguagePlan | None = None
 
 
 # Lower-case words a title keeps ("The Lord of the Rings", "Alice's Adventures in Wonderland").
@@ -241,6 +244,9 @@ def analyse(
     idx = index if index is not None else build_index(sources)
     passages, texts, titles = idx.passages, idx.texts, idx.titles
     sources = idx.sources
+    plan = languages.language_plan(claim.language, [s.language for s in sources])
+    if not plan.english:
+        judge = None  # the stance model read only English
 
     def view(p: Passage) -> TextView:
         text = texts[p.source_index]
@@ -316,8 +322,9 @@ def analyse(
     cov = checks.coverage(cview, best)
     cview.counts.clear()
     findings += checks.check_quantities(cview, best)
-    findings += checks.check_names(cview, best)
-    findings += checks.check_polarity(cview, best)
+    if plan.english:
+        findings += checks.check_names(cview, best)
+        findings += checks.check_polarity(cview, best)
     # A figure missing from the best passage may be in the next ones: say so, but the stance
     # is decided on the best passage alone (the model was fitted that way).
     for c in cands[:CHECKED_PASSAGES]:
@@ -365,7 +372,7 @@ def analyse(
                 qe if qview else None,
             ),
         )
-        if claim.speaker and qview is not None:
+        if claim.speaker and qview is not None and plan.english:
             said_by = checks.attributed_speaker(qview, qs, qe)
             if said_by is None:
                 speaker_outcome = "info"
@@ -385,6 +392,17 @@ def analyse(
             findings.insert(
                 1, Finding("speaker", speaker_outcome, msg, None, None, qview.source_id, qs, qe)
             )
+    if not plan.english:
+        findings += languages.check_iso_dates(
+            claim_text, best.source_id or "", best.text, best.start, best.end
+        )
+        findings = [
+            plan.finding(),
+            *(f for f in findings if f.kind == "quote"),
+            *languages.neutral_findings(
+                findings, claim_text, {s.id: text for s, text in zip(sources, texts, strict=True)}
+            ),
+        ]
     return Analysis(
         features,
         keys,
@@ -395,6 +413,7 @@ def analyse(
         False,
         reading,
         model_read,
+        plan,
     )
 
 
@@ -452,6 +471,8 @@ def crosscheck(
     version = ENGINE_VERSION
     if a.empty:
         probs = {"supports": 0.0, "refutes": 0.0, "not_enough_info": 1.0}
+    elif a.language_plan is not None and not a.language_plan.english:
+        probs = languages.neutral_probabilities(a.findings)
     else:
         probs = stance.predict(a.features, a.keys)
         if second_opinion is not None and a.evidence:

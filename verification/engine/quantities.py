@@ -288,7 +288,7 @@ RATING_SCALES = (5, 10, 100)
 
 def _scale_top(text: str, t: Token, nxt: Token | None) -> int | None:
     """The denominator of a rating written "6.4/10", when it is a usual scale."""
-    if nxt is None or text[t.end : nxt.start].strip() != "/" or not nxt.raw.isdigit():
+    if nxt is None or text[t.end : nxt.start].strip() != "/" or not nxt.raw.isdecimal():
         return None
     top = int(nxt.raw)
     if top not in RATING_SCALES or text[nxt.end : nxt.end + 1] == "/":
@@ -315,7 +315,7 @@ def _not_a_figure(text: str, tokens: list[Token], i: int) -> bool:
     t = tokens[i]
     before = text[max(0, t.start - 2) : t.start]
     after = text[t.end : t.end + 2]
-    year = len(t.raw) == 4 and t.raw.isdigit() and 1000 <= int(t.raw) <= 2100
+    year = len(t.raw) == 4 and t.raw.isdecimal() and 1000 <= int(t.raw) <= 2100
     if before.endswith("/") and not year:
         return True  # the top of a scale ("64/100"), read with its numerator
     if i >= 2 and (tokens[i - 2].norm, tokens[i - 1].norm) == ("out", "of"):
@@ -326,13 +326,13 @@ def _not_a_figure(text: str, tokens: list[Token], i: int) -> bool:
         return True  # a time of day or on a clock: "13:50", "5:26"
     if year:
         return False
-    if (before[-1:] in _DASHES and before[:1].isdigit()) or (
-        after[:1] in _DASHES and after[1:2].isdigit()
+    if (before[-1:] in _DASHES and before[:1].isdecimal()) or (
+        after[:1] in _DASHES and after[1:2].isdecimal()
     ):
         return True  # a score or a range: "3-1", "April 17-24", the "01" of "2000-01"
     if _in_range_words(tokens, i):
         return True  # "from 17 to 24 April", "between 10 and 12"
-    if i == 0 or not t.raw.isdigit() or len(t.raw) > 2:
+    if i == 0 or not t.raw.isdecimal() or len(t.raw) > 2:
         return False
     prev = tokens[i - 1]
     return (
@@ -423,7 +423,7 @@ _DAY_RANGE_WORDS = ("to", "and", "through", "until", "till")
 
 def _day(token: Token) -> int | None:
     raw = token.raw
-    return int(raw) if raw.isdigit() and len(raw) <= 2 and 1 <= int(raw) <= 31 else None
+    return int(raw) if raw.isdecimal() and len(raw) <= 2 and 1 <= int(raw) <= 31 else None
 
 
 def _joins_range(text: str, tokens: list[Token], a: int, b: int) -> bool:
@@ -434,7 +434,7 @@ def _joins_range(text: str, tokens: list[Token], a: int, b: int) -> bool:
 
 
 def _year_at(tokens: list[Token], k: int) -> int | None:
-    if k < len(tokens) and tokens[k].raw.isdigit() and len(tokens[k].raw) == 4:
+    if k < len(tokens) and tokens[k].raw.isdecimal() and len(tokens[k].raw) == 4:
         return int(tokens[k].raw)
     return None
 
@@ -624,7 +624,7 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             k = i + 1
             if (
                 k < n
-                and tokens[k].raw.isdigit()
+                and tokens[k].raw.isdecimal()
                 and len(tokens[k].raw) <= 2
                 and 1 <= int(tokens[k].raw) <= 31
             ):
@@ -632,7 +632,7 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
                 k += 1
                 if k < n and tokens[k].norm in ("st", "nd", "rd", "th"):
                     k += 1
-            if k < n and tokens[k].is_num and tokens[k].raw.isdigit() and len(tokens[k].raw) == 4:
+            if k < n and tokens[k].is_num and tokens[k].raw.isdecimal() and len(tokens[k].raw) == 4:
                 y = int(tokens[k].raw)
                 k += 1
             if d is None and y is None:
@@ -648,7 +648,7 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
         if (
             kind == "number"
             and t.is_num
-            and t.raw.isdigit()
+            and t.raw.isdecimal()
             and len(t.raw) <= 2
             and j < n
             and tokens[j].norm in MONTHS
@@ -657,7 +657,7 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
             d, m = int(t.raw), MONTHS[tokens[j].norm]
             k = j + 1
             y = None
-            if k < n and tokens[k].is_num and tokens[k].raw.isdigit() and len(tokens[k].raw) == 4:
+            if k < n and tokens[k].is_num and tokens[k].raw.isdecimal() and len(tokens[k].raw) == 4:
                 y = int(tokens[k].raw)
                 k += 1
             if 1 <= d <= 31:
@@ -666,7 +666,7 @@ def extract(text: str, tokens: list[Token], limit: int = 200) -> list[Quantity]:
         if (
             kind == "number"
             and t.is_num
-            and t.raw.isdigit()
+            and t.raw.isdecimal()
             and len(t.raw) == 4
             and 1000 <= value <= 2100
             and j == i + 1

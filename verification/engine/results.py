@@ -14,6 +14,9 @@ class ClaimInput:
     quote: str | None = None
     speaker: str | None = None
     claim_date: datetime.date | None = None
+    # ISO 639 code of the claim's words (its article's language); None or "" when not known,
+    # which reads as English. See languages.py for what runs on other languages.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class SourceInput:
     text: str
     title: str = ""
     date: datetime.date | None = None
+    language: str | None = None  # ISO 639 code, as ClaimInput.language
 
 
 @dataclass(frozen=True)
