@@ -54,8 +54,8 @@ $(TRAIN_STAMP): training/requirements-train.txt
 ## train: train the stance model on ../shared/eval/train (~80 min on two cores), export int8 ONNX, fit the combiner
 train: $(TRAIN_STAMP)
 	HF_HUB_OFFLINE=1 $(TRAIN_PY) training/train_stance.py --data-dir ../shared/eval/train --out-dir var/stance_train
-	$(TRAIN_PY) training/export_onnx.py --train-dir var/stance_train --artifact-dir verification/stance_model/artifact
-	$(TRAIN_PY) training/fit_combiner.py --artifact-dir verification/stance_model/artifact
+	$(TRAIN_PY) training/export_onnx.py --train-dir var/stance_train --artifact-dir verification/engine/stance_model/artifact
+	$(TRAIN_PY) training/fit_combiner.py --artifact-dir verification/engine/stance_model/artifact
 
 ## schema: regenerate the committed OpenAPI schema (always from the embedded SQLite default)
 schema: $(DEV_STAMP)

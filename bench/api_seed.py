@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 
 from annotations.models import Article, Claim, ClaimKind, ClaimStatus, Source, SourceState, Tag
 from bench.api_data import FakeFact, Generator
-from verification import matching
+from verification.facts import matching
 from verification.models import CheckRun, Evidence, Fact, Review, SourceSnapshot, Verdict
 
 CLAIMS_PER_ARTICLE = 10

@@ -225,7 +225,7 @@ def bench_list(server: api_load.Server, args) -> None:
 
 
 def bench_match(server: api_load.Server, args, fact_ids: list[int]) -> None:
-    from verification.matching import MIN_SCORE
+    from verification.facts.matching import MIN_SCORE
 
     print("\n(b) POST /api/v1/facts/match/ over the desk")
     gen = Generator(args.seed)

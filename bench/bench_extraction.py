@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fetching.pdfs import make_pdf  # noqa: E402
-from verification import extraction  # noqa: E402
+from verification.sources import extraction  # noqa: E402
 
 WORDS = (
     "the council said bridge cost million euros audit office report minister government "
@@ -61,7 +61,7 @@ FETCH_CHILD = r"""
 import resource, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 sys.path.insert(0, sys.argv[1])
-from verification import extraction, fetching  # a worker has both loaded when idle
+from verification.sources import extraction, fetching  # a worker has both loaded when idle
 body = b"<html><body>" + (b"<p>" + b"news words here " * 60 + b"</p>") * 5400 + b"</body></html>"
 body = body[: 5 * 1024 * 1024 - 100]
 class H(BaseHTTPRequestHandler):

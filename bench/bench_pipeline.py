@@ -182,13 +182,13 @@ def make_claims(count: int, base_url: str):
 
 def pipeline(user, claims, timeout: float) -> tuple[float, list[float], dict[str, int]]:
     from annotations.models import ClaimTransition
-    from verification import services
+    from verification.checks.services import claim_submit
     from verification.models import CheckRun
 
     ids = [c.pk for c in claims]
     started = time.perf_counter()
     for claim in claims:
-        services.claim_submit(claim=claim, user=user)
+        claim_submit(claim=claim, user=user)
     done_at = started
     while time.perf_counter() - started < timeout:
         done = ClaimTransition.objects.filter(claim_id__in=ids, to_status="needs_review").count()

@@ -51,7 +51,7 @@ COLD_START = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, sys.argv[1])
-import verification.stance_model as sm
+import verification.engine.stance_model as sm
 def rss_mb():
     with open("/proc/self/status") as f:
         for line in f:
@@ -105,7 +105,7 @@ def main() -> None:
         ).stdout
     )
 
-    from verification import stance_model
+    from verification.engine import stance_model
 
     model = stance_model.load(threads=1)
     if model is None:

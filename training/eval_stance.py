@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from verification.stance_model import load  # noqa: E402
+from verification.engine.stance_model import load  # noqa: E402
 
 SENTENCE_END = re.compile(r"\n|(?<=[.!?])\s+(?=[^a-z\s])")
 WORD = re.compile(r"\w+")

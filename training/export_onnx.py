@@ -1,7 +1,7 @@
 """Export the trained stance model to ONNX and quantise it to int8 for the runtime.
 
     python training/export_onnx.py --train-dir var/stance_train \
-        --artifact-dir verification/stance_model/artifact
+        --artifact-dir verification/engine/stance_model/artifact
 
 Writes model.int8.onnx (dynamic int8, per-channel weights), tokenizer.json, config.json
 (labels, temperature from calibration.json, max length) and the run's train_log.json to
@@ -29,8 +29,8 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer  # no
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from verification.stance_model import LABELS, load  # noqa: E402
-from verification.stance_model.text import clean_text  # noqa: E402
+from verification.engine.stance_model import LABELS, load  # noqa: E402
+from verification.engine.stance_model.text import clean_text  # noqa: E402
 
 
 class LogitsOnly(torch.nn.Module):
@@ -58,7 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-dir", type=Path, default=ROOT / "var/stance_train")
     parser.add_argument(
-        "--artifact-dir", type=Path, default=ROOT / "verification/stance_model/artifact"
+        "--artifact-dir", type=Path, default=ROOT / "verification/engine/stance_model/artifact"
     )
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared/eval/train")
     parser.add_argument("--max-length", type=int, default=128)

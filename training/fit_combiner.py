@@ -31,8 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from training.train_stance import read_records, split_by_page  # noqa: E402
-from verification import stance_model  # noqa: E402
-from verification.engine import ClaimInput, SourceInput, core, stance  # noqa: E402
+from verification.engine import ClaimInput, SourceInput, core, stance, stance_model  # noqa: E402
 from verification.engine.learned import Combiner, features  # noqa: E402
 
 STANCES = ("supports", "refutes", "not_enough_info")

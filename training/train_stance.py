@@ -30,7 +30,7 @@ from torch import nn  # noqa: E402
 from transformers import AutoModelForSequenceClassification, AutoTokenizer  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from verification.stance_model.text import clean_text  # noqa: E402
+from verification.engine.stance_model.text import clean_text  # noqa: E402
 
 LABELS = ["supports", "refutes", "not_enough_info"]
 LABEL_ID = {name: i for i, name in enumerate(LABELS)}

@@ -18,9 +18,13 @@ from annotations.admin import ArticleAdmin, ClaimAdmin, RecordAdmin, SourceAdmin
 from annotations.models import Article, Claim, ClaimStatus, Source
 from annotations.services import TransitionError
 from annotations.text import percent, shorten
-from verification import admin_views, selectors, services, sources
-from verification.article_import import article_import_url
+from verification import selectors
+from verification.checks.services import check_run_refusal, check_run_request, claim_submit
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
+from verification.review import admin_views
+from verification.roles import PERM_PUBLISH, PERM_REVIEW, PERM_SUBMIT
+from verification.sources.article_import import article_import_url
+from verification.sources.services import source_archive_later, source_retry
 
 
 class EvidenceInline(admin.TabularInline):
@@ -188,7 +192,7 @@ class ArchivedSourceAdmin(SourceAdmin):
     def save_model(self, request, obj: Source, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change:
-            sources.source_archive_later(source=obj)
+            source_archive_later(source=obj)
 
     def response_add(self, request, obj: Source, post_url_continue=None):
         """Back to the claim the source was added from (the claim page's "Add a source")."""
@@ -206,7 +210,7 @@ class ArchivedSourceAdmin(SourceAdmin):
         retried = 0
         for source in queryset:
             try:
-                sources.source_retry(source=source, user=request.user)
+                source_retry(source=source, user=request.user)
                 retried += 1
             except ValidationError as error:
                 self.message_user(
@@ -223,9 +227,9 @@ def submit_for_checking(modeladmin, request, queryset) -> None:
     submitted, refused = 0, []
     for claim in queryset:
         try:
-            services.claim_submit(claim=claim, user=request.user)
+            claim_submit(claim=claim, user=request.user)
             submitted += 1
-        except (TransitionError, services.ValidationError, services.PermissionDenied) as error:
+        except (TransitionError, ValidationError, PermissionDenied) as error:
             refused.append(f"“{claim}”: {' '.join(getattr(error, 'messages', [str(error)]))}")
     if submitted:
         modeladmin.message_user(request, f"{submitted} claim(s) submitted; checks are queued.")
@@ -299,10 +303,10 @@ class VerifiableClaimAdmin(ClaimAdmin):
             raise Http404("No such claim.")
         try:
             if claim.status == ClaimStatus.DRAFT:
-                services.claim_submit(claim=claim, user=request.user)
+                claim_submit(claim=claim, user=request.user)
                 self.message_user(request, "Submitted; the check is queued.")
             else:
-                services.check_run_request(claim=claim, user=request.user)
+                check_run_request(claim=claim, user=request.user)
                 self.message_user(request, "The check is queued again.")
         except (TransitionError, ValidationError, PermissionDenied) as error:
             self.message_user(
@@ -353,7 +357,7 @@ class VerifiableClaimAdmin(ClaimAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
-        if request.user.has_perm(services.PERM_REVIEW):
+        if request.user.has_perm(PERM_REVIEW):
             extra_context["queue_url"] = reverse("admin:verification_queue")
         return super().changelist_view(request, extra_context)
 
@@ -362,11 +366,11 @@ def _check_button(user, claim: Claim) -> str | None:
     """The label of the claim page's check button, or None when this user cannot press it."""
     if claim.status == ClaimStatus.DRAFT:
         # Without a source the submission can only be refused; the page says to add one.
-        ready = claim.sources.exists() and user.has_perm(services.PERM_SUBMIT)
+        ready = claim.sources.exists() and user.has_perm(PERM_SUBMIT)
         return "Submit for checking" if ready else None
     # Not while a reviewer holds it, nor once it has a verdict (unless a reviewer), nor once
     # published: the same rule the service enforces.
-    refused = services.check_run_refusal(claim=claim, user=user)
+    refused = check_run_refusal(claim=claim, user=user)
     return "Check again" if refused is None else None
 
 
@@ -382,9 +386,9 @@ def _with_verification_queue(site_get_app_list):
     def get_app_list(request, app_label=None):
         apps = site_get_app_list(request, app_label)
         pages = []
-        if request.user.has_perm(services.PERM_REVIEW):
+        if request.user.has_perm(PERM_REVIEW):
             pages.append(("Verification queue", "VerificationQueue", "verification_queue"))
-        if request.user.has_perm(services.PERM_PUBLISH):
+        if request.user.has_perm(PERM_PUBLISH):
             pages.append(("Ready to publish", "ReadyToPublish", "verification_ready_to_publish"))
         for app in apps:
             if app["app_label"] == "verification":

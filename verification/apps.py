@@ -10,7 +10,7 @@ class VerificationConfig(AppConfig):
 
         if _source_url_refusal not in annotation_services.SOURCE_URL_CHECKS:
             annotation_services.SOURCE_URL_CHECKS.append(_source_url_refusal)
-        from verification.services import fact_touch_on_claim_status
+        from verification.facts.services import fact_touch_on_claim_status
 
         if fact_touch_on_claim_status not in annotation_services.CLAIM_STATUS_LISTENERS:
             annotation_services.CLAIM_STATUS_LISTENERS.append(fact_touch_on_claim_status)
@@ -18,7 +18,7 @@ class VerificationConfig(AppConfig):
 
 def _source_url_refusal(url: str) -> str | None:
     """The fetcher's rules, as far as they apply before DNS is asked (see fetching.url_refusal)."""
-    from verification import fetching
-    from verification.archive import fetch_policy
+    from verification.sources import fetching
+    from verification.sources.archive import fetch_policy
 
     return fetching.url_refusal(url, fetch_policy())

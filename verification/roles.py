@@ -1,6 +1,7 @@
 """The desk's roles as Django groups, each with the permissions it needs and no more."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.core.exceptions import PermissionDenied
 
 _VIEW_ALL = [
     "annotations.view_article",
@@ -61,6 +62,15 @@ PERMISSION_ACTIONS = {
     "verification.add_fact": "publish facts",
     "verification.change_fact": "retract facts",
 }
+# The permission each verification service checks (the admin pages ask the same questions).
+PERM_REVIEW = "verification.add_review"
+PERM_PUBLISH = "verification.add_fact"
+PERM_RETRACT = "verification.change_fact"
+PERM_SUBMIT = "annotations.change_claim"
+PERM_RERUN = "verification.add_checkrun"
+PERM_EVIDENCE_ADD = "verification.add_evidence"
+PERM_EVIDENCE_REMOVE = "verification.delete_evidence"
+
 _VERBS = {"view": "read", "add": "add", "change": "change", "delete": "delete"}
 
 
@@ -80,6 +90,12 @@ def role_refusal(codes: list[str] | tuple[str, ...], action: str = "") -> str:
         return f"No role can {action}; ask an administrator."
     who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     return f"Only {who} can {action}."
+
+
+def permission_require(user: AbstractBaseUser, permission: str, action: str) -> None:
+    """Refuse (PermissionDenied naming the roles that may) unless the user has the permission."""
+    if not (user and user.is_authenticated and user.has_perm(permission)):
+        raise PermissionDenied(role_refusal([permission], action))
 
 
 def group_ensure(name: str, codes) -> Group:

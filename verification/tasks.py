@@ -8,8 +8,16 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError
 
-from verification import services
+from verification.checks.services import (
+    CheckRunRetry,
+    check_run_execute,
+    check_run_fail,
+    check_run_sweep,
+    retry_countdown,
+)
 from verification.models import CheckRun
+from verification.sources.archive import SourceUnavailable
+from verification.sources.services import source_fetch, source_recheck, sources_due_for_recheck
 
 logger = logging.getLogger(__name__)
 
@@ -23,12 +31,12 @@ def check_run_execute_task(self, run_id: str) -> None:
     worker died needs nothing here: the run is taken over by id (see check_run_start).
     """
     try:
-        services.check_run_execute(run_id=run_id, retry_transient=True)
-    except services.CheckRunRetry as retry:
+        check_run_execute(run_id=run_id, retry_transient=True)
+    except CheckRunRetry as retry:
         logger.info("Check run %s: %s; retrying in %.0f s", run_id, retry.reason, retry.countdown)
         raise self.retry(countdown=retry.countdown) from None
     except OperationalError as error:
-        countdown = services.retry_countdown(self.request.retries)
+        countdown = retry_countdown(self.request.retries)
         raise self.retry(exc=error, countdown=countdown) from error
     except SoftTimeLimitExceeded:
         _fail(run_id, f"took longer than {settings.CELERY_TASK_SOFT_TIME_LIMIT} s and was stopped")
@@ -41,21 +49,18 @@ def check_run_execute_task(self, run_id: str) -> None:
 def _fail(run_id: str, error: str) -> None:
     run = CheckRun.objects.filter(run_id=run_id).select_related("claim").first()
     if run is not None:
-        services.check_run_fail(run=run, error=error)
+        check_run_fail(run=run, error=error)
 
 
 @shared_task(acks_late=True)
 def check_run_sweep_task() -> dict[str, int]:
     """Re-enqueue stuck check runs and release expired review leases (run by beat)."""
-    return services.check_run_sweep()
+    return check_run_sweep()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=4)
 def source_fetch_task(self, source_id: int) -> None:
     """Archive a newly attached source; timeouts and 5xx are retried with backoff and jitter."""
-    from verification.archive import SourceUnavailable
-    from verification.sources import source_fetch
-
     try:
         source_fetch(source_id=source_id)
     except SourceUnavailable as error:
@@ -67,16 +72,12 @@ def source_fetch_task(self, source_id: int) -> None:
 
 @shared_task(acks_late=True)
 def source_recheck_task(source_id: int) -> str:
-    from verification.sources import source_recheck
-
     return source_recheck(source_id=source_id)
 
 
 @shared_task(acks_late=True)
 def sources_recheck_due_task() -> int:
     """Queue a re-check of every published fact's source not fetched within the interval."""
-    from verification.sources import sources_due_for_recheck
-
     due = sources_due_for_recheck()
     for source_id in due:
         source_recheck_task.delay(source_id)

@@ -6,7 +6,8 @@ from annotations import services as annotation_services
 from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
-from verification import services
+from verification.facts.services import fact_publish
+from verification.review.services import review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +20,8 @@ def published_fact(annotator, reviewer, publisher):
     claim = claim_create(article=article, user=annotator, exact=CHECKED)
     claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
     claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
-    return services.fact_publish(claim=claim, publisher=publisher)
+    review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
+    return fact_publish(claim=claim, publisher=publisher)
 
 
 def units(text: str) -> int:

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from verification.demo import demo_load
+from verification.demo.loader import demo_load
 
 pytestmark = pytest.mark.django_db
 

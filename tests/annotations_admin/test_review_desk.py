@@ -6,8 +6,10 @@ from annotations.models import Claim, ClaimStatus
 from annotations.services import article_update_text, claim_create, source_add_text
 from tests.factories import ArticleFactory
 from tests.workflow.conftest import SOURCE_TEXT, finish_with
-from verification import services
+from verification.checks.services import claim_submit
+from verification.facts.services import fact_publish
 from verification.models import ReviewLease
+from verification.review.services import queue_take, review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +19,7 @@ QUEUE = "/admin/annotations/claim/queue/"
 @pytest.fixture
 def other_checked_claim(annotator, checked_claim):
     """A second claim waiting in the queue, in another article, behind `checked_claim`."""
-    from verification.archive import source_archive
+    from verification.sources.archive import source_archive
 
     claim = claim_create(
         article=ArticleFactory(title="Second article"),
@@ -27,7 +29,7 @@ def other_checked_claim(annotator, checked_claim):
     )
     source = source_add_text(claim=claim, title="Audit report", text=SOURCE_TEXT, user=annotator)
     source_archive(source=source)
-    finish_with(services.claim_submit(claim=claim, user=annotator))
+    finish_with(claim_submit(claim=claim, user=annotator))
     claim.refresh_from_db()
     return claim
 
@@ -63,7 +65,7 @@ def test_take_next_with_filters_matching_nothing_says_so_and_keeps_the_filters(
 def test_take_next_while_holding_a_claim_says_so_and_takes_no_other(
     client, reviewer, checked_claim, other_checked_claim, filters
 ):
-    services.queue_take(claim=checked_claim, reviewer=reviewer)
+    queue_take(claim=checked_claim, reviewer=reviewer)
     client.force_login(reviewer)
     data = {"article": other_checked_claim.article_id} if filters else {}
 
@@ -83,9 +85,9 @@ def claim_sent_back_by_an_edit(checked_claim, reviewer, publisher, annotator):
     """A published claim whose article was edited so that its quote is only found approximately."""
     from annotations.services import article_update_text
 
-    services.queue_take(claim=checked_claim, reviewer=reviewer)
-    services.review_record(claim=checked_claim, reviewer=reviewer, verdict="false", rationale="85.")
-    services.fact_publish(claim=checked_claim, publisher=publisher)
+    queue_take(claim=checked_claim, reviewer=reviewer)
+    review_record(claim=checked_claim, reviewer=reviewer, verdict="false", rationale="85.")
+    fact_publish(claim=checked_claim, publisher=publisher)
     article = checked_claim.article
     article_update_text(
         article=article,
@@ -148,7 +150,7 @@ def test_a_claim_held_by_another_reviewer_shows_who_until_when_and_no_verdict_fo
     from tests.factories import UserFactory
 
     holder = UserFactory(username="demo2", groups=["reviewer"])
-    lease = services.queue_take(claim=checked_claim, reviewer=holder)
+    lease = queue_take(claim=checked_claim, reviewer=holder)
     client.force_login(reviewer)
 
     html = client.get(f"/admin/annotations/claim/{checked_claim.pk}/review/").content.decode()
@@ -162,7 +164,7 @@ def test_a_claim_held_by_another_reviewer_shows_who_until_when_and_no_verdict_fo
 def test_the_holders_own_line_says_the_time_zone_as_the_other_reviewers_line_does(
     client, reviewer, checked_claim
 ):
-    lease = services.queue_take(claim=checked_claim, reviewer=reviewer)
+    lease = queue_take(claim=checked_claim, reviewer=reviewer)
     client.force_login(reviewer)
     until = lease.expires_at.strftime("%H:%M")
 
@@ -180,8 +182,8 @@ READY = "/admin/annotations/claim/ready-to-publish/"
 def test_publishers_find_verdicts_to_publish_but_not_their_own(
     client, reviewer_publisher, publisher, checked_claim, other_checked_claim
 ):
-    services.queue_take(claim=checked_claim, reviewer=reviewer_publisher)
-    services.review_record(
+    queue_take(claim=checked_claim, reviewer=reviewer_publisher)
+    review_record(
         claim=checked_claim, reviewer=reviewer_publisher, verdict="false", rationale="85."
     )
     client.force_login(publisher)
@@ -205,8 +207,8 @@ def test_an_orphaned_verdict_is_offered_to_open_not_to_publish(
     )
     for claim in (checked_claim, other_checked_claim):
         claim.refresh_from_db()
-        services.queue_take(claim=claim, reviewer=reviewer)
-        services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="85.")
+        queue_take(claim=claim, reviewer=reviewer)
+        review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="85.")
     assert checked_claim.anchor_state == "orphaned"
     client.force_login(publisher)
 

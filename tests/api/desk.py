@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition, source_add_text
 from tests.factories import ArticleFactory, UserFactory
-from verification import services
-from verification.archive import source_archive
+from verification.facts.services import fact_publish
+from verification.review.services import review_record
+from verification.sources.archive import source_archive
 
 
 @dataclass
@@ -39,7 +40,7 @@ def desk_build(*, facts: int = 1) -> Desk:
 
     waiting = waiting_claim("Critics said")
     reviewed = waiting_claim("Work began in 2019")
-    services.review_record(claim=reviewed, reviewer=reviewer, verdict="true", rationale="Ok.")
+    review_record(claim=reviewed, reviewer=reviewer, verdict="true", rationale="Ok.")
     fact = None
     for index in range(facts):
         claim = (
@@ -51,10 +52,10 @@ def desk_build(*, facts: int = 1) -> Desk:
             claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
             claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
         source.claims.add(claim)
-        services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
-        fact = fact or services.fact_publish(claim=claim, publisher=publisher)
+        review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
+        fact = fact or fact_publish(claim=claim, publisher=publisher)
         if index:
-            services.fact_publish(claim=claim, publisher=publisher)
+            fact_publish(claim=claim, publisher=publisher)
     return Desk(
         article=article.pk,
         draft=draft.pk,

@@ -4,8 +4,10 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from verification import services
+from verification.checks.services import check_run_execute
+from verification.facts.services import fact_publish
 from verification.models import CheckRun
+from verification.review.services import review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +160,7 @@ def test_the_whole_flow_from_claim_to_published_fact(
     with django_capture_on_commit_callbacks(execute=False):
         submitted = annotating.post(f"/api/v1/claims/{claim['id']}/submit/")
     assert submitted.status_code == 202
-    services.check_run_execute(run_id=str(CheckRun.objects.get(claim_id=claim["id"]).run_id))
+    check_run_execute(run_id=str(CheckRun.objects.get(claim_id=claim["id"]).run_id))
     assert annotating.get(f"/api/v1/claims/{claim['id']}/").data["status"] == "needs_review"
 
     reviewing = client_for(reviewer)
@@ -218,10 +220,10 @@ def test_a_publisher_retracts_a_fact_and_it_stays_listed_as_retracted(
     )
     claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
     claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    services.review_record(
+    review_record(
         claim=claim, reviewer=reviewer, verdict="unverifiable", rationale="No record."
     )
-    fact = services.fact_publish(claim=claim, publisher=publisher)
+    fact = fact_publish(claim=claim, publisher=publisher)
     response = client_for(publisher).post(
         f"/api/v1/facts/{fact.pk}/retract/", {"reason": "Wrong article."}, format="json"
     )

@@ -5,9 +5,17 @@ from rest_framework.test import APIClient
 
 from annotations.services import claim_create, source_add_text
 from tests.factories import ArticleFactory
-from verification import engine, services
-from verification.archive import source_archive
+from verification import engine
+from verification.checks.services import (
+    check_run_finish,
+    check_run_request,
+    check_run_start,
+    claim_submit,
+)
+from verification.facts.services import fact_publish
 from verification.models import Evidence
+from verification.review.services import evidence_add, queue_take_next, review_record
+from verification.sources.archive import source_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +28,7 @@ SOURCE_TEXT = (
 
 def _finish(run, spans):
     """Settle `run` with machine evidence at the given (start, end, score) spans."""
-    started = services.check_run_start(run_id=str(run.run_id))
+    started = check_run_start(run_id=str(run.run_id))
     snapshot = started.claim.sources.get().snapshots.get()
     evidence = [
         engine.EvidenceSpan(str(snapshot.pk), start, end, score, snapshot.text[start:end])
@@ -29,7 +37,7 @@ def _finish(run, spans):
     result = engine.CheckResult(
         stance="supports", confidence=0.7, evidence=evidence, findings=[], engine_version="t"
     )
-    services.check_run_finish(run=started, result=result, problems=[])
+    check_run_finish(run=started, result=result, problems=[])
     return snapshot
 
 
@@ -48,20 +56,20 @@ def claim_in_review(annotator, reviewer):
     )
     source = source_add_text(claim=claim, title="Audit report", text=SOURCE_TEXT, user=annotator)
     source_archive(source=source)
-    run = services.claim_submit(claim=claim, user=annotator)
+    run = claim_submit(claim=claim, user=annotator)
     machine = [
         (*_span(SOURCE_TEXT, "The council published its accounts on Monday."), 0.4),
         (*_span(SOURCE_TEXT, "The bridge cost 85 million euros"), 0.08),
     ]
     snapshot = _finish(run, machine)
-    services.queue_take_next(reviewer=reviewer)
+    queue_take_next(reviewer=reviewer)
     claim.refresh_from_db()
     return claim, snapshot
 
 
 def _publish(claim, reviewer, publisher) -> dict:
-    services.review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="It says so.")
-    fact = services.fact_publish(claim=claim, publisher=publisher)
+    review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="It says so.")
+    fact = fact_publish(claim=claim, publisher=publisher)
     detail = APIClient().get(f"/api/v1/facts/{fact.pk}/")
     assert detail.status_code == 200
     listed = APIClient().get("/api/v1/facts/").json()["results"]
@@ -72,7 +80,7 @@ def _publish(claim, reviewer, publisher) -> dict:
 def test_a_passage_the_reviewer_chose_comes_first_and_says_so(claim_in_review, reviewer, publisher):
     claim, snapshot = claim_in_review
     start, end = _span(snapshot.text, "Work began in 2019.")
-    services.evidence_add(claim=claim, snapshot=snapshot, start=start, end=end, user=reviewer)
+    evidence_add(claim=claim, snapshot=snapshot, start=start, end=end, user=reviewer)
 
     evidence = _publish(claim, reviewer, publisher)["evidence"]
 
@@ -91,8 +99,8 @@ def test_a_chosen_passage_the_machine_also_finds_on_a_rerun_stays_the_reviewers(
 ):
     claim, snapshot = claim_in_review
     start, end = _span(snapshot.text, "Work began in 2019.")
-    services.evidence_add(claim=claim, snapshot=snapshot, start=start, end=end, user=reviewer)
-    rerun = services.check_run_request(claim=claim, user=reviewer)
+    evidence_add(claim=claim, snapshot=snapshot, start=start, end=end, user=reviewer)
+    rerun = check_run_request(claim=claim, user=reviewer)
     _finish(rerun, [(*_span(SOURCE_TEXT, "The council published"), 0.5), (start, end, 0.1)])
     assert Evidence.objects.filter(check_run=rerun).count() == 2
 

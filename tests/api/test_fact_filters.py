@@ -6,7 +6,8 @@ from rest_framework.test import APIClient
 from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
-from verification import services
+from verification.facts.services import fact_publish
+from verification.review.services import review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +19,8 @@ def _published(annotator, reviewer, publisher, **claim_fields):
     )
     claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
     claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Dated.")
-    return services.fact_publish(claim=claim, publisher=publisher)
+    review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Dated.")
+    return fact_publish(claim=claim, publisher=publisher)
 
 
 def test_the_speaker_filter_takes_part_of_the_name_in_any_case(annotator, reviewer, publisher):

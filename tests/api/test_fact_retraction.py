@@ -9,7 +9,8 @@ from rest_framework.test import APIClient
 from annotations.models import ClaimStatus
 from annotations.services import article_update_text, claim_create, claim_transition
 from tests.factories import ArticleFactory
-from verification import services
+from verification.facts.services import fact_publish, fact_retract
+from verification.review.services import review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +21,10 @@ def publish(annotator, reviewer, publisher):
         claim = claim_create(article=ArticleFactory(), user=annotator, exact=exact)
         claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
         claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-        services.review_record(
+        review_record(
             claim=claim, reviewer=by_reviewer or reviewer, verdict="true", rationale="Matches."
         )
-        return services.fact_publish(claim=claim, publisher=publisher)
+        return fact_publish(claim=claim, publisher=publisher)
 
     return publish_one
 
@@ -45,7 +46,7 @@ def test_the_reviewer_who_gave_the_verdict_cannot_retract_it_through_the_api(
 def both(publish, publisher):
     live = publish("Work began in 2019")
     gone = publish("two years late")
-    services.fact_retract(fact=gone, user=publisher, reason="Wrong year.")
+    fact_retract(fact=gone, user=publisher, reason="Wrong year.")
     return live, gone
 
 
@@ -76,7 +77,7 @@ def test_updated_after_finds_a_retraction_made_after_the_client_last_looked(both
     live, gone = both
     since = timezone.now()
     assert _ids(f"?updated_after={quote(since.isoformat())}") == []
-    services.fact_retract(fact=live, user=publisher, reason="The report was withdrawn.")
+    fact_retract(fact=live, user=publisher, reason="The report was withdrawn.")
     # Published before `since`, so published_after alone would never show the retraction.
     assert _ids(f"?published_after={quote(since.isoformat())}") == []
     assert _ids(f"?updated_after={quote(since.isoformat())}") == [live.pk]

@@ -9,7 +9,8 @@ from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
 from tests.w3c_validation import must_failures
-from verification import services
+from verification.facts.services import fact_publish, fact_retract
+from verification.review.services import review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +37,8 @@ def publish(annotator, reviewer, publisher):
         )
         claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
         claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-        services.review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Matches.")
-        return services.fact_publish(claim=claim, publisher=publisher)
+        review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Matches.")
+        return fact_publish(claim=claim, publisher=publisher)
 
     return publish_one
 
@@ -117,7 +118,7 @@ def test_format_json_in_the_query_gets_the_document(publish, document, content_t
 
 
 def _retract(fact, publisher):
-    services.fact_retract(fact=fact, user=publisher, reason="The audit was revised.")
+    fact_retract(fact=fact, user=publisher, reason="The audit was revised.")
     fact.refresh_from_db()
     return fact.retracted_at.date().isoformat()
 

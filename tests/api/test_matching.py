@@ -6,8 +6,10 @@ from rest_framework.test import APIClient
 from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
-from verification import matching, services
+from verification.facts import matching
+from verification.facts.services import fact_publish, fact_retract
 from verification.models import FactTerm
+from verification.review.services import review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +33,8 @@ def publish(annotator, reviewer, publisher):
         claim = claim_create(article=article, user=annotator, exact=text, speaker=speaker)
         claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
         claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-        services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
-        return services.fact_publish(claim=claim, publisher=publisher)
+        review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
+        return fact_publish(claim=claim, publisher=publisher)
 
     return publish_one
 
@@ -113,7 +115,7 @@ def test_equal_scores_come_in_a_fixed_order(publish):
 
 
 def test_retracted_facts_are_not_matched(desk, publisher):
-    services.fact_retract(fact=desk[4], user=publisher, reason="Wrong country.")
+    fact_retract(fact=desk[4], user=publisher, reason="Wrong country.")
     assert _results("Norvania diesel imports lowest since 1998") == []
     assert not FactTerm.objects.filter(fact=desk[4]).exists()
 
@@ -122,8 +124,8 @@ def test_a_fact_published_again_is_indexed_once(desk, publisher, reviewer):
     rows = sorted(FactTerm.objects.filter(fact=desk[4]).values_list("term", "count"))
     claim = desk[4].claim
     claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=reviewer)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Checked.")
-    services.fact_publish(claim=claim, publisher=publisher)
+    review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Checked.")
+    fact_publish(claim=claim, publisher=publisher)
     assert sorted(FactTerm.objects.filter(fact=desk[4]).values_list("term", "count")) == rows
     assert [r["id"] for r in _results("Norvania diesel imports lowest since 1998")] == [desk[4].pk]
 

@@ -173,7 +173,7 @@ def test_saving_an_unchanged_text_reports_each_claims_anchor_as_it_is(roles, ann
 
 def test_a_source_cannot_be_attached_to_a_published_or_retracted_claim(roles, annotator, publisher):
     from annotations.models import Source
-    from verification import services
+    from verification.facts.services import fact_retract
 
     ids = desk_build()
     claim = Claim.objects.get(fact__id=ids.fact)
@@ -183,7 +183,7 @@ def test_a_source_cannot_be_attached_to_a_published_or_retracted_claim(roles, an
     response = client.post(f"/api/v1/claims/{claim.pk}/sources/", body, format="json")
     assert response.status_code == 409, response.content
     assert response.json()["detail"].startswith("This claim is published")
-    services.fact_retract(fact=claim.fact, user=publisher, reason="Wrong article.")
+    fact_retract(fact=claim.fact, user=publisher, reason="Wrong article.")
     response = client.post(
         f"/api/v1/claims/{claim.pk}/sources/", {"url": "https://example.org/"}, format="json"
     )
@@ -291,17 +291,18 @@ def test_claimreview_types_an_organisation_speaker_as_an_organization(roles, spe
 
 
 def test_republishing_keeps_the_first_publication_date(roles, annotator, publisher):
-    from verification import services
+    from verification.facts.services import fact_publish
     from verification.models import Fact
+    from verification.review.services import queue_take_next, review_record
 
     ids = desk_build()
     first = Fact.objects.get(pk=ids.fact)
     claim = _edit_fact_words(annotator, ids, "two yeers late")
     assert claim.status == "needs_review"
     reviewer = claim.reviews.get().reviewer
-    services.queue_take_next(reviewer=reviewer)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="Still no.")
-    services.fact_publish(claim=claim, publisher=publisher)
+    queue_take_next(reviewer=reviewer)
+    review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="Still no.")
+    fact_publish(claim=claim, publisher=publisher)
     fact = _client().get(f"/api/v1/facts/{ids.fact}/").json()
     assert fact["published_at"] == first.published_at.isoformat().replace("+00:00", "Z")
     assert fact["updated_at"] > fact["published_at"]

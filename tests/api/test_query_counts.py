@@ -46,7 +46,7 @@ def test_a_list_costs_the_same_queries_at_page_size_10_and_100(request, roles, p
 
 def test_the_checks_of_a_claim_cost_the_same_queries_for_one_run_or_five(roles, reviewer):
     from annotations.models import Claim
-    from verification import services
+    from verification.checks.services import check_run_execute, check_run_request
     from verification.models import CheckRun
 
     ids = desk_build()
@@ -55,8 +55,8 @@ def test_the_checks_of_a_claim_cost_the_same_queries_for_one_run_or_five(roles, 
     client.force_authenticate(reviewer)
     counts = []
     for _ in range(5):
-        run = services.check_run_request(claim=claim, user=reviewer)
-        services.check_run_execute(run_id=str(run.run_id))
+        run = check_run_request(claim=claim, user=reviewer)
+        check_run_execute(run_id=str(run.run_id))
         with CaptureQueriesContext(connection) as queries:
             assert client.get(f"/api/v1/claims/{claim.pk}/checks/").status_code == 200
         counts.append(len(queries))

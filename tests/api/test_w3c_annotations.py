@@ -9,7 +9,8 @@ from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
 from tests.w3c_validation import FIXTURES, must_failures
-from verification import services
+from verification.facts.services import fact_publish
+from verification.review.services import review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -46,13 +47,13 @@ def test_a_published_fact_exports_as_a_valid_assessing_annotation(annotator, rev
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="cost 56 million euros")
     claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
     claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    services.review_record(
+    review_record(
         claim=claim,
         reviewer=reviewer,
         verdict="mostly_false",
         rationale="The audit says 58 million.",
     )
-    fact = services.fact_publish(claim=claim, publisher=publisher)
+    fact = fact_publish(claim=claim, publisher=publisher)
     document = APIClient().get(f"/api/v1/facts/{fact.pk}/annotation/").json()
     assert must_failures(document) == []
     assert document["motivation"] == "assessing"

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.e2e.conftest import sign_in
-from verification.demo import SEED_TITLE, demo_load
+from verification.demo.loader import SEED_TITLE, demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

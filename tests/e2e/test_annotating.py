@@ -204,7 +204,7 @@ def test_the_create_button_is_reached_by_keyboard_and_refuses_an_empty_selection
 
 @pytest.fixture
 def demo_desk(tmp_path):
-    from verification.demo import SEED_TITLE, demo_load
+    from verification.demo.loader import SEED_TITLE, demo_load
 
     report = demo_load(password_file=tmp_path / "accounts.txt", submit=False)
     from annotations.models import Article
@@ -263,7 +263,7 @@ def test_screenshot_of_an_annotated_article(live_server, demo_desk, browser_page
 @pytest.fixture
 def demo_follow_up(tmp_path):
     from annotations.models import Article
-    from verification.demo import FOLLOW_UP_TITLE, demo_load
+    from verification.demo.loader import FOLLOW_UP_TITLE, demo_load
 
     report = demo_load(password_file=tmp_path / "accounts.txt", submit=False)
     return Article.objects.get(title=FOLLOW_UP_TITLE), dict(report["accounts"])

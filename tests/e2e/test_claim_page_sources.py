@@ -8,7 +8,7 @@ from annotations.models import Source, SourceState
 from annotations.services import claim_create, source_add_text
 from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD, ArticleFactory
-from verification import services
+from verification.checks.services import claim_submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ def fetching_claim(annotator):
         article=ArticleFactory(), user=annotator, exact="the bridge cost 56 million euros"
     )
     source = source_add_text(claim=claim, title="Audit", text="The bridge cost 85.", user=annotator)
-    services.claim_submit(claim=claim, user=annotator)
+    claim_submit(claim=claim, user=annotator)
     Source.objects.filter(pk=source.pk).update(state=SourceState.FETCHING, failure_reason=REFUSED)
     return claim.pk, source.pk
 

@@ -7,7 +7,7 @@ import pytest
 from annotations.services import claim_create, source_add_text
 from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD, ArticleFactory
-from verification import services
+from verification.checks.services import claim_submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ def submitted_claim(annotator):
         article=ArticleFactory(), user=annotator, exact="the bridge cost 56 million euros"
     )
     source_add_text(claim=claim, title="Audit", text="The bridge cost 85 million.", user=annotator)
-    services.claim_submit(claim=claim, user=annotator)
+    claim_submit(claim=claim, user=annotator)
     return claim.pk
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from annotations.models import Claim
 from tests.e2e.conftest import sign_in
-from verification import services
-from verification.demo import FOLLOW_UP_TITLE, demo_load
+from verification.checks.services import claim_submit
+from verification.demo.loader import FOLLOW_UP_TITLE, demo_load
 from verification.models import CheckRun
 from verification.tasks import check_run_execute_task
 
@@ -22,7 +22,7 @@ def misattributed_quote(tmp_path):
     """The follow-up's quote given to Dmitry Peskov, checked against the seed article."""
     report = demo_load(password_file=tmp_path / "accounts.txt", submit=False)
     claim = Claim.objects.get(article__title=FOLLOW_UP_TITLE, speaker="Dmitry Peskov")
-    run = services.claim_submit(claim=claim, user=claim.created_by)
+    run = claim_submit(claim=claim, user=claim.created_by)
     check_run_execute_task.run(str(run.run_id))
     assert CheckRun.objects.get(pk=run.pk).status == "succeeded"
     return claim.pk, dict(report["accounts"])["demo"]

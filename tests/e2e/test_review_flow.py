@@ -8,7 +8,7 @@ import pytest
 from annotations.services import claim_create, source_add_text
 from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD, ArticleFactory
-from verification import services
+from verification.checks.services import claim_submit
 from verification.models import CheckRun
 from verification.tasks import check_run_execute_task
 
@@ -30,7 +30,7 @@ def _checked_claim(annotator, speaker: str) -> int:
         speaker=speaker,
     )
     source_add_text(claim=claim, title="Audit report", text=SOURCE, user=annotator)
-    run = services.claim_submit(claim=claim, user=annotator)
+    run = claim_submit(claim=claim, user=annotator)
     # The worker's job, done here before the browser opens (the ORM is off-limits after).
     check_run_execute_task.run(str(run.run_id))
     assert CheckRun.objects.get(pk=run.pk).status in {"succeeded", "failed"}

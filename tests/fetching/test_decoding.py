@@ -5,7 +5,7 @@ import base64
 import pytest
 
 from annotations.decoding import NotText, decode_text
-from verification.extraction import LIGHT_HTML_BYTES, ExtractionError, extract
+from verification.sources.extraction import LIGHT_HTML_BYTES, ExtractionError, extract
 
 LATIN_BEHIND_A_MARK = b"\xff\xfe" + "The caf\xe9 was closed on Monday, said the mayor.".encode(
     "latin-1"

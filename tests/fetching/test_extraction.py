@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verification import extraction
-from verification.extraction import (
+from verification.sources import extraction
+from verification.sources.extraction import (
     EXTRACTOR_NAME,
     EXTRACTOR_VERSION,
     ExtractionError,

@@ -11,7 +11,7 @@ from datetime import UTC
 
 import pytest
 
-from verification.fetching import DEFAULT_USER_AGENT, FetchError, FetchPolicy, fetch
+from verification.sources.fetching import DEFAULT_USER_AGENT, FetchError, FetchPolicy, fetch
 
 LOCAL = FetchPolicy(allow_private_addresses=True, timeout_seconds=5)
 PAGE = b"<html><head><title>Hi</title></head><body><p>Hello.</p></body></html>"

@@ -4,8 +4,8 @@ import ipaddress
 
 import pytest
 
-from verification import fetching
-from verification.fetching import FetchError, FetchPolicy, address_refusal, fetch
+from verification.sources import fetching
+from verification.sources.fetching import FetchError, FetchPolicy, address_refusal, fetch
 
 PRODUCTION = FetchPolicy()
 LOCAL_TESTING = FetchPolicy(allow_private_addresses=True, timeout_seconds=5)

@@ -10,8 +10,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.local_site import LocalSite, running
-from verification import fetching
-from verification.fetching import FetchError, FetchPolicy, fetch
+from verification.sources import fetching
+from verification.sources.fetching import FetchError, FetchPolicy, fetch
 
 LOCAL = FetchPolicy(allow_private_addresses=True, timeout_seconds=5)
 

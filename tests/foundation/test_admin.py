@@ -3,7 +3,7 @@
 import pytest
 
 from annotations.models import Article, Claim, ClaimStatus, Source
-from verification.demo import FOLLOW_UP_CLAIMS, SEED_CLAIMS, demo_load
+from verification.demo.loader import FOLLOW_UP_CLAIMS, SEED_CLAIMS, demo_load
 
 pytestmark = pytest.mark.django_db
 

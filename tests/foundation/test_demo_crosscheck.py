@@ -2,8 +2,8 @@
 
 import pytest
 
-from verification import services
-from verification.demo import FOLLOW_UP_CLAIMS, demo_load
+from verification.checks.services import check_run_execute
+from verification.demo.loader import FOLLOW_UP_CLAIMS, demo_load
 from verification.models import CheckRun
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_the_follow_up_distortions_are_refuted_and_the_faithful_claims_supported(tmp_path):
     demo_load(password_file=tmp_path / "accounts.txt", submit=True)
     for run in CheckRun.objects.all():
-        services.check_run_execute(run_id=str(run.run_id))
+        check_run_execute(run_id=str(run.run_id))
     by_quote = {run.claim.quote_exact: run for run in CheckRun.objects.select_related("claim")}
     for spec in FOLLOW_UP_CLAIMS:
         run = by_quote[spec.quote]

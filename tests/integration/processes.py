@@ -172,10 +172,10 @@ SUBMIT = """
 import os
 from django.contrib.auth import get_user_model
 from annotations.models import Claim
-from verification import services
+from verification.checks.services import claim_submit
 user = get_user_model().objects.get(username=os.environ["SUBMIT_AS"])
 for claim_id in os.environ["SUBMIT_CLAIMS"].split(","):
-    services.claim_submit(claim=Claim.objects.get(pk=int(claim_id)), user=user)
+    claim_submit(claim=Claim.objects.get(pk=int(claim_id)), user=user)
 """
 
-SWEEP = "from verification.services import check_run_sweep; print(check_run_sweep())"
+SWEEP = "from verification.checks.services import check_run_sweep; print(check_run_sweep())"

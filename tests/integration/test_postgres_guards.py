@@ -8,8 +8,8 @@ from django.db import connection
 from annotations.models import ClaimStatus, ClaimTransition
 from annotations.services import TransitionError, claim_create, claim_transition
 from tests.factories import ArticleFactory
-from verification import services
 from verification.models import ReviewLease
+from verification.review.services import queue_take_next
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,7 @@ def test_reviewers_taking_next_at_once_never_share_a_claim(annotator, roles):
         claim = claim_create(article=article, user=annotator, exact=phrase)
         claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
         claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    outcomes = _race(6, lambda i: services.queue_take_next(reviewer=reviewers[i]))
+    outcomes = _race(6, lambda i: queue_take_next(reviewer=reviewers[i]))
     taken = [claim.pk for kind, claim in outcomes if kind == "ok" and claim is not None]
     assert len(taken) == 3
     assert len(set(taken)) == 3

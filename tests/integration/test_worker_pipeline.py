@@ -7,7 +7,7 @@ from annotations.models import Claim, ClaimStatus
 from annotations.services import claim_create, source_add_text
 from tests.factories import ArticleFactory
 from tests.integration.processes import service_env, start_worker, stop_worker, wait_for
-from verification import services
+from verification.checks.services import claim_submit
 from verification.models import CheckRunStatus, Evidence
 
 pytestmark = [pytest.mark.redis, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,7 @@ def test_a_submitted_claim_is_checked_by_a_real_worker_and_lands_in_the_queue(wo
         text="The minutes record that work on the bridge began in 2021, two years late.",
         user=annotator,
     )
-    run = services.claim_submit(claim=claim, user=annotator)  # commits, then enqueues
+    run = claim_submit(claim=claim, user=annotator)  # commits, then enqueues
 
     assert wait_for(lambda: Claim.objects.get(pk=claim.pk).status == ClaimStatus.NEEDS_REVIEW), (
         f"the worker did not finish; claim is {Claim.objects.get(pk=claim.pk).status}"

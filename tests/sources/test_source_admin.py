@@ -5,7 +5,7 @@ import pytest
 from annotations.models import Source, SourceKind, SourceState
 from annotations.services import claim_create, source_add_text
 from tests.factories import ArticleFactory
-from verification.archive import source_archive
+from verification.sources.archive import source_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -13,13 +13,14 @@ pytestmark = pytest.mark.django_db
 def _published_claim(annotator, reviewer, publisher):
     from annotations.models import ClaimStatus
     from annotations.services import claim_transition
-    from verification import services
+    from verification.facts.services import fact_publish
+    from verification.review.services import review_record
 
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
     claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
     claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
-    services.fact_publish(claim=claim, publisher=publisher)
+    review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
+    fact_publish(claim=claim, publisher=publisher)
     return claim
 
 

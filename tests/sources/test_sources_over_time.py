@@ -6,8 +6,17 @@ from django.core.exceptions import ValidationError
 from annotations.models import ClaimStatus, SourceState
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
-from verification import services, sources
+from verification.facts.services import fact_publish
 from verification.models import Fact, SourceSnapshot
+from verification.review.services import review_record
+from verification.sources.archive import SourceUnavailable
+from verification.sources.services import (
+    source_add,
+    source_fetch,
+    source_recheck,
+    source_retry,
+    sources_due_for_recheck,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +50,12 @@ def page(site):
 def published_fact(page, site, annotator, reviewer, publisher, settings):
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="cost 56 million euros")
-    source = sources.source_add(claim=claim, user=annotator, url=site.url("/report"))
-    sources.source_fetch(source_id=source.pk)
+    source = source_add(claim=claim, user=annotator, url=site.url("/report"))
+    source_fetch(source_id=source.pk)
     claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
     claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="mostly_false", rationale="58.")
-    return services.fact_publish(claim=claim, publisher=publisher)
+    review_record(claim=claim, reviewer=reviewer, verdict="mostly_false", rationale="58.")
+    return fact_publish(claim=claim, publisher=publisher)
 
 
 def test_attaching_a_url_queues_a_fetch_that_archives_it(
@@ -55,9 +64,9 @@ def test_attaching_a_url_queues_a_fetch_that_archives_it(
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
     with django_capture_on_commit_callbacks() as callbacks:
-        source = sources.source_add(claim=claim, user=annotator, url=site.url("/report"))
+        source = source_add(claim=claim, user=annotator, url=site.url("/report"))
     assert len(callbacks) == 1
-    snapshot = sources.source_fetch(source_id=source.pk)
+    snapshot = source_fetch(source_id=source.pk)
     source.refresh_from_db()
     assert source.state == SourceState.ARCHIVED
     assert snapshot.final_url == site.url("/report")
@@ -72,7 +81,7 @@ def test_attaching_a_url_queues_a_fetch_that_archives_it(
 def test_an_internal_address_is_refused_when_it_is_entered(site, annotator):
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
     with pytest.raises(ValidationError, match="address 127.0.0.1 is internal"):
-        sources.source_add(claim=claim, user=annotator, url=site.url("/report"))
+        source_add(claim=claim, user=annotator, url=site.url("/report"))
     assert not claim.sources.exists()
     assert site.connections == 0
 
@@ -84,10 +93,10 @@ def test_an_address_refused_at_fetch_time_is_recorded_on_the_source(
     # address; here the operator's setting changed in between).
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
-    source = sources.source_add(claim=claim, user=annotator, url=site.url("/report"))
+    source = source_add(claim=claim, user=annotator, url=site.url("/report"))
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = False
-    with pytest.raises(sources.SourceUnavailable):
-        sources.source_fetch(source_id=source.pk)
+    with pytest.raises(SourceUnavailable):
+        source_fetch(source_id=source.pk)
     source.refresh_from_db()
     assert source.state == SourceState.FAILED
     assert source.failure_reason == "refused: address 127.0.0.1 is internal"
@@ -106,9 +115,9 @@ def test_a_fetched_page_that_is_binary_data_is_refused_not_archived_as_text(
         site.send(handler, 200, executable, content_type)
 
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
-    source = sources.source_add(claim=claim, user=annotator, url=site.url("/download"))
-    with pytest.raises(sources.SourceUnavailable, match="binary data"):
-        sources.source_fetch(source_id=source.pk)
+    source = source_add(claim=claim, user=annotator, url=site.url("/download"))
+    with pytest.raises(SourceUnavailable, match="binary data"):
+        source_fetch(source_id=source.pk)
     source.refresh_from_db()
     assert source.state == SourceState.FAILED
     assert source.failure_reason.startswith("no text could be extracted: not readable text: ")
@@ -118,21 +127,21 @@ def test_a_fetched_page_that_is_binary_data_is_refused_not_archived_as_text(
 def test_a_failed_source_can_be_retried(site, page, annotator, settings):
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
-    source = sources.source_add(claim=claim, user=annotator, url=site.url("/report"))
+    source = source_add(claim=claim, user=annotator, url=site.url("/report"))
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = False
-    with pytest.raises(sources.SourceUnavailable):
-        sources.source_fetch(source_id=source.pk)
+    with pytest.raises(SourceUnavailable):
+        source_fetch(source_id=source.pk)
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
     source.refresh_from_db()
-    sources.source_retry(source=source, user=annotator)
-    sources.source_fetch(source_id=source.pk)
+    source_retry(source=source, user=annotator)
+    source_fetch(source_id=source.pk)
     source.refresh_from_db()
     assert source.state == SourceState.ARCHIVED
 
 
 def test_an_unchanged_source_makes_no_new_snapshot(published_fact, page):
     source = published_fact.claim.sources.get()
-    assert sources.source_recheck(source_id=source.pk) == "unchanged"
+    assert source_recheck(source_id=source.pk) == "unchanged"
     assert SourceSnapshot.objects.filter(source=source).count() == 1
     published_fact.claim.refresh_from_db()
     assert published_fact.claim.status == ClaimStatus.PUBLISHED
@@ -143,7 +152,7 @@ def test_a_changed_source_keeps_the_old_snapshot_and_sends_the_fact_back_to_revi
 ):
     source = published_fact.claim.sources.get()
     page["body"] = REWRITTEN
-    assert sources.source_recheck(source_id=source.pk) == "changed"
+    assert source_recheck(source_id=source.pk) == "changed"
     texts = list(
         SourceSnapshot.objects.filter(source=source).order_by("id").values_list("text", flat=True)
     )
@@ -159,7 +168,7 @@ def test_a_changed_source_keeps_the_old_snapshot_and_sends_the_fact_back_to_revi
 def test_a_vanished_source_flags_the_fact_as_gone(published_fact, page):
     source = published_fact.claim.sources.get()
     page["status"] = 404
-    assert sources.source_recheck(source_id=source.pk) == "gone"
+    assert source_recheck(source_id=source.pk) == "gone"
     fact = Fact.objects.get(pk=published_fact.pk)
     assert fact.source_flag == "source_gone"
     assert fact.claim.status == ClaimStatus.NEEDS_REVIEW
@@ -168,6 +177,6 @@ def test_a_vanished_source_flags_the_fact_as_gone(published_fact, page):
 
 def test_only_sources_of_published_facts_not_fetched_recently_are_due(published_fact, settings):
     source = published_fact.claim.sources.get()
-    assert sources.sources_due_for_recheck() == []
+    assert sources_due_for_recheck() == []
     SourceSnapshot.objects.filter(source=source).update(fetched_at="2020-01-01T00:00:00Z")
-    assert sources.sources_due_for_recheck() == [source.pk]
+    assert sources_due_for_recheck() == [source.pk]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from verification import stance_model
-from verification.stance_model import LABELS, StanceModel, load
-from verification.stance_model.text import MAX_CHARS, clean_text
+from verification.engine import stance_model
+from verification.engine.stance_model import LABELS, StanceModel, load
+from verification.engine.stance_model.text import MAX_CHARS, clean_text
 
 BRIDGE = "The Sydney Harbour Bridge was opened on 19 March 1932 ."
 
@@ -52,7 +52,7 @@ KNOWN_PAIRS = [
 def model() -> StanceModel:
     loaded = load()
     assert loaded is not None, (
-        "the committed artifact in verification/stance_model/artifact must load"
+        "the committed artifact in verification/engine/stance_model/artifact must load"
     )
     return loaded
 
@@ -61,7 +61,7 @@ def test_the_runtime_loads_and_predicts_with_torch_blocked():
     # A fresh interpreter where `import torch` fails: the runtime must not need it.
     code = (
         "import sys; sys.modules['torch'] = None; sys.modules['transformers'] = None\n"
-        "from verification.stance_model import load\n"
+        "from verification.engine.stance_model import load\n"
         "m = load()\n"
         "print(max(m.predict([('a', 'b')])[0].values()) > 0)\n"
     )
@@ -135,7 +135,7 @@ def test_inputs_are_bounded_before_tokenising():
 
 
 def test_load_returns_none_and_says_why_when_the_artifact_is_missing(tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="verification.stance_model"):
+    with caplog.at_level(logging.WARNING, logger="verification.engine.stance_model"):
         assert load(tmp_path / "nowhere") is None
     assert "model.int8.onnx" in caplog.text
     assert "stance model disabled" in caplog.text
@@ -144,7 +144,7 @@ def test_load_returns_none_and_says_why_when_the_artifact_is_missing(tmp_path, c
 def test_load_returns_none_when_the_artifact_is_corrupt(tmp_path, caplog):
     for name in ("model.int8.onnx", "tokenizer.json", "config.json"):
         (tmp_path / name).write_text("not a model")
-    with caplog.at_level(logging.WARNING, logger="verification.stance_model"):
+    with caplog.at_level(logging.WARNING, logger="verification.engine.stance_model"):
         assert load(tmp_path) is None
     assert "cannot be loaded" in caplog.text
 
@@ -153,6 +153,6 @@ def test_load_returns_none_when_the_tokenizer_is_corrupt(tmp_path, caplog):
     for name in ("model.int8.onnx", "config.json"):
         (tmp_path / name).write_bytes((stance_model.ARTIFACT_DIR / name).read_bytes())
     (tmp_path / "tokenizer.json").write_text('{"not": "a tokenizer"}')
-    with caplog.at_level(logging.WARNING, logger="verification.stance_model"):
+    with caplog.at_level(logging.WARNING, logger="verification.engine.stance_model"):
         assert load(tmp_path) is None
     assert "tokenizer.json cannot be loaded" in caplog.text

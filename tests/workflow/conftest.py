@@ -4,7 +4,8 @@ import pytest
 
 from annotations.services import claim_create, source_add_text
 from tests.factories import ArticleFactory
-from verification import engine, services
+from verification import engine
+from verification.checks.services import check_run_finish, check_run_start, claim_submit
 from verification.models import SourceSnapshot
 
 SOURCE_TEXT = (
@@ -16,7 +17,7 @@ SOURCE_TEXT = (
 
 def finish_with(run, *, stance="refutes", confidence=0.8):
     """Settle `run` as the engine would, with a known result over the claim's one source."""
-    started = services.check_run_start(run_id=str(run.run_id))
+    started = check_run_start(run_id=str(run.run_id))
     snapshot = SourceSnapshot.objects.get(source__claims=run.claim)
     start = snapshot.text.index("The bridge cost")
     end = snapshot.text.index("office.") + len("office.")
@@ -39,14 +40,14 @@ def finish_with(run, *, stance="refutes", confidence=0.8):
         ],
         engine_version="test",
     )
-    services.check_run_finish(run=started, result=result, problems=[])
+    check_run_finish(run=started, result=result, problems=[])
     return snapshot
 
 
 @pytest.fixture
 def checked_claim(annotator):
     """A claim past its machine check, waiting in the queue (status needs_review)."""
-    from verification.archive import source_archive
+    from verification.sources.archive import source_archive
 
     claim = claim_create(
         article=ArticleFactory(),
@@ -56,7 +57,7 @@ def checked_claim(annotator):
     )
     source = source_add_text(claim=claim, title="Audit report", text=SOURCE_TEXT, user=annotator)
     source_archive(source=source)
-    run = services.claim_submit(claim=claim, user=annotator)
+    run = claim_submit(claim=claim, user=annotator)
     finish_with(run)
     claim.refresh_from_db()
     return claim

@@ -18,8 +18,15 @@ from annotations.services import (
     source_add_url,
 )
 from tests.factories import ArticleFactory
-from verification import archive, services
+from verification import engine
+from verification.checks.services import (
+    check_run_execute,
+    check_run_request,
+    check_run_sweep,
+    claim_submit,
+)
 from verification.models import CheckRun, CheckRunStatus, Evidence, Finding, SourceSnapshot
+from verification.sources import archive
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +53,7 @@ def test_submitting_queues_one_check_run_after_commit(
     claim, annotator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        run = services.claim_submit(claim=claim, user=annotator)
+        run = claim_submit(claim=claim, user=annotator)
     assert run.status == CheckRunStatus.QUEUED
     assert len(callbacks) == 1
     claim.refresh_from_db()
@@ -54,21 +61,21 @@ def test_submitting_queues_one_check_run_after_commit(
 
 
 def test_a_claim_cannot_have_two_open_check_runs(claim, annotator, reviewer):
-    services.claim_submit(claim=claim, user=annotator)
+    claim_submit(claim=claim, user=annotator)
     with pytest.raises(TransitionError, match="already queued or running"):
-        services.check_run_request(claim=claim, user=reviewer)
+        check_run_request(claim=claim, user=reviewer)
 
 
 def test_an_outsider_cannot_submit_a_claim(claim, outsider):
     with pytest.raises(PermissionDenied):
-        services.claim_submit(claim=claim, user=outsider)
+        claim_submit(claim=claim, user=outsider)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DRAFT
 
 
 def test_a_finished_run_stores_evidence_and_findings_and_the_claim_needs_review(claim, annotator):
-    run = services.claim_submit(claim=claim, user=annotator)
-    services.check_run_execute(run_id=str(run.run_id))
+    run = claim_submit(claim=claim, user=annotator)
+    check_run_execute(run_id=str(run.run_id))
     run.refresh_from_db()
     claim.refresh_from_db()
     assert run.status == CheckRunStatus.SUCCEEDED
@@ -86,10 +93,10 @@ def test_a_finished_run_stores_evidence_and_findings_and_the_claim_needs_review(
 
 
 def test_a_run_delivered_twice_stores_its_evidence_once(claim, annotator):
-    run = services.claim_submit(claim=claim, user=annotator)
-    services.check_run_execute(run_id=str(run.run_id))
+    run = claim_submit(claim=claim, user=annotator)
+    check_run_execute(run_id=str(run.run_id))
     count = Evidence.objects.filter(check_run=run).count()
-    services.check_run_execute(run_id=str(run.run_id))
+    check_run_execute(run_id=str(run.run_id))
     assert count > 0
     assert Evidence.objects.filter(check_run=run).count() == count
     assert SourceSnapshot.objects.count() == 1
@@ -103,8 +110,8 @@ def test_a_source_that_cannot_be_fetched_is_shown_and_does_not_strand_the_claim(
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
     source_add_url(claim=claim, url="http://10.0.0.5/report.html", user=annotator)
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = False
-    run = services.claim_submit(claim=claim, user=annotator)
-    services.check_run_execute(run_id=str(run.run_id))
+    run = claim_submit(claim=claim, user=annotator)
+    check_run_execute(run_id=str(run.run_id))
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.NEEDS_REVIEW
     source = claim.sources.get(kind="url")
@@ -123,8 +130,8 @@ def test_a_check_with_no_readable_source_says_so_instead_of_a_confident_stance(a
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
     source_add_url(claim=claim, url="http://10.0.0.5/report.html", user=annotator)
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = False
-    run = services.claim_submit(claim=claim, user=annotator)
-    services.check_run_execute(run_id=str(run.run_id))
+    run = claim_submit(claim=claim, user=annotator)
+    check_run_execute(run_id=str(run.run_id))
     last = claim.transitions.order_by("-id").first()
     assert last.reason == (
         "Machine check done, but no source could be read: see the source findings."
@@ -132,11 +139,11 @@ def test_a_check_with_no_readable_source_says_so_instead_of_a_confident_stance(a
 
 
 def test_the_sweeper_requeues_a_run_stuck_past_its_deadline(claim, annotator):
-    run = services.claim_submit(claim=claim, user=annotator)
+    run = claim_submit(claim=claim, user=annotator)
     CheckRun.objects.filter(pk=run.pk).update(
         status=CheckRunStatus.RUNNING, attempts=1, deadline_at=timezone.now() - timedelta(seconds=1)
     )
-    assert services.check_run_sweep()["requeued"] == 1
+    assert check_run_sweep()["requeued"] == 1
     run.refresh_from_db()
     assert run.status == CheckRunStatus.QUEUED
     assert run.deadline_at > timezone.now()
@@ -145,13 +152,13 @@ def test_the_sweeper_requeues_a_run_stuck_past_its_deadline(claim, annotator):
 def test_the_sweeper_fails_a_run_out_of_attempts_and_the_claim_lands_in_the_queue(
     claim, annotator, settings
 ):
-    run = services.claim_submit(claim=claim, user=annotator)
+    run = claim_submit(claim=claim, user=annotator)
     CheckRun.objects.filter(pk=run.pk).update(
         status=CheckRunStatus.RUNNING,
         attempts=settings.FACTDESK_CHECK_RUN_MAX_ATTEMPTS,
         deadline_at=timezone.now() - timedelta(seconds=1),
     )
-    assert services.check_run_sweep()["failed"] == 1
+    assert check_run_sweep()["failed"] == 1
     run.refresh_from_db()
     claim.refresh_from_db()
     assert run.status == CheckRunStatus.FAILED
@@ -168,8 +175,8 @@ def test_an_engine_crash_fails_the_run_with_the_error_and_the_claim_needs_review
     def explode(*args, **kwargs):
         raise RuntimeError("engine exploded")
 
-    monkeypatch.setattr(services.engine, "crosscheck", explode)
-    run = services.claim_submit(claim=claim, user=annotator)
+    monkeypatch.setattr(engine, "crosscheck", explode)
+    run = claim_submit(claim=claim, user=annotator)
     tasks.check_run_execute_task.run(str(run.run_id))
     run.refresh_from_db()
     claim.refresh_from_db()
@@ -192,8 +199,8 @@ def test_relative_dates_are_read_against_the_article_and_source_dates(annotator)
         text="The plant closed last year.",
     )
     source_add_text(claim=claim, title="Notice", text="The plant closed in 2022.", user=annotator)
-    run = services.claim_submit(claim=claim, user=annotator)
-    services.check_run_execute(run_id=str(run.run_id))
+    run = claim_submit(claim=claim, user=annotator)
+    check_run_execute(run_id=str(run.run_id))
     messages = [f.message for f in run.findings.all()]
     assert "year mismatch: the claim says last year (= 2023), the source says 2022" in messages
 
@@ -220,7 +227,7 @@ def test_a_source_that_crashes_the_reader_fails_alone_and_the_other_sources_are_
     from verification import tasks
 
     claim = claim_with_a_source_that_crashes_the_reader
-    run = services.claim_submit(claim=claim, user=annotator)
+    run = claim_submit(claim=claim, user=annotator)
     tasks.check_run_execute_task.run(str(run.run_id))
     run.refresh_from_db()
     claim.refresh_from_db()
@@ -252,8 +259,8 @@ def test_a_lost_database_or_time_limit_while_reading_a_source_still_reaches_the_
     monkeypatch.setattr(archive.extraction, "extract", extract)
     upload = SimpleUploadedFile("scan.txt", b"The bridge cost 56 million.", "text/plain")
     source_add_file(claim=claim, uploaded=upload, title="Scan", user=annotator)
-    run = services.claim_submit(claim=claim, user=annotator)
+    run = claim_submit(claim=claim, user=annotator)
     with pytest.raises(type(failure)):
-        services.check_run_execute(run_id=str(run.run_id), retry_transient=True)
+        check_run_execute(run_id=str(run.run_id), retry_transient=True)
     # Left for the task's retry (or its time-limit failure), not blamed on the source.
     assert claim.sources.get(kind="file").state != SourceState.FAILED

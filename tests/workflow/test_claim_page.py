@@ -11,9 +11,9 @@ from annotations.services import (
     source_add_text,
 )
 from tests.factories import ArticleFactory
-from verification import services
-from verification.archive import SourceUnavailable, source_archive
+from verification.checks.services import check_run_execute, claim_submit
 from verification.models import CheckRun
+from verification.sources.archive import SourceUnavailable, source_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -146,8 +146,8 @@ def test_a_file_source_without_a_file_fails_with_the_reason_and_the_check_goes_o
     with pytest.raises(SourceUnavailable, match="no file was uploaded"):
         source_archive(source=empty)
     source_add_text(claim=claim, title="Minutes", text="It cost 56 million.", user=annotator)
-    run = services.claim_submit(claim=claim, user=annotator)
-    services.check_run_execute(run_id=str(run.run_id))
+    run = claim_submit(claim=claim, user=annotator)
+    check_run_execute(run_id=str(run.run_id))
     run.refresh_from_db()
     assert run.status == "succeeded"
     assert "no file was uploaded" in run.error

@@ -8,72 +8,80 @@ from django.utils import timezone
 
 from annotations.models import ClaimStatus
 from tests.workflow.conftest import finish_with
-from verification import services
+from verification.checks.services import check_run_request, check_run_sweep
 from verification.models import Evidence, ReviewLease, SourceSnapshot
+from verification.review.services import (
+    evidence_add,
+    evidence_remove,
+    queue_take,
+    queue_take_next,
+    review_lease_release,
+    review_lease_renew,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_renewed_lease_moves_its_expiry_forward(checked_claim, reviewer, settings):
-    services.queue_take_next(reviewer=reviewer)
+    queue_take_next(reviewer=reviewer)
     ReviewLease.objects.update(expires_at=timezone.now() + timedelta(minutes=1))
-    lease = services.review_lease_renew(claim=checked_claim, reviewer=reviewer)
+    lease = review_lease_renew(claim=checked_claim, reviewer=reviewer)
     almost_full = timedelta(minutes=settings.FACTDESK_LEASE_MINUTES - 1)
     assert lease.expires_at > timezone.now() + almost_full
 
 
 def test_a_lease_released_by_the_sweeper_cannot_be_renewed(checked_claim, reviewer):
-    services.queue_take_next(reviewer=reviewer)
+    queue_take_next(reviewer=reviewer)
     ReviewLease.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert services.check_run_sweep()["leases_released"] == 1
+    assert check_run_sweep()["leases_released"] == 1
     with pytest.raises(ValidationError, match="no longer hold"):
-        services.review_lease_renew(claim=checked_claim, reviewer=reviewer)
+        review_lease_renew(claim=checked_claim, reviewer=reviewer)
 
 
 def test_someone_elses_lease_cannot_be_renewed(checked_claim, reviewer, second_reviewer):
-    services.queue_take_next(reviewer=reviewer)
+    queue_take_next(reviewer=reviewer)
     with pytest.raises(ValidationError):
-        services.review_lease_renew(claim=checked_claim, reviewer=second_reviewer)
+        review_lease_renew(claim=checked_claim, reviewer=second_reviewer)
 
 
 def test_leaving_a_claim_puts_it_back_in_the_queue_for_the_next_reviewer(
     checked_claim, reviewer, second_reviewer
 ):
-    services.queue_take_next(reviewer=reviewer)
-    services.review_lease_release(claim=checked_claim, reviewer=reviewer)
+    queue_take_next(reviewer=reviewer)
+    review_lease_release(claim=checked_claim, reviewer=reviewer)
     checked_claim.refresh_from_db()
     assert checked_claim.status == ClaimStatus.NEEDS_REVIEW
     assert checked_claim.transitions.last().reason == "The reviewer left it for someone else."
-    assert services.queue_take_next(reviewer=second_reviewer) == checked_claim
+    assert queue_take_next(reviewer=second_reviewer) == checked_claim
 
 
 def test_only_the_holder_can_leave_a_claim(checked_claim, reviewer, second_reviewer):
-    services.queue_take_next(reviewer=reviewer)
+    queue_take_next(reviewer=reviewer)
     with pytest.raises(PermissionDenied, match="rita holds this claim"):
-        services.review_lease_release(claim=checked_claim, reviewer=second_reviewer)
+        review_lease_release(claim=checked_claim, reviewer=second_reviewer)
     assert ReviewLease.objects.get().reviewer == reviewer
 
 
 def test_taking_a_chosen_claim_held_by_someone_else_is_refused(
     checked_claim, reviewer, second_reviewer
 ):
-    services.queue_take(claim=checked_claim, reviewer=reviewer)
+    queue_take(claim=checked_claim, reviewer=reviewer)
     with pytest.raises(PermissionDenied, match="rita holds"):
-        services.queue_take(claim=checked_claim, reviewer=second_reviewer)
+        queue_take(claim=checked_claim, reviewer=second_reviewer)
 
 
 def test_a_reviewer_adds_a_passage_as_evidence_with_their_name(checked_claim, reviewer):
-    services.queue_take_next(reviewer=reviewer)
+    queue_take_next(reviewer=reviewer)
     snapshot = SourceSnapshot.objects.get()
     start = snapshot.text.index("Work began")
-    evidence = services.evidence_add(
+    evidence = evidence_add(
         claim=checked_claim, snapshot=snapshot, start=start, end=start + 19, user=reviewer
     )
     assert evidence.text == "Work began in 2019."
     assert evidence.added_by == reviewer
     assert evidence.check_run == checked_claim.check_runs.get()
     with pytest.raises(ValidationError, match="already evidence"):
-        services.evidence_add(
+        evidence_add(
             claim=checked_claim, snapshot=snapshot, start=start, end=start + 19, user=reviewer
         )
 
@@ -85,7 +93,7 @@ def test_a_reviewer_adds_a_passage_as_evidence_with_their_name(checked_claim, re
 )
 def test_evidence_outside_the_source_text_is_refused(checked_claim, reviewer, start, end):
     with pytest.raises(ValidationError):
-        services.evidence_add(
+        evidence_add(
             claim=checked_claim,
             snapshot=SourceSnapshot.objects.get(),
             start=start,
@@ -96,14 +104,14 @@ def test_evidence_outside_the_source_text_is_refused(checked_claim, reviewer, st
 
 def test_evidence_from_a_source_of_another_claim_is_refused(checked_claim, reviewer, annotator):
     from annotations.services import claim_create, source_add_text
-    from verification.archive import source_archive
+    from verification.sources.archive import source_archive
 
     other = claim_create(article=checked_claim.article, user=annotator, exact="Work began in 2019")
     snapshot = source_archive(
         source=source_add_text(claim=other, title="Other", text="Unrelated text.", user=annotator)
     )
     with pytest.raises(ValidationError, match="not of one of this claim"):
-        services.evidence_add(claim=checked_claim, snapshot=snapshot, start=0, end=5, user=reviewer)
+        evidence_add(claim=checked_claim, snapshot=snapshot, start=0, end=5, user=reviewer)
 
 
 @pytest.mark.parametrize(("persona", "allowed"), [("reviewer", True), ("annotator", False)])
@@ -111,29 +119,29 @@ def test_only_reviewers_change_evidence(checked_claim, request, persona, allowed
     user = request.getfixturevalue(persona)
     evidence = Evidence.objects.get()
     if allowed:
-        services.evidence_remove(evidence=evidence, user=user)
+        evidence_remove(evidence=evidence, user=user)
         assert not Evidence.objects.exists()
     else:
         with pytest.raises(PermissionDenied):
-            services.evidence_remove(evidence=evidence, user=user)
+            evidence_remove(evidence=evidence, user=user)
 
 
 def test_evidence_of_a_claim_held_by_another_reviewer_cannot_be_changed(
     checked_claim, reviewer, second_reviewer
 ):
-    services.queue_take_next(reviewer=reviewer)
+    queue_take_next(reviewer=reviewer)
     with pytest.raises(PermissionDenied, match="rita holds"):
-        services.evidence_remove(evidence=Evidence.objects.get(), user=second_reviewer)
+        evidence_remove(evidence=Evidence.objects.get(), user=second_reviewer)
 
 
 def test_evidence_a_person_added_survives_a_re_run(checked_claim, reviewer):
-    services.queue_take_next(reviewer=reviewer)
+    queue_take_next(reviewer=reviewer)
     snapshot = SourceSnapshot.objects.get()
     start = snapshot.text.index("Work began")
-    services.evidence_add(
+    evidence_add(
         claim=checked_claim, snapshot=snapshot, start=start, end=start + 19, user=reviewer
     )
-    run = services.check_run_request(claim=checked_claim, user=reviewer)
+    run = check_run_request(claim=checked_claim, user=reviewer)
     finish_with(run)
     kept = run.evidence.get(added_by=reviewer)
     assert kept.text == "Work began in 2019."
@@ -148,13 +156,13 @@ def test_evidence_a_person_added_survives_a_re_run(checked_claim, reviewer):
 
 
 def test_adding_and_removing_evidence_is_in_the_claims_history(checked_claim, reviewer):
-    services.queue_take_next(reviewer=reviewer)
+    queue_take_next(reviewer=reviewer)
     snapshot = SourceSnapshot.objects.get()
     start = snapshot.text.index("Work began")
-    evidence = services.evidence_add(
+    evidence = evidence_add(
         claim=checked_claim, snapshot=snapshot, start=start, end=start + 19, user=reviewer
     )
-    services.evidence_remove(evidence=evidence, user=reviewer)
+    evidence_remove(evidence=evidence, user=reviewer)
     notes = list(checked_claim.transitions.filter(reason__startswith="Evidence"))
     assert [n.reason for n in notes] == [
         "Evidence added: “Work began in 2019.”",

@@ -6,8 +6,10 @@ from rest_framework.test import APIClient
 
 from annotations.models import ClaimStatus
 from annotations.services import TransitionError
-from verification import services
+from verification.checks.services import check_run_refusal, check_run_request
+from verification.facts.services import fact_publish
 from verification.models import CheckRun
+from verification.review.services import queue_take, review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +19,7 @@ def claim_page(claim) -> str:
 
 
 def held_by(claim, reviewer):
-    services.queue_take(claim=claim, reviewer=reviewer)
+    queue_take(claim=claim, reviewer=reviewer)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.IN_REVIEW
     return claim
@@ -25,7 +27,7 @@ def held_by(claim, reviewer):
 
 def reviewed_by(claim, reviewer):
     held_by(claim, reviewer)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="85.")
+    review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="85.")
     claim.refresh_from_db()
     return claim
 
@@ -33,9 +35,9 @@ def reviewed_by(claim, reviewer):
 def test_a_claim_waiting_in_the_queue_can_be_checked_again_by_an_annotator_or_a_reviewer(
     checked_claim, annotator, reviewer
 ):
-    assert services.check_run_refusal(claim=checked_claim, user=annotator) is None
-    assert services.check_run_refusal(claim=checked_claim, user=reviewer) is None
-    services.check_run_request(claim=checked_claim, user=annotator)
+    assert check_run_refusal(claim=checked_claim, user=annotator) is None
+    assert check_run_refusal(claim=checked_claim, user=reviewer) is None
+    check_run_request(claim=checked_claim, user=annotator)
     assert checked_claim.check_runs.count() == 2
 
 
@@ -45,18 +47,18 @@ def test_only_the_reviewer_holding_a_claim_can_check_it_again(
     held_by(checked_claim, reviewer)
     for other in (annotator, second_reviewer):
         with pytest.raises(PermissionDenied, match=r"rita holds this claim in review until"):
-            services.check_run_request(claim=checked_claim, user=other)
+            check_run_request(claim=checked_claim, user=other)
     assert checked_claim.check_runs.count() == 1
-    services.check_run_request(claim=checked_claim, user=reviewer)
+    check_run_request(claim=checked_claim, user=reviewer)
     assert checked_claim.check_runs.count() == 2
 
 
 def test_a_reviewed_claim_is_checked_again_only_by_a_reviewer(checked_claim, annotator, reviewer):
     reviewed_by(checked_claim, reviewer)
     with pytest.raises(PermissionDenied, match="only a reviewer can check it again"):
-        services.check_run_request(claim=checked_claim, user=annotator)
+        check_run_request(claim=checked_claim, user=annotator)
     assert checked_claim.check_runs.count() == 1
-    services.check_run_request(claim=checked_claim, user=reviewer)
+    check_run_request(claim=checked_claim, user=reviewer)
     assert checked_claim.check_runs.count() == 2
 
 
@@ -64,11 +66,11 @@ def test_a_published_claim_is_not_checked_again_by_anyone(
     checked_claim, annotator, reviewer, publisher
 ):
     reviewed_by(checked_claim, reviewer)
-    services.fact_publish(claim=checked_claim, publisher=publisher)
+    fact_publish(claim=checked_claim, publisher=publisher)
     checked_claim.refresh_from_db()
     for user in (annotator, reviewer):
         with pytest.raises(TransitionError, match="A published claim cannot be re-checked"):
-            services.check_run_request(claim=checked_claim, user=user)
+            check_run_request(claim=checked_claim, user=user)
 
 
 def test_the_claim_page_hides_check_again_while_a_reviewer_holds_the_claim_and_refuses_it(

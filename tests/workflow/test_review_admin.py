@@ -8,8 +8,9 @@ from django.utils import timezone
 from annotations.models import Claim, ClaimStatus, Source, SourceState
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
-from verification import services
+from verification.checks.services import _progress, check_run_request, check_run_start
 from verification.models import Evidence, Fact, Review, ReviewLease, SourceSnapshot
+from verification.review.services import queue_take, queue_take_next, review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +50,13 @@ def test_the_queue_filters_by_stance_and_by_what_i_hold(client, reviewer, annota
     client.force_login(reviewer)
     page = client.get(QUEUE, {"stance": "refutes"}).content.decode()
     assert checked_claim.text in page and other.text not in page
-    services.queue_take(claim=other, reviewer=reviewer)
+    queue_take(claim=other, reviewer=reviewer)
     page = client.get(QUEUE, {"mine": "1"}).content.decode()
     assert other.text in page and checked_claim.text not in page
 
 
 def test_the_queue_shows_who_holds_a_lease(client, reviewer, second_reviewer, checked_claim):
-    services.queue_take_next(reviewer=second_reviewer)
+    queue_take_next(reviewer=second_reviewer)
     client.force_login(reviewer)
     page = client.get(QUEUE).content.decode()
     assert "rob until" in page
@@ -185,8 +186,8 @@ def test_re_run_from_the_review_page_queues_a_check(
 
 
 def _verdict_logged_in_as_its_author(client, reviewer, claim):
-    services.queue_take_next(reviewer=reviewer)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="85.")
+    queue_take_next(reviewer=reviewer)
+    review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="85.")
     client.force_login(reviewer)
 
 
@@ -242,10 +243,10 @@ def test_the_progress_endpoint_reports_each_stage(client, annotator, checked_cla
     assert done["claim_status"] == "needs_review"
     assert done["run"]["state"] == "succeeded"
     assert done["run"]["label"] == "done: refutes (80% confidence)"
-    run = services.check_run_request(claim=checked_claim, user=annotator)
+    run = check_run_request(claim=checked_claim, user=annotator)
     assert client.get(url).json()["run"]["label"] == "queued"
-    services.check_run_start(run_id=str(run.run_id))
-    services._progress(run, "fetching sources 1/2", total=2, done=1)
+    check_run_start(run_id=str(run.run_id))
+    _progress(run, "fetching sources 1/2", total=2, done=1)
     running = client.get(url).json()["run"]
     assert (running["label"], running["sources_done"], running["open"]) == (
         "fetching sources 1/2",

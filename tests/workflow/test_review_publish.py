@@ -11,8 +11,9 @@ from annotations.services import (
     claim_transition,
 )
 from tests.factories import ArticleFactory
-from verification import services
+from verification.facts.services import fact_publish, fact_retract
 from verification.models import Fact, ReviewLease
+from verification.review.services import queue_take_next, review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,8 @@ def waiting_claim(annotator):
 def test_two_reviewers_taking_next_never_get_the_same_claim(
     waiting_claim, reviewer, second_reviewer
 ):
-    first = services.queue_take_next(reviewer=reviewer)
-    second = services.queue_take_next(reviewer=second_reviewer)
+    first = queue_take_next(reviewer=reviewer)
+    second = queue_take_next(reviewer=second_reviewer)
     assert first == waiting_claim
     assert second is None
     assert ReviewLease.objects.get(claim=waiting_claim).reviewer == reviewer
@@ -38,11 +39,11 @@ def test_two_reviewers_taking_next_never_get_the_same_claim(
 def test_a_verdict_by_one_reviewer_is_published_by_another_person(
     waiting_claim, reviewer, publisher
 ):
-    services.queue_take_next(reviewer=reviewer)
-    services.review_record(
+    queue_take_next(reviewer=reviewer)
+    review_record(
         claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Dated."
     )
-    fact = services.fact_publish(claim=waiting_claim, publisher=publisher)
+    fact = fact_publish(claim=waiting_claim, publisher=publisher)
     waiting_claim.refresh_from_db()
     assert waiting_claim.status == ClaimStatus.PUBLISHED
     assert fact.review.verdict == "true"
@@ -51,12 +52,12 @@ def test_a_verdict_by_one_reviewer_is_published_by_another_person(
 
 
 def test_the_reviewer_cannot_publish_their_own_verdict(waiting_claim, reviewer_publisher):
-    services.queue_take_next(reviewer=reviewer_publisher)
-    services.review_record(
+    queue_take_next(reviewer=reviewer_publisher)
+    review_record(
         claim=waiting_claim, reviewer=reviewer_publisher, verdict="false", rationale="Wrong year."
     )
     with pytest.raises(PermissionDenied, match="four-eyes"):
-        services.fact_publish(claim=waiting_claim, publisher=reviewer_publisher)
+        fact_publish(claim=waiting_claim, publisher=reviewer_publisher)
     assert not Fact.objects.exists()
 
 
@@ -64,16 +65,16 @@ def test_a_single_person_desk_setting_lets_the_reviewer_publish(
     waiting_claim, reviewer_publisher, settings
 ):
     settings.FACTDESK_SINGLE_PERSON_DESK = True
-    services.review_record(
+    review_record(
         claim=waiting_claim, reviewer=reviewer_publisher, verdict="mixed", rationale="Partly."
     )
-    assert services.fact_publish(claim=waiting_claim, publisher=reviewer_publisher).pk
+    assert fact_publish(claim=waiting_claim, publisher=reviewer_publisher).pk
 
 
 def test_a_retracted_fact_stays_with_its_reason(waiting_claim, reviewer, publisher):
-    services.review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Ok.")
-    fact = services.fact_publish(claim=waiting_claim, publisher=publisher)
-    services.fact_retract(fact=fact, user=publisher, reason="The source was corrected.")
+    review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Ok.")
+    fact = fact_publish(claim=waiting_claim, publisher=publisher)
+    fact_retract(fact=fact, user=publisher, reason="The source was corrected.")
     fact.refresh_from_db()
     waiting_claim.refresh_from_db()
     assert waiting_claim.status == ClaimStatus.RETRACTED
@@ -83,12 +84,12 @@ def test_a_retracted_fact_stays_with_its_reason(waiting_claim, reviewer, publish
 def test_the_reviewer_cannot_retract_their_own_verdict(
     waiting_claim, reviewer_publisher, publisher
 ):
-    services.review_record(
+    review_record(
         claim=waiting_claim, reviewer=reviewer_publisher, verdict="true", rationale="Ok."
     )
-    fact = services.fact_publish(claim=waiting_claim, publisher=publisher)
+    fact = fact_publish(claim=waiting_claim, publisher=publisher)
     with pytest.raises(PermissionDenied, match="another publisher must retract it"):
-        services.fact_retract(fact=fact, user=reviewer_publisher, reason="oops")
+        fact_retract(fact=fact, user=reviewer_publisher, reason="oops")
     fact.refresh_from_db()
     waiting_claim.refresh_from_db()
     assert fact.retracted_at is None
@@ -99,11 +100,11 @@ def test_a_single_person_desk_setting_lets_the_reviewer_retract(
     waiting_claim, reviewer_publisher, settings
 ):
     settings.FACTDESK_SINGLE_PERSON_DESK = True
-    services.review_record(
+    review_record(
         claim=waiting_claim, reviewer=reviewer_publisher, verdict="true", rationale="Ok."
     )
-    fact = services.fact_publish(claim=waiting_claim, publisher=reviewer_publisher)
-    services.fact_retract(fact=fact, user=reviewer_publisher, reason="Wrong year.")
+    fact = fact_publish(claim=waiting_claim, publisher=reviewer_publisher)
+    fact_retract(fact=fact, user=reviewer_publisher, reason="Wrong year.")
     fact.refresh_from_db()
     assert fact.retraction_reason == "Wrong year."
 
@@ -115,12 +116,12 @@ def test_a_single_person_desk_setting_lets_the_reviewer_retract(
 def test_only_reviewers_may_record_a_verdict(waiting_claim, request, persona, allowed):
     user = request.getfixturevalue(persona)
     if allowed:
-        assert services.review_record(
+        assert review_record(
             claim=waiting_claim, reviewer=user, verdict="true", rationale="Ok."
         ).pk
     else:
         with pytest.raises(PermissionDenied):
-            services.review_record(
+            review_record(
                 claim=waiting_claim, reviewer=user, verdict="true", rationale="Ok."
             )
 
@@ -130,15 +131,15 @@ def test_only_reviewers_may_record_a_verdict(waiting_claim, request, persona, al
     [("annotator", False), ("reviewer", False), ("publisher", True), ("outsider", False)],
 )
 def test_only_publishers_may_publish(waiting_claim, second_reviewer, request, persona, allowed):
-    services.review_record(
+    review_record(
         claim=waiting_claim, reviewer=second_reviewer, verdict="true", rationale="Ok."
     )
     user = request.getfixturevalue(persona)
     if allowed:
-        assert services.fact_publish(claim=waiting_claim, publisher=user).pk
+        assert fact_publish(claim=waiting_claim, publisher=user).pk
     else:
         with pytest.raises(PermissionDenied):
-            services.fact_publish(claim=waiting_claim, publisher=user)
+            fact_publish(claim=waiting_claim, publisher=user)
 
 
 def test_a_claim_whose_words_left_the_article_is_not_published(waiting_claim, reviewer, publisher):
@@ -147,10 +148,10 @@ def test_a_claim_whose_words_left_the_article_is_not_published(waiting_claim, re
     )
     waiting_claim.refresh_from_db()
     assert waiting_claim.anchor_state == "orphaned"
-    services.queue_take_next(reviewer=reviewer)
-    services.review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Ok.")
+    queue_take_next(reviewer=reviewer)
+    review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Ok.")
     with pytest.raises(TransitionError, match="no longer in the article"):
-        services.fact_publish(claim=waiting_claim, publisher=publisher)
+        fact_publish(claim=waiting_claim, publisher=publisher)
     assert not Fact.objects.exists()
 
 
@@ -158,8 +159,8 @@ def test_editing_the_article_again_leaves_an_orphaned_claim_where_it_is(waiting_
     article_update_text(
         article=waiting_claim.article, text="A wholly different text.", user=reviewer
     )
-    services.queue_take_next(reviewer=reviewer)
-    services.review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Ok.")
+    queue_take_next(reviewer=reviewer)
+    review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Ok.")
     article_update_text(article=waiting_claim.article, text="Yet another text.", user=reviewer)
     waiting_claim.refresh_from_db()
     assert waiting_claim.status == ClaimStatus.REVIEWED  # not sent back to review again

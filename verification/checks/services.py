@@ -1,4 +1,4 @@
-"""Check runs, the review queue, verdicts and publication: every write of the verification flow."""
+"""Check runs: submit a claim, run its machine check, retry, sweep; every write of that flow."""
 
 import logging
 import random
@@ -11,38 +11,33 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
-from annotations.models import AnchorState, Claim, ClaimStatus, Source
-from annotations.services import TransitionError, claim_history_note, claim_transition
-from annotations.text import shorten
-from verification import engine, matching, selectors
-from verification.archive import SourceUnavailable
+from annotations.models import Claim, ClaimStatus
+from annotations.services import TransitionError, claim_transition
+from verification import engine
+from verification.enqueue import CHECK_RUN_EXECUTE, enqueue_on_commit
 from verification.models import (
     OPEN_RUN_STATUSES,
     CheckRun,
     CheckRunStatus,
     Evidence,
-    Fact,
     Finding,
-    Review,
     ReviewLease,
-    SourceSnapshot,
-    Verdict,
 )
-from verification.roles import role_refusal
-from verification.sources import source_snapshot_for_check
+from verification.review.services import review_lease_held_by_other, review_lease_release_expired
+from verification.roles import (
+    PERM_RERUN,
+    PERM_REVIEW,
+    PERM_SUBMIT,
+    permission_require,
+    role_refusal,
+)
+from verification.sources.archive import SourceUnavailable
+from verification.sources.services import source_snapshot_for_check
 
 logger = logging.getLogger(__name__)
-S = ClaimStatus
 
-PERM_REVIEW = "verification.add_review"
-PERM_PUBLISH = "verification.add_fact"
-PERM_RETRACT = "verification.change_fact"
-PERM_SUBMIT = "annotations.change_claim"
-PERM_RERUN = "verification.add_checkrun"
-PERM_EVIDENCE_ADD = "verification.add_evidence"
-PERM_EVIDENCE_REMOVE = "verification.delete_evidence"
-# Claims a reviewer is working on: evidence can be changed and the lease matters.
-REVIEWABLE = (S.NEEDS_REVIEW, S.IN_REVIEW)
+
+S = ClaimStatus
 
 
 class CheckRunRetry(Exception):
@@ -54,17 +49,9 @@ class CheckRunRetry(Exception):
         self.countdown = countdown
 
 
-def _require(user: AbstractBaseUser, permission: str, action: str) -> None:
-    if not (user and user.is_authenticated and user.has_perm(permission)):
-        raise PermissionDenied(role_refusal([permission], action))
-
-
-# --- Check runs -----------------------------------------------------------------------------
-
-
 def claim_submit(*, claim: Claim, user: AbstractBaseUser) -> CheckRun:
     """Submit a draft claim for checking: a check run is queued once the transaction commits."""
-    _require(user, PERM_SUBMIT, "submit claims")
+    permission_require(user, PERM_SUBMIT, "submit claims")
     if not claim.sources.exists():
         raise ValidationError(
             {"sources": "This claim has no sources: attach at least one before submitting it."}
@@ -100,7 +87,7 @@ def check_run_refusal(
         return TransitionError(
             f"A {ClaimStatus(claim.status).label.lower()} claim cannot be re-checked."
         )
-    lease = _lease_held_by_other(claim, user)
+    lease = review_lease_held_by_other(claim, user)
     if lease is not None:
         return PermissionDenied(
             f"{lease.reviewer} holds this claim in review until {lease.expires_at:%H:%M}; "
@@ -124,8 +111,7 @@ def _check_run_create(*, claim: Claim, user: AbstractBaseUser | None) -> CheckRu
             )
     except IntegrityError:
         raise TransitionError("A check of this claim is already queued or running.") from None
-    run_id = str(run.run_id)
-    transaction.on_commit(lambda: _enqueue(run_id), robust=True)
+    _run_enqueue(run)
     return run
 
 
@@ -133,19 +119,22 @@ def _deadline():
     return timezone.now() + timedelta(seconds=settings.FACTDESK_CHECK_RUN_DEADLINE_SECONDS)
 
 
-def _enqueue(run_id: str) -> None:
-    from verification.tasks import check_run_execute_task
+def _run_enqueue(run: CheckRun) -> None:
+    run_id = str(run.run_id)
+    enqueue_on_commit(
+        CHECK_RUN_EXECUTE,
+        run_id,
+        what=f"check run {run_id}",
+        if_lost="the sweeper will retry it",
+        on_lost=lambda: _run_due_now(run_id),
+    )
 
-    try:
-        check_run_execute_task.apply_async(args=[run_id], retry=True)
-    except Exception as error:  # noqa: BLE001 - broker down: the sweeper re-enqueues later
-        logger.warning(
-            "Could not enqueue check run %s (%s); the sweeper will retry it.", run_id, error
-        )
-        # Due now, not at its deadline: the sweeper's first tick once the broker is back sends it.
-        CheckRun.objects.filter(run_id=run_id, status=CheckRunStatus.QUEUED).update(
-            deadline_at=timezone.now()
-        )
+
+def _run_due_now(run_id: str) -> None:
+    # Due now, not at its deadline: the sweeper's first tick once the broker is back sends it.
+    CheckRun.objects.filter(run_id=run_id, status=CheckRunStatus.QUEUED).update(
+        deadline_at=timezone.now()
+    )
 
 
 def _running_deadline():
@@ -466,307 +455,8 @@ def check_run_sweep() -> dict[str, int]:
             progress="re-queued by the sweeper",
         )
         if changed == 1:
-            run_id = str(run.run_id)
-            transaction.on_commit(lambda run_id=run_id: _enqueue(run_id), robust=True)
+            _run_enqueue(run)
             requeued += 1
     released = review_lease_release_expired()
     return {"requeued": requeued, "failed": failed, "leases_released": released}
 
-
-# --- Review queue, verdicts, publication --------------------------------------------------
-
-
-def queue_take_next(*, reviewer: AbstractBaseUser) -> Claim | None:
-    """Lease the next claim waiting for review to this reviewer; None when the queue is empty.
-
-    Two reviewers never get the same claim: the lease row is unique per claim and the status
-    change is conditional, so the loser of a race simply tries the next candidate.
-    """
-    _require(reviewer, PERM_REVIEW, "review claims")
-    review_lease_release_expired()
-    held = (
-        ReviewLease.objects.filter(reviewer=reviewer, expires_at__gt=timezone.now())
-        .select_related("claim")
-        .order_by("taken_at", "id")
-        .first()
-    )
-    if held is not None:
-        return held.claim
-    candidates = selectors.claim_list_for_queue().filter(status=S.NEEDS_REVIEW, lease__isnull=True)
-    for claim in candidates[:20]:
-        if _lease_take(claim=claim, reviewer=reviewer, reason="Taken from the queue."):
-            return claim
-    return None
-
-
-def queue_take(*, claim: Claim, reviewer: AbstractBaseUser) -> ReviewLease:
-    """Lease one chosen claim to this reviewer (the queue page's "Review" on a free claim)."""
-    _require(reviewer, PERM_REVIEW, "review claims")
-    review_lease_release_expired()
-    lease = ReviewLease.objects.filter(claim=claim).select_related("reviewer").first()
-    if lease is not None:
-        if lease.reviewer_id == reviewer.pk:
-            return lease
-        raise PermissionDenied(f"{lease.reviewer} holds this claim until {lease.expires_at:%H:%M}.")
-    if not _lease_take(claim=claim, reviewer=reviewer, reason="Taken from the queue."):
-        raise ValidationError("This claim is not waiting for review any more; reload the queue.")
-    return ReviewLease.objects.get(claim=claim)
-
-
-def _lease_take(*, claim: Claim, reviewer: AbstractBaseUser, reason: str) -> bool:
-    try:
-        with transaction.atomic():
-            ReviewLease.objects.create(
-                claim=claim,
-                reviewer=reviewer,
-                expires_at=timezone.now() + timedelta(minutes=settings.FACTDESK_LEASE_MINUTES),
-            )
-            claim_transition(claim=claim, to_status=S.IN_REVIEW, actor=reviewer, reason=reason)
-    except (IntegrityError, TransitionError):
-        return False
-    return True
-
-
-def review_lease_renew(*, claim: Claim, reviewer: AbstractBaseUser) -> ReviewLease:
-    """Extend the reviewer's hold on a claim they are working on (the review page's heartbeat).
-
-    The update is conditional on the lease still being this reviewer's: if it expired and was
-    released in the meantime, nothing is renewed and the reviewer is told to take it again.
-    """
-    _require(reviewer, PERM_REVIEW, "review claims")
-    expires_at = timezone.now() + timedelta(minutes=settings.FACTDESK_LEASE_MINUTES)
-    renewed = ReviewLease.objects.filter(claim=claim, reviewer=reviewer).update(
-        expires_at=expires_at
-    )
-    if renewed != 1:
-        raise ValidationError(
-            "You no longer hold this claim (your lease ended); take it again from the queue."
-        )
-    return ReviewLease.objects.get(claim=claim)
-
-
-def review_lease_release(*, claim: Claim, reviewer: AbstractBaseUser) -> None:
-    """Give a claim back to the queue without a verdict (the review page's "Leave").
-
-    Only the lease's holder may: someone else's live lease is a PermissionDenied; no lease of
-    this reviewer (never taken, already released, expired and swept) is a TransitionError.
-    """
-    with transaction.atomic():
-        # Deleting only this reviewer's row is the guard: of two concurrent releases one wins.
-        deleted, _ = ReviewLease.objects.filter(claim=claim, reviewer=reviewer).delete()
-        if not deleted:
-            _require_not_held_by_other(claim, reviewer)
-            raise TransitionError(
-                "You do not hold this claim (it was never taken by you, or your lease ended), "
-                "so there is nothing to release."
-            )
-        try:
-            claim_transition(
-                claim=claim,
-                to_status=S.NEEDS_REVIEW,
-                actor=reviewer,
-                reason="The reviewer left it for someone else.",
-                from_statuses=(S.IN_REVIEW,),
-            )
-        except TransitionError:
-            pass  # A re-run is checking it: it returns to the queue when the check is done.
-
-
-def review_lease_release_expired() -> int:
-    released = 0
-    for lease in ReviewLease.objects.filter(expires_at__lte=timezone.now()).select_related("claim"):
-        with transaction.atomic():
-            if ReviewLease.objects.filter(pk=lease.pk, expires_at__lte=timezone.now()).delete()[0]:
-                released += 1
-                try:
-                    claim_transition(
-                        claim=lease.claim,
-                        to_status=S.NEEDS_REVIEW,
-                        actor=None,
-                        reason="The reviewer's lease expired.",
-                        from_statuses=(S.IN_REVIEW,),
-                    )
-                except TransitionError:
-                    pass  # The claim moved on (verdict given) before its lease ran out.
-    return released
-
-
-def _lease_held_by_other(claim: Claim, user: AbstractBaseUser) -> ReviewLease | None:
-    """The live lease of another reviewer on this claim, if there is one."""
-    lease = ReviewLease.objects.filter(claim=claim).select_related("reviewer").first()
-    if lease is not None and lease.reviewer_id != user.pk and lease.expires_at > timezone.now():
-        return lease
-    return None
-
-
-def _require_not_held_by_other(claim: Claim, user: AbstractBaseUser) -> None:
-    lease = _lease_held_by_other(claim, user)
-    if lease is not None:
-        raise PermissionDenied(f"{lease.reviewer} holds this claim until {lease.expires_at:%H:%M}.")
-
-
-def review_record(
-    *, claim: Claim, reviewer: AbstractBaseUser, verdict: str, rationale: str
-) -> Review:
-    """Record a verdict with its rationale; the claim becomes reviewed and its lease is released."""
-    _require(reviewer, PERM_REVIEW, "review claims")
-    if verdict not in Verdict.values:
-        raise ValidationError(
-            {"verdict": f"Unknown verdict {verdict!r}; use one of {Verdict.values}."}
-        )
-    if not rationale.strip():
-        raise ValidationError(
-            {"rationale": "Explain the verdict: the rationale is published with it."}
-        )
-    _require_not_held_by_other(claim, reviewer)
-    with transaction.atomic():
-        claim_transition(
-            claim=claim, to_status=S.REVIEWED, actor=reviewer, reason=f"Verdict: {verdict}."
-        )
-        review = Review.objects.create(
-            claim=claim,
-            reviewer=reviewer,
-            verdict=verdict,
-            rationale=rationale.strip(),
-            check_run=claim.check_runs.order_by("-created_at").first(),
-        )
-        ReviewLease.objects.filter(claim=claim).delete()
-    return review
-
-
-def fact_publish(*, claim: Claim, publisher: AbstractBaseUser) -> Fact:
-    """Publish the claim's latest verdict; the four-eyes rule keeps its reviewer from doing so."""
-    _require(publisher, PERM_PUBLISH, "publish facts")
-    review = claim.reviews.order_by("-created_at", "-id").first()
-    if review is None:
-        raise TransitionError("This claim has no verdict to publish; review it first.")
-    if review.reviewer_id == publisher.pk and not settings.FACTDESK_SINGLE_PERSON_DESK:
-        raise PermissionDenied(
-            "You gave this verdict, so someone else must publish it (four-eyes rule)."
-        )
-    if claim.anchor_state == AnchorState.ORPHANED:
-        raise TransitionError(
-            "The claim's words are no longer in the article (it was edited), so the fact "
-            "would point at nothing; mark the words again in the current text as a new claim."
-        )
-    with transaction.atomic():
-        claim_transition(claim=claim, to_status=S.PUBLISHED, actor=publisher, reason="Published.")
-        # A republished fact keeps its first publication date (ClaimReview's datePublished);
-        # updated_at tells readers it changed.
-        fact, _ = Fact.objects.update_or_create(
-            claim=claim,
-            create_defaults={
-                "review": review,
-                "published_by": publisher,
-                "published_at": timezone.now(),
-            },
-            defaults={
-                "review": review,
-                "published_by": publisher,
-                "retracted_at": None,
-                "retracted_by": None,
-                "retraction_reason": "",
-            },
-        )
-        matching.fact_index(fact)
-    return fact
-
-
-def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
-    """Retract a published fact; it stays visible, marked retracted with the reason.
-
-    The four-eyes rule of publishing holds here too: whoever gave the verdict may not retract it.
-    """
-    _require(user, PERM_RETRACT, "retract facts")
-    if fact.review.reviewer_id == user.pk and not settings.FACTDESK_SINGLE_PERSON_DESK:
-        raise PermissionDenied(
-            "You gave this verdict, so another publisher must retract it (four-eyes rule)."
-        )
-    if fact.retracted_at is not None:
-        raise TransitionError("This fact is already retracted.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the fact is retracted; readers will see it."})
-    with transaction.atomic():
-        claim_transition(claim=fact.claim, to_status=S.RETRACTED, actor=user, reason=reason.strip())
-        fact.retracted_at = timezone.now()
-        fact.retracted_by = user
-        fact.retraction_reason = reason.strip()
-        fact.save(update_fields=["retracted_at", "retracted_by", "retraction_reason", "updated_at"])
-        matching.fact_unindex(fact)
-    return fact
-
-
-def fact_touch_on_claim_status(claim_id: int, from_status: str, to_status: str, at) -> None:
-    """Move the fact's `updated_at` when its claim leaves or reaches a public status, or when a
-    published claim's words move in an edited article (from and to are then the same status).
-
-    Leaving published (an article edit or a changed source sends it back to review) makes the
-    fact `under_review`; reaching published or retracted ends that; a move changes the W3C
-    annotation's selectors. Clients keeping copies in step take the newest `updated_at` as their
-    next `updated_after`, so each must move it.
-    """
-    public = (S.PUBLISHED, S.RETRACTED)
-    if from_status in public or to_status in public:
-        Fact.objects.filter(claim_id=claim_id).update(updated_at=at)
-
-
-# --- Evidence chosen by people --------------------------------------------------------------
-
-
-def evidence_add(
-    *, claim: Claim, snapshot: SourceSnapshot, start: int, end: int, user: AbstractBaseUser
-) -> Evidence:
-    """Add a passage of an archived source as evidence on the claim's latest check run.
-
-    Offsets are Unicode code points into the snapshot's text, end exclusive.
-    """
-    _require(user, PERM_EVIDENCE_ADD, "add evidence")
-    if claim.status not in REVIEWABLE:
-        raise TransitionError("Evidence can be changed only while the claim is being reviewed.")
-    _require_not_held_by_other(claim, user)
-    if not Source.objects.filter(pk=snapshot.source_id, claims=claim).exists():
-        raise ValidationError({"snapshot": "That snapshot is not of one of this claim's sources."})
-    if not (0 <= start < end <= len(snapshot.text)):
-        raise ValidationError(
-            {"end": f"Select a passage inside the source text (0–{len(snapshot.text)})."}
-        )
-    if not snapshot.text[start:end].strip():
-        raise ValidationError({"end": "The selection holds only white space."})
-    run = claim.check_runs.order_by("-created_at", "-id").first()
-    if run is None:
-        raise TransitionError("This claim has not been checked yet; there is no run to add to.")
-    if run.status in OPEN_RUN_STATUSES:
-        raise TransitionError("A check of this claim is running; add evidence when it is done.")
-    rank = (run.evidence.order_by("-rank").values_list("rank", flat=True).first() or 0) + 1
-    try:
-        with transaction.atomic():
-            evidence = Evidence.objects.create(
-                check_run=run,
-                snapshot=snapshot,
-                rank=rank,
-                start=start,
-                end=end,
-                score=1.0,
-                text=snapshot.text[start:end],
-                added_by=user,
-            )
-            claim_history_note(
-                claim=claim, actor=user, reason=f"Evidence added: “{shorten(evidence.text, 200)}”"
-            )
-    except IntegrityError:
-        raise ValidationError("That passage is already evidence for this claim.") from None
-    return evidence
-
-
-def evidence_remove(*, evidence: Evidence, user: AbstractBaseUser) -> None:
-    """Remove a passage (machine-found or added by a person) that does not bear on the claim."""
-    _require(user, PERM_EVIDENCE_REMOVE, "remove evidence")
-    claim = evidence.check_run.claim
-    if claim.status not in REVIEWABLE:
-        raise TransitionError("Evidence can be changed only while the claim is being reviewed.")
-    _require_not_held_by_other(claim, user)
-    with transaction.atomic():
-        claim_history_note(
-            claim=claim, actor=user, reason=f"Evidence removed: “{shorten(evidence.text, 200)}”"
-        )
-        evidence.delete()

@@ -14,10 +14,10 @@ from django.utils.crypto import get_random_string
 
 from annotations import services as annotation_services
 from annotations.models import Article, Claim, ClaimKind, ClaimStatus, Source, SourceKind
-from verification import services
+from verification.checks.services import claim_submit
 from verification.roles import group_ensure, roles_ensure
 
-DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED_TITLE = "Russia threatens to arm North Korea if South Korea sends weapons to Ukraine"
 FOLLOW_UP_TITLE = "DEMO (written for Factdesk, not a real article): Medvedev warns Seoul"
 
@@ -195,7 +195,7 @@ def demo_load(*, password_file: Path, submit: bool = True) -> dict:
         if submit:
             for claim in new_claims:
                 if claim.status == ClaimStatus.DRAFT:
-                    services.claim_submit(claim=claim, user=user)
+                    claim_submit(claim=claim, user=user)
                     report["submitted"] += 1
     return report
 

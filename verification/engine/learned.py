@@ -52,7 +52,7 @@ def combiner() -> Combiner | None:
     if os.environ.get("FACTDESK_STANCE_MODEL", "1") == "0":
         return None
     try:
-        from verification import stance_model
+        from . import stance_model
     except ImportError as error:  # the model's runtime is an optional install
         logger.warning("Stance model unavailable (%s): the engine uses its rules only.", error)
         return None

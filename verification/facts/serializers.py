@@ -1,138 +1,13 @@
-"""API shapes for facts, check runs, the queue, reviews and matching."""
+"""The facts API's shapes: filters, matching, and the published fact itself."""
 
 from rest_framework import serializers
 
 from annotations.models import SourceKind
-from annotations.serializers import ClaimSerializer
-from verification.matching import MIN_SCORE
-from verification.models import RATING_VALUES, CheckRun, Finding, Review, SourceSnapshot, Verdict
+from verification.facts.matching import MIN_SCORE
+from verification.models import RATING_VALUES, Verdict
 from verification.selectors import fact_row_under_review
 
 _DATETIME = serializers.DateTimeField()
-
-
-class FindingSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Finding
-        fields = (
-            "position",
-            "kind",
-            "outcome",
-            "message",
-            "claim_start",
-            "claim_end",
-            "snapshot",
-            "source_start",
-            "source_end",
-        )
-
-
-class CheckRunSerializer(serializers.ModelSerializer):
-    evidence = serializers.SerializerMethodField()
-    findings = FindingSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = CheckRun
-        fields = (
-            "id",
-            "run_id",
-            "status",
-            "progress",
-            "sources_total",
-            "sources_done",
-            "stance",
-            "confidence",
-            "engine_version",
-            "error",
-            "attempts",
-            "created_at",
-            "started_at",
-            "finished_at",
-            "evidence",
-            "findings",
-        )
-
-    def get_evidence(self, run: CheckRun) -> list[dict]:
-        # Runs are prefetched with their evidence and snapshots; sources are few per claim.
-        return [
-            {
-                "rank": e.rank,
-                "snapshot_id": e.snapshot_id,
-                "source_id": e.snapshot.source_id,
-                "start": e.start,
-                "end": e.end,
-                "score": e.score,
-                "text": e.text,
-            }
-            for e in run.evidence.all()
-        ]
-
-
-class SnapshotSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SourceSnapshot
-        fields = (
-            "id",
-            "source",
-            "fetched_at",
-            "requested_url",
-            "final_url",
-            "http_status",
-            "content_type",
-            "sha256",
-            "size",
-            "title",
-            "published_on",
-            "text",
-            "extractor",
-            "extractor_version",
-        )
-
-
-class CheckRunSummarySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = CheckRun
-        fields = ("id", "run_id", "status", "progress", "created_at")
-
-
-class QueueClaimSerializer(ClaimSerializer):
-    machine_stance = serializers.CharField(allow_null=True, read_only=True)
-    machine_confidence = serializers.FloatField(allow_null=True, read_only=True)
-    leased_to = serializers.SerializerMethodField()
-    lease_expires_at = serializers.SerializerMethodField()
-
-    class Meta(ClaimSerializer.Meta):
-        fields = ClaimSerializer.Meta.fields + (
-            "machine_stance",
-            "machine_confidence",
-            "leased_to",
-            "lease_expires_at",
-        )
-
-    def _lease(self, claim):
-        # A missing reverse one-to-one raises a subclass of AttributeError.
-        return getattr(claim, "lease", None)
-
-    def get_leased_to(self, claim) -> str | None:
-        lease = self._lease(claim)
-        return lease.reviewer.get_username() if lease else None
-
-    def get_lease_expires_at(self, claim) -> str | None:
-        lease = self._lease(claim)
-        return lease.expires_at.isoformat() if lease else None
-
-
-class ReviewCreateSerializer(serializers.Serializer):
-    verdict = serializers.ChoiceField(choices=Verdict.choices)
-    rationale = serializers.CharField()
-
-
-class ReviewSerializer(serializers.ModelSerializer):
-    reviewer = serializers.CharField(source="reviewer.get_username")
-
-    class Meta:
-        model = Review
-        fields = ("id", "claim", "verdict", "rating_value", "rationale", "reviewer", "created_at")
 
 
 class RetractSerializer(serializers.Serializer):
@@ -171,11 +46,6 @@ class FactFilterSerializer(serializers.Serializer):
         help_text="Words in the claim, quote or rationale: every word must appear (any case, "
         "any order, each in any of the three)",
     )
-
-
-class ArticleImportSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=2000)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 class StrictCharField(serializers.CharField):

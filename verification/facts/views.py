@@ -1,4 +1,4 @@
-"""Thin API views for the verification flow and the verified facts."""
+"""The facts API: list, detail, JSON-LD documents, matching, export, publish and retract."""
 
 from django.conf import settings
 from django.http import Http404, StreamingHttpResponse
@@ -11,13 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from annotations.models import Claim, Source
-from annotations.serializers import (
-    ArticleSerializer,
-    ClaimSerializer,
-    SourceCreateSerializer,
-    SourceSerializer,
-)
+from annotations.models import Claim
 from project.api import (
     CONFLICT,
     JSONLDContentNegotiation,
@@ -25,26 +19,18 @@ from project.api import (
     WebAnnotationRenderer,
     has_perm,
 )
-from verification import export, jsonld, matching, selectors, services, sources
-from verification.article_import import article_import_url
-from verification.models import Fact, SourceSnapshot
-from verification.serializers import (
-    ArticleImportSerializer,
-    CheckRunSerializer,
-    CheckRunSummarySerializer,
+from verification import selectors
+from verification.facts import export, jsonld, matching
+from verification.facts.serializers import (
     FactFilterSerializer,
     FactSerializer,
     MatchRequestSerializer,
     MatchResponseSerializer,
-    QueueClaimSerializer,
     RetractSerializer,
-    ReviewCreateSerializer,
-    ReviewSerializer,
-    SnapshotSerializer,
     fact_dicts,
 )
-
-REVIEWER = has_perm("verification.add_review")
+from verification.facts.services import fact_publish, fact_retract
+from verification.models import Fact
 
 
 class PublicReadPermission(permissions.BasePermission):
@@ -213,89 +199,13 @@ class FactMatchView(APIView):
         )
 
 
-class ClaimSubmitView(APIView):
-    permission_classes = [has_perm("annotations.change_claim")]
-
-    @extend_schema(request=None, responses={202: ClaimSerializer, 409: CONFLICT})
-    def post(self, request, pk: int):
-        claim = get_object_or_404(Claim, pk=pk)
-        run = services.claim_submit(claim=claim, user=request.user)
-        body = ClaimSerializer(claim).data | {"check_run": CheckRunSummarySerializer(run).data}
-        return Response(body, status=status.HTTP_202_ACCEPTED)
-
-
-class ClaimChecksView(APIView):
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [has_perm("verification.add_checkrun")()]
-        return [has_perm("verification.view_checkrun")()]
-
-    @extend_schema(responses=CheckRunSerializer(many=True))
-    def get(self, request, pk: int):
-        claim = get_object_or_404(Claim, pk=pk)
-        runs = selectors.claim_check_runs(claim)
-        return Response(CheckRunSerializer(runs, many=True).data)
-
-    @extend_schema(request=None, responses={202: CheckRunSummarySerializer, 409: CONFLICT})
-    def post(self, request, pk: int):
-        """Re-run the machine check (202)."""
-        claim = get_object_or_404(Claim, pk=pk)
-        run = services.check_run_request(claim=claim, user=request.user)
-        return Response(CheckRunSummarySerializer(run).data, status=status.HTTP_202_ACCEPTED)
-
-
-class QueueListView(generics.ListAPIView):
-    serializer_class = QueueClaimSerializer
-    permission_classes = [REVIEWER]
-    pagination_class = None
-
-    def get_queryset(self):
-        return selectors.claim_list_for_queue(reviewer=self.request.user)[:200]
-
-
-class QueueNextView(APIView):
-    permission_classes = [REVIEWER]
-
-    @extend_schema(request=None, responses={200: QueueClaimSerializer, 204: None})
-    def post(self, request):
-        claim = services.queue_take_next(reviewer=request.user)
-        if claim is None:
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        claim = selectors.claim_list_for_queue().get(pk=claim.pk)
-        return Response(QueueClaimSerializer(claim).data)
-
-
-class ClaimReleaseView(APIView):
-    """Give a claim taken from the queue back, without a verdict, for another reviewer."""
-
-    permission_classes = [REVIEWER]
-
-    @extend_schema(request=None, responses={204: None, 409: CONFLICT})
-    def post(self, request, pk: int):
-        claim = get_object_or_404(Claim, pk=pk)
-        services.review_lease_release(claim=claim, reviewer=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class ClaimReviewView(APIView):
-    permission_classes = [REVIEWER]
-
-    @extend_schema(request=ReviewCreateSerializer, responses={201: ReviewSerializer, 409: CONFLICT})
-    def post(self, request, pk: int):
-        claim = get_object_or_404(Claim, pk=pk)
-        data = ReviewCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        review = services.review_record(claim=claim, reviewer=request.user, **data.validated_data)
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
-
-
 class ClaimPublishView(APIView):
     permission_classes = [has_perm("verification.add_fact")]
 
     @extend_schema(request=None, responses={201: FactSerializer, 409: CONFLICT})
     def post(self, request, pk: int):
         claim = get_object_or_404(Claim, pk=pk)
-        fact = services.fact_publish(claim=claim, publisher=request.user)
+        fact = fact_publish(claim=claim, publisher=request.user)
         return Response(fact_json_or_404(fact.pk, request), status=status.HTTP_201_CREATED)
 
 
@@ -307,56 +217,8 @@ class FactRetractView(APIView):
         fact = get_object_or_404(Fact.objects.select_related("claim"), pk=pk)
         data = RetractSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.fact_retract(fact=fact, user=request.user, reason=data.validated_data["reason"])
+        fact_retract(fact=fact, user=request.user, reason=data.validated_data["reason"])
         return Response(fact_json_or_404(pk, request))
-
-
-class ClaimSourceListView(APIView):
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [has_perm("annotations.add_source")()]
-        return [has_perm("annotations.view_source")()]
-
-    @extend_schema(responses=SourceSerializer(many=True))
-    def get(self, request, pk: int):
-        claim = get_object_or_404(Claim, pk=pk)
-        return Response(SourceSerializer(claim.sources.order_by("id"), many=True).data)
-
-    @extend_schema(request=SourceCreateSerializer, responses={201: SourceSerializer, 409: CONFLICT})
-    def post(self, request, pk: int):
-        """Attach a URL, pasted text or a file; it is fetched and archived in the background."""
-        claim = get_object_or_404(Claim, pk=pk)
-        data = SourceCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        source = sources.source_add(
-            claim=claim,
-            user=request.user,
-            url=fields.get("url", ""),
-            text=fields.get("text", ""),
-            title=fields.get("title", ""),
-            uploaded=fields.get("file"),
-        )
-        return Response(SourceSerializer(source).data, status=status.HTTP_201_CREATED)
-
-
-class SourceRetryView(APIView):
-    permission_classes = [has_perm("annotations.change_source")]
-
-    @extend_schema(request=None, responses={202: SourceSerializer})
-    def post(self, request, pk: int):
-        source = get_object_or_404(Source, pk=pk)
-        sources.source_retry(source=source, user=request.user)
-        source.refresh_from_db()
-        return Response(SourceSerializer(source).data, status=status.HTTP_202_ACCEPTED)
-
-
-class SnapshotDetailView(generics.RetrieveAPIView):
-    """An archived snapshot: extracted text and fetch metadata (the raw bytes stay server-side)."""
-
-    serializer_class = SnapshotSerializer
-    permission_classes = [has_perm("verification.view_sourcesnapshot")]
-    queryset = SourceSnapshot.objects.all()
 
 
 class _StreamRenderer(renderers.BaseRenderer):
@@ -411,16 +273,3 @@ class FactExportCSVView(_FactExportView):
     renderer_classes = [CSVRenderer]
     rows = staticmethod(export.facts_csv)
     extension = "csv"
-
-
-class ArticleImportView(APIView):
-    """Create an article from a URL, fetched with the production safety rules."""
-
-    permission_classes = [has_perm("annotations.add_article")]
-
-    @extend_schema(request=ArticleImportSerializer, responses={201: ArticleSerializer})
-    def post(self, request):
-        data = ArticleImportSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        article = article_import_url(user=request.user, **data.validated_data)
-        return Response(ArticleSerializer(article).data, status=status.HTTP_201_CREATED)

@@ -13,7 +13,7 @@ index rows of live facts are rebuilt from their claims.
 
 from django.db import migrations
 
-from verification.matching import terms
+from verification.facts.matching import terms
 
 
 def fact_terms_rebuild(apps, schema_editor):

@@ -40,7 +40,10 @@ from annotations.models import (
 )
 from annotations.services import TransitionError
 from annotations.text import percent, shorten
-from verification import matching, selectors, services
+from verification import selectors
+from verification.checks.services import check_run_refusal, check_run_request
+from verification.facts import matching
+from verification.facts.services import fact_publish, fact_retract
 from verification.models import (
     OPEN_RUN_STATUSES,
     CheckRun,
@@ -52,6 +55,23 @@ from verification.models import (
     SourceSnapshot,
     Stance,
     Verdict,
+)
+from verification.review import services as review_services
+from verification.review.services import (
+    REVIEWABLE,
+    evidence_add,
+    evidence_remove,
+    queue_take,
+    review_lease_release,
+    review_lease_renew,
+    review_record,
+)
+from verification.roles import (
+    PERM_EVIDENCE_ADD,
+    PERM_EVIDENCE_REMOVE,
+    PERM_PUBLISH,
+    PERM_RETRACT,
+    PERM_REVIEW,
 )
 
 STALE_AFTER = timedelta(hours=24)
@@ -231,7 +251,7 @@ def claim_check_progress(request: HttpRequest, claim_id: int) -> JsonResponse:
 
 
 def _require_reviewer(request: HttpRequest) -> None:
-    if not request.user.has_perm(services.PERM_REVIEW):
+    if not request.user.has_perm(PERM_REVIEW):
         raise PermissionDenied
 
 
@@ -314,7 +334,7 @@ def queue_take_next(request: HttpRequest) -> HttpResponse:
     if any(filters.values()):
         claim = _take_next_filtered(request.user, filters)
     else:
-        claim = services.queue_take_next(reviewer=request.user)
+        claim = review_services.queue_take_next(reviewer=request.user)
     if claim is None:
         if any(filters.values()):
             messages.info(request, "No claim waiting for review matches these filters.")
@@ -336,7 +356,7 @@ def _take_next_filtered(user, filters: dict[str, str]) -> Claim | None:
     )
     for claim in candidates[:20]:
         try:
-            services.queue_take(claim=claim, reviewer=user)
+            queue_take(claim=claim, reviewer=user)
         except (PermissionDenied, ValidationError):
             continue
         return claim
@@ -351,7 +371,7 @@ def publish_list_page(request: HttpRequest, *, site: AdminSite) -> TemplateRespo
 
     Verdicts the publisher gave are left out (four eyes), unless the desk is a one-person desk.
     """
-    if not request.user.has_perm(services.PERM_PUBLISH):
+    if not request.user.has_perm(PERM_PUBLISH):
         raise PermissionDenied
     latest = Review.objects.filter(claim=OuterRef("pk")).order_by("-created_at", "-id")
     claims = (
@@ -419,7 +439,7 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
     held_by_me = lease is not None and lease.reviewer_id == user.pk
     reviews = list(claim.reviews.all())
     fact = getattr(claim, "fact", None)
-    reviewable = claim.status in services.REVIEWABLE
+    reviewable = claim.status in REVIEWABLE
     # Four eyes: the reviewer who gave the verdict cannot publish it, so is not offered to.
     own_verdict = bool(reviews) and reviews[0].reviewer_id == user.pk
     context = {
@@ -428,7 +448,7 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         "claim": claim,
         "article": article_context(claim),
         "last_change": last_status_change(claim),
-        "anchor_needs_look": claim.status in services.REVIEWABLE
+        "anchor_needs_look": claim.status in REVIEWABLE
         and claim.anchor_state in (AnchorState.FUZZY, AnchorState.ORPHANED),
         "anchor_score": percent(claim.anchor_score),
         "claim_html": highlighted(
@@ -453,21 +473,21 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         "verdicts": Verdict.choices,
         # Another reviewer's verdict form would only be refused on submit: not offered.
         "can_review": reviewable
-        and user.has_perm(services.PERM_REVIEW)
+        and user.has_perm(PERM_REVIEW)
         and not (lease is not None and not held_by_me),
         "can_take": claim.status == ClaimStatus.NEEDS_REVIEW
         and lease is None
-        and user.has_perm(services.PERM_REVIEW),
+        and user.has_perm(PERM_REVIEW),
         "can_edit_evidence": reviewable
         and shown_run is not None
         and (run is None or run.status not in OPEN_RUN_STATUSES)
         and not (lease is not None and not held_by_me),
-        "can_add_evidence": user.has_perm(services.PERM_EVIDENCE_ADD),
-        "can_remove_evidence": user.has_perm(services.PERM_EVIDENCE_REMOVE),
-        "can_rerun": services.check_run_refusal(claim=claim, user=user) is None
+        "can_add_evidence": user.has_perm(PERM_EVIDENCE_ADD),
+        "can_remove_evidence": user.has_perm(PERM_EVIDENCE_REMOVE),
+        "can_rerun": check_run_refusal(claim=claim, user=user) is None
         and (run is None or run.status not in OPEN_RUN_STATUSES),
         "can_publish": claim.status == ClaimStatus.REVIEWED
-        and user.has_perm(services.PERM_PUBLISH)
+        and user.has_perm(PERM_PUBLISH)
         and not own_verdict
         and claim.anchor_state != AnchorState.ORPHANED,
         "own_verdict_awaits_publisher": claim.status == ClaimStatus.REVIEWED and own_verdict,
@@ -475,12 +495,12 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         # reviewer who gave its verdict (four eyes).
         "can_retract": fact is not None
         and fact.retracted_at is None
-        and user.has_perm(services.PERM_RETRACT)
+        and user.has_perm(PERM_RETRACT)
         and (fact.review.reviewer_id != user.pk or settings.FACTDESK_SINGLE_PERSON_DESK),
         "lease_renew_seconds": 120,
         "progress_url": reverse("admin:verification_claim_progress", args=[claim.pk]),
         "queue_url": reverse("admin:verification_queue"),
-        "can_see_queue": user.has_perm(services.PERM_REVIEW),
+        "can_see_queue": user.has_perm(PERM_REVIEW),
         "claim_url": reverse("admin:annotations_claim_change", args=[claim.pk]),
         "action_url": reverse("admin:verification_claim_review", args=[claim.pk]),
     }
@@ -533,7 +553,7 @@ def review_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespo
     back = reverse("admin:verification_claim_review", args=[claim.pk])
     if action == "renew":
         try:
-            lease = services.review_lease_renew(claim=claim, reviewer=request.user)
+            lease = review_lease_renew(claim=claim, reviewer=request.user)
         except (PermissionDenied, ValidationError) as error:
             return JsonResponse({"ok": False, "message": _error_text(error)}, status=409)
         return JsonResponse(
@@ -555,12 +575,12 @@ def review_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespo
 
 
 def _take(request, claim):
-    services.queue_take(claim=claim, reviewer=request.user)
+    queue_take(claim=claim, reviewer=request.user)
     return "The claim is yours while this page is open (the lease is renewed as you work)."
 
 
 def _verdict(request, claim):
-    review = services.review_record(
+    review = review_record(
         claim=claim,
         reviewer=request.user,
         verdict=request.POST.get("verdict", ""),
@@ -578,7 +598,7 @@ def _evidence_add(request, claim):
     snapshot = SourceSnapshot.objects.filter(pk=snapshot_id).first()
     if snapshot is None:
         raise ValidationError({"snapshot": "No such snapshot."})
-    evidence = services.evidence_add(
+    evidence = evidence_add(
         claim=claim,
         snapshot=snapshot,
         start=_int(request.POST.get("start"), "start"),
@@ -597,23 +617,23 @@ def _evidence_remove(request, claim):
     )
     if evidence is None:
         raise ValidationError("That evidence is already gone.")
-    services.evidence_remove(evidence=evidence, user=request.user)
+    evidence_remove(evidence=evidence, user=request.user)
     return "Evidence removed."
 
 
 def _rerun(request, claim):
-    services.check_run_request(claim=claim, user=request.user)
+    check_run_request(claim=claim, user=request.user)
     return "The check is queued again; its progress shows below."
 
 
 def _leave(request, claim):
-    services.review_lease_release(claim=claim, reviewer=request.user)
+    review_lease_release(claim=claim, reviewer=request.user)
     messages.success(request, "You left the claim; it is back in the queue for someone else.")
     return redirect("admin:verification_queue")
 
 
 def _publish(request, claim):
-    fact = services.fact_publish(claim=claim, publisher=request.user)
+    fact = fact_publish(claim=claim, publisher=request.user)
     return f"Published as fact {fact.pk}."
 
 
@@ -621,7 +641,7 @@ def _retract(request, claim):
     fact = Fact.objects.filter(claim=claim).select_related("claim").first()
     if fact is None:
         raise ValidationError("This claim has no published fact to retract.")
-    services.fact_retract(fact=fact, user=request.user, reason=request.POST.get("reason", ""))
+    fact_retract(fact=fact, user=request.user, reason=request.POST.get("reason", ""))
     return "The fact is retracted; it stays visible, marked with your reason."
 
 

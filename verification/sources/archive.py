@@ -10,8 +10,8 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.utils import timezone
 
 from annotations.models import Source, SourceKind, SourceState
-from verification import extraction, fetching
 from verification.models import SourceSnapshot
+from verification.sources import extraction, fetching
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from annotations.models import Article
 from annotations.services import article_create
-from verification import extraction, fetching
-from verification.archive import fetch_policy
+from verification.sources import extraction, fetching
+from verification.sources.archive import fetch_policy
 
 
 def article_import_url(*, url: str, user: AbstractBaseUser, title: str = "") -> Article:

@@ -17,8 +17,9 @@ from django.utils import timezone
 from annotations import services as annotation_services
 from annotations.models import Claim, ClaimStatus, Source, SourceKind, SourceState
 from annotations.services import TransitionError, claim_transition
-from verification.archive import SourceUnavailable, source_archive
+from verification.enqueue import SOURCE_FETCH, enqueue_on_commit
 from verification.models import Fact, SourceSnapshot
+from verification.sources.archive import SourceUnavailable, source_archive
 
 logger = logging.getLogger(__name__)
 
@@ -56,16 +57,14 @@ def source_add(
         else:
             raise ValidationError("Give a URL, a file or pasted text.")
         if source.state in (SourceState.PENDING, SourceState.FAILED):
-            source_id = source.pk
-            transaction.on_commit(lambda: _enqueue_fetch(source_id), robust=True)
+            _enqueue_fetch(source)
     return source
 
 
 def source_archive_later(*, source: Source) -> None:
     """Queue a fetch of a source that has no snapshot yet, once the transaction commits."""
     if source.state == SourceState.PENDING:
-        source_id = source.pk
-        transaction.on_commit(lambda: _enqueue_fetch(source_id), robust=True)
+        _enqueue_fetch(source)
 
 
 def source_retry(*, source: Source, user: AbstractBaseUser) -> None:
@@ -75,17 +74,16 @@ def source_retry(*, source: Source, user: AbstractBaseUser) -> None:
     if source.state != SourceState.FAILED:
         raise ValidationError(f"Only failed sources are retried; this one is {source.state}.")
     Source.objects.filter(pk=source.pk).update(state=SourceState.PENDING, failure_reason="")
-    source_id = source.pk
-    transaction.on_commit(lambda: _enqueue_fetch(source_id), robust=True)
+    _enqueue_fetch(source)
 
 
-def _enqueue_fetch(source_id: int) -> None:
-    from verification.tasks import source_fetch_task
-
-    try:
-        source_fetch_task.apply_async(args=[source_id], retry=True)
-    except Exception as error:  # noqa: BLE001 - broker down: the check run fetches it anyway
-        logger.warning("Could not enqueue the fetch of source %s (%s).", source_id, error)
+def _enqueue_fetch(source: Source) -> None:
+    enqueue_on_commit(
+        SOURCE_FETCH,
+        source.pk,
+        what=f"the fetch of source {source.pk}",
+        if_lost="the check run fetches it anyway",
+    )
 
 
 def source_fetch(*, source_id: int) -> SourceSnapshot | None:

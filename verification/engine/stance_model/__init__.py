@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from verification.stance_model.text import clean_text
+from .text import clean_text
 
 logger = logging.getLogger(__name__)
 

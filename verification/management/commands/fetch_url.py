@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from verification.extraction import ExtractionError, extract
-from verification.fetching import FetchError, FetchPolicy, fetch
+from verification.sources.extraction import ExtractionError, extract
+from verification.sources.fetching import FetchError, FetchPolicy, fetch
 
 DEFAULTS = FetchPolicy()
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from verification.demo import demo_load
+from verification.demo.loader import demo_load
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""The review queue: leases, verdicts, evidence chosen by people, and the reviewer's admin pages."""
