@@ -65,7 +65,7 @@ def test_the_runtime_loads_and_predicts_with_torch_blocked():
         "m = load()\n"
         "print(max(m.predict([('a', 'b')])[0].values()) > 0)\n"
     )
-    root = Path(stance_model.__file__).resolve().parents[2]
+    root = Path(stance_model.__file__).resolve().parents[3]
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
     )
