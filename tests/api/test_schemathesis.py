@@ -38,7 +38,7 @@ def keep_test_connection():
 
 @pytest.fixture
 def token(roles, keep_test_connection) -> str:
-    from verification.demo import DESK_ADMIN, desk_admin_ensure
+    from verification.demo.loader import DESK_ADMIN, desk_admin_ensure
 
     desk_build()
     desk_admin_ensure()  # the webhook endpoints are the desk admin's

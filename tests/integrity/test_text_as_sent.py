@@ -157,7 +157,8 @@ def test_a_plain_text_upload_keeps_its_text_as_written():
 def test_the_exports_give_the_claim_text_and_quote_as_stored(annotator, reviewer, publisher):
     from annotations.models import ClaimStatus
     from annotations.services import claim_transition
-    from verification import services
+    from verification.facts.services import fact_publish
+    from verification.review.services import review_record
 
     client = client_for(annotator)
     article = client.post(
@@ -175,8 +176,8 @@ def test_the_exports_give_the_claim_text_and_quote_as_stored(annotator, reviewer
     claim = Claim.objects.get(pk=claim_id)
     claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
     claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    services.review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Minutes.")
-    services.fact_publish(claim=claim, publisher=publisher)
+    review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Minutes.")
+    fact_publish(claim=claim, publisher=publisher)
     lines = b"".join(APIClient().get("/api/v1/facts/export.jsonl").streaming_content)
     (record,) = [json.loads(line) for line in lines.decode().splitlines()]
     assert (record["claim"], record["quote"]) == (" The mayor said so.\t", "  \tThe mayor")

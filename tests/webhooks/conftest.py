@@ -8,7 +8,7 @@ from verification.webhooks.models import SUBSCRIBABLE_EVENTS
 
 @pytest.fixture
 def desk_admin(roles):
-    from verification.demo import DESK_ADMIN, desk_admin_ensure
+    from verification.demo.loader import DESK_ADMIN, desk_admin_ensure
 
     desk_admin_ensure()
     return UserFactory(username="dora", groups=[DESK_ADMIN])

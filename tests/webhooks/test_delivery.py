@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from verification import fetching
+from verification.sources import fetching
 from verification.webhooks import delivery as http
 from verification.webhooks import services
 from verification.webhooks.models import (

@@ -4,10 +4,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from verification import fetching
 from verification.library import feeds
 from verification.library.models import ClaimReviewFeed, FactCheck
 from verification.library.services import enqueue_on_commit
+from verification.sources import fetching
 
 
 @admin.register(FactCheck)

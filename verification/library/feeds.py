@@ -10,11 +10,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from verification import fetching
-from verification.archive import fetch_policy
 from verification.library import services
 from verification.library.claimreview import read_records
 from verification.library.models import ClaimReviewFeed, FeedStatus
+from verification.sources import fetching
+from verification.sources.archive import fetch_policy
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Hybrid matching: desk facts and earlier fact-checks, by words and by meaning.
 
-Candidates come from three bounded lists: the desk's term index (verification.matching, an
+Candidates come from three bounded lists: the desk's term index (verification.facts.matching, an
 idf-weighted cosine), the library's full-text index (lexical.py) and the vector index
 (vectors.py). Every candidate is then scored from its stored vector and its lexical score, so
 the score does not depend on which list found it:
@@ -22,7 +22,7 @@ from datetime import date
 import numpy as np
 from django.conf import settings
 
-from verification import matching as desk_matching
+from verification.facts import matching as desk_matching
 from verification.library import encoding, lexical, vectors
 from verification.library.models import FactCheck, FactVector
 from verification.models import Fact

@@ -5,9 +5,9 @@ Signing follows the Standard Webhooks specification (standardwebhooks.com): the 
 base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}`` keyed with the secret's bytes (the base64 after
 ``whsec_``).
 
-The request passes the same gate as a source fetch (see ``verification.fetching``): the host is
-resolved once, every address is checked, the connection goes to a checked address. A deployment
-names the internal receivers it trusts as ``host:port`` pairs; only those may be private
+The request passes the same gate as a source fetch (see ``verification.sources.fetching``): the
+host is resolved once, every address is checked, the connection goes to a checked address. A
+deployment names the internal receivers it trusts as ``host:port`` pairs; only those may be private
 (cloud metadata addresses stay refused even then). Redirects are never followed: a receiver that
 moved must be edited by a person.
 """
@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 
 # The guard's own pieces, so a webhook passes exactly the gate a source fetch passes.
-from verification.fetching import (
+from verification.sources.fetching import (
     FetchError,
     FetchPolicy,
     _checked_addresses,

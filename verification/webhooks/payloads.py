@@ -22,7 +22,7 @@ def claim_data(claim) -> dict:
 
 def check_run_data(run) -> dict:
     """The run as `claims/{id}/checks/` shows it, without the evidence and findings lists."""
-    from verification.serializers import CheckRunSerializer
+    from verification.checks.serializers import CheckRunSerializer
 
     class CheckRunEventSerializer(CheckRunSerializer):
         class Meta(CheckRunSerializer.Meta):
@@ -34,14 +34,14 @@ def check_run_data(run) -> dict:
 
 
 def review_data(review) -> dict:
-    from verification.serializers import ReviewSerializer
+    from verification.review.serializers import ReviewSerializer
 
     return dict(ReviewSerializer(review).data)
 
 
 def fact_data(fact_id: int) -> dict | None:
     from verification import selectors
-    from verification.serializers import fact_dicts
+    from verification.facts.serializers import fact_dicts
 
     rows = list(selectors.fact_rows().filter(pk=fact_id))
     if not rows:

@@ -45,7 +45,7 @@ DELIVERY_TASK = "verification.webhooks.tasks.webhook_delivery_task"
 
 def subscription_target_refusal(url: str) -> str | None:
     """Why a target URL cannot be used, as far as that shows before DNS is asked, or None."""
-    from verification.fetching import FetchPolicy, url_refusal
+    from verification.sources.fetching import FetchPolicy, url_refusal
 
     allowed = http.host_port(url) in allowed_hosts()
     return url_refusal(url, FetchPolicy(allow_private_addresses=allowed))

@@ -22,7 +22,7 @@ def webhook_delivery_task(self, delivery_id: str) -> str:
     try:
         result = services.delivery_attempt(delivery_id=delivery_id)
     except OperationalError as error:
-        from verification.services import retry_countdown
+        from verification.checks.services import retry_countdown
 
         if self.request.retries >= 8:
             raise  # the sweeper enqueues it again once the database is back

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from verification import fetching
 from verification.library import feeds, services
 from verification.library.claimreview import read_lines, read_records
+from verification.sources import fetching
 
 
 class _Progress:
