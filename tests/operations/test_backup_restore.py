@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from annotations.models import Claim, Source
 from annotations.services import source_add_file
 from tests.api.desk import desk_build
-from verification.archive import source_archive
 from verification.models import Fact, SourceSnapshot
 from verification.operations.backup import BackupRefused, backup_create, backup_restore
+from verification.sources.archive import source_archive
 
 
 @pytest.fixture
