@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run worker test lint bench eval schema train clean
+.PHONY: run worker test lint bench eval schema messages train clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Factdesk needs Python 3.11 or newer; set PYTHON=python3.11 (found " + sys.version.split()[0] + ").")'
@@ -60,6 +60,17 @@ train: $(TRAIN_STAMP)
 ## schema: regenerate the committed OpenAPI schema (always from the embedded SQLite default)
 schema: $(DEV_STAMP)
 	DATABASE_URL= $(PY) manage.py spectacular --file schema.yml --validate --fail-on-warn
+
+LANGUAGES := es fr de pt_BR ar
+MESSAGES_OPTIONS := $(foreach language,$(LANGUAGES),-l $(language)) --add-location=file --no-obsolete \
+	--ignore=.venv --ignore=.venv-train --ignore=var --ignore=tests --ignore=bench --ignore=training \
+	--ignore=docs --ignore='*/migrations/*'
+
+## messages: bring the translation catalogs (locale/) up to date with the code and compile them
+messages: $(DEV_STAMP)
+	$(PY) manage.py makemessages $(MESSAGES_OPTIONS)
+	$(PY) manage.py makemessages -d djangojs $(MESSAGES_OPTIONS)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-train --ignore=var
 
 clean:
 	rm -rf $(VENV) $(TRAIN_VENV) var

@@ -95,3 +95,22 @@ def test_the_javascript_catalog_of_the_desks_scripts_is_served(client):
     response = client.get("/i18n/js/")
     assert response.status_code == 200
     assert "function gettext" in response.content.decode() or "gettext" in response.content.decode()
+
+
+TRANSLATED_QUEUE_LABEL = {
+    "es": "Cola de verificación",
+    "fr": "File de vérification",
+    "de": "Prüfwarteschlange",
+    "pt-br": "Fila de verificação",
+    "ar": "قائمة انتظار التحقق",
+}
+
+
+@pytest.mark.parametrize("language", sorted(TRANSLATED_QUEUE_LABEL))
+def test_the_queue_and_the_script_strings_read_in_the_chosen_language(client, reviewer, language):
+    client.force_login(reviewer)
+    _choose(client, language)
+    page = client.get("/admin/annotations/claim/queue/").content.decode()
+    assert TRANSLATED_QUEUE_LABEL[language] in page
+    catalog = client.get(f"/i18n/js/?l={language}").content.decode()
+    assert "Claims at this place" in catalog  # the msgid, with its translation beside it
