@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from . import checks, languages, learned, stance
+from . import checks, decision, languages, learned, stance
 from .bm25 import BM25
 from .checks import TextView
 from .lexicon import SAY_VERBS
@@ -505,7 +505,7 @@ def crosscheck(
         stance=label,
         confidence=float(confidence),
         evidence=a.evidence,
-        findings=a.findings,
+        findings=decision.findings_for_stance(label, a.findings),
         engine_version=version,
         probabilities=probs,
     )
