@@ -390,20 +390,41 @@ def claim_delete_refusal(
 
 
 def claim_delete(*, claim: Claim, user: AbstractBaseUser | None) -> None:
-    """Delete a draft claim marked by mistake, with its tags and links to sources.
+    """Delete a draft claim marked by mistake, with its tags, links to sources, and the sources
+    no other claim cites (they were given for this claim only and would be left as orphans).
 
-    The sources stay: another claim may cite them, and the source page can attach them again.
+    A source another claim cites stays: the source page can attach it again.
     """
     refusal = claim_delete_refusal(claim=claim, user=user)
     if refusal is not None:
         raise refusal
     with transaction.atomic():
-        # Conditional on the status, so a claim submitted meanwhile is not deleted.
-        _, deleted = Claim.objects.filter(pk=claim.pk, status=S.DRAFT).delete()
-        if not deleted.get(Claim._meta.label):
+        # Lock the row while it is still a draft: a concurrent submit (a conditional update of
+        # the same row) then waits and finds it gone, or got there first and this finds no
+        # draft. Without the lock, Django's delete reads the claim, then deletes by id alone,
+        # and could delete a claim submitted in between.
+        locked = list(
+            Claim.objects.select_for_update().filter(pk=claim.pk, status=S.DRAFT).values("pk")
+        )
+        if not locked:
             raise TransitionError(
                 f"Claim {claim.pk} was submitted or deleted by someone else meanwhile; reload it."
             )
+        cited = list(Source.objects.filter(claims=claim.pk).values_list("pk", flat=True))
+        own_sources = list(
+            Source.objects.filter(pk__in=cited)
+            .annotate(cited_by=Count("claims"))
+            .filter(cited_by=1)
+            .values_list("pk", flat=True)
+        )
+        Claim.objects.filter(pk=claim.pk).delete()
+        sources = Source.objects.filter(pk__in=own_sources, claims=None)
+        files = [name for name in sources.values_list("file", flat=True) if name]
+        sources.delete()
+        if files:
+            # The uploaded files go once the rows are gone for good (not if this rolls back).
+            storage = Source._meta.get_field("file").storage
+            transaction.on_commit(lambda: [storage.delete(name) for name in files])
 
 
 def claim_set_tags(*, claim: Claim, names: Iterable[str]) -> None:
