@@ -30,3 +30,8 @@ def subscription(receiver, db):
     )
     receiver.secret = made.secret
     return made
+
+
+@pytest.fixture
+def second_publisher(roles):
+    return UserFactory(username="pia", groups=["publisher"])

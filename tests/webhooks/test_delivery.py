@@ -319,7 +319,7 @@ def test_deliveries_are_enqueued_only_after_the_transaction_commits(
     subscription, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
-    monkeypatch.setattr(services, "_enqueue", lambda ids, countdown=None: sent.extend(ids))
+    monkeypatch.setattr(services, "_enqueue", lambda ids: sent.extend(ids))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         event = _emit()
         assert sent == []
@@ -329,7 +329,7 @@ def test_deliveries_are_enqueued_only_after_the_transaction_commits(
 
 def test_the_sweeper_enqueues_due_deliveries_it_finds_unheld(subscription, monkeypatch):
     sent = []
-    monkeypatch.setattr(services, "_enqueue", lambda ids, countdown=None: sent.extend(ids))
+    monkeypatch.setattr(services, "_enqueue", lambda ids: sent.extend(ids))
     delivery = _emit().deliveries.get()
     assert services.deliveries_sweep() == 0  # just created: its message is in the queue
     Delivery.objects.filter(pk=delivery.pk).update(

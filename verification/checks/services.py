@@ -33,6 +33,7 @@ from verification.roles import (
 )
 from verification.sources.archive import SourceUnavailable
 from verification.sources.services import source_snapshot_for_check
+from verification.webhooks import events as webhook_events
 
 logger = logging.getLogger(__name__)
 
@@ -362,6 +363,7 @@ def check_run_finish(*, run: CheckRun, result: "engine.CheckResult", problems: l
             reason = "Machine check done, but no source could be read: see the source findings."
         else:
             reason = f"Machine check done: {result.stance} ({result.confidence:.0%} confidence)."
+        webhook_events.check_finished(run=run)
         _claim_to_review(run.claim, reason=reason)
 
 
@@ -409,6 +411,7 @@ def check_run_fail(*, run: CheckRun, error: str) -> None:
             progress="failed",
         )
         if changed == 1:
+            webhook_events.check_finished(run=run)
             _claim_to_review(run.claim, reason=f"Machine check failed: {error}")
 
 

@@ -17,6 +17,7 @@ from verification.roles import (
     PERM_RETRACT,
     permission_require,
 )
+from verification.webhooks import events as webhook_events
 
 S = ClaimStatus
 
@@ -56,6 +57,7 @@ def fact_publish(*, claim: Claim, publisher: AbstractBaseUser) -> Fact:
             },
         )
         matching.fact_index(fact)
+        webhook_events.fact_published(fact=fact)
     return fact
 
 
@@ -80,6 +82,7 @@ def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
         fact.retraction_reason = reason.strip()
         fact.save(update_fields=["retracted_at", "retracted_by", "retraction_reason", "updated_at"])
         matching.fact_unindex(fact)
+        webhook_events.fact_retracted(fact=fact)
     return fact
 
 

@@ -26,6 +26,7 @@ from verification.roles import (
     PERM_REVIEW,
     permission_require,
 )
+from verification.webhooks import events as webhook_events
 
 S = ClaimStatus
 
@@ -189,6 +190,7 @@ def review_record(
             check_run=claim.check_runs.order_by("-created_at").first(),
         )
         ReviewLease.objects.filter(claim=claim).delete()
+        webhook_events.review_recorded(review=review)
     return review
 
 

@@ -204,14 +204,16 @@ def delivery_redeliver(*, delivery: Delivery) -> Delivery:
     return delivery
 
 
-def _enqueue(delivery_ids: list[str], countdown: float | None = None) -> None:
-    from celery import current_app
+def _enqueue(delivery_ids: list[str]) -> None:
+    from verification.enqueue import enqueue_now
 
     for delivery_id in delivery_ids:
-        try:
-            current_app.send_task(DELIVERY_TASK, args=[delivery_id], countdown=countdown)
-        except Exception as error:  # noqa: BLE001 - broker down: the sweeper enqueues it later
-            logger.warning("Could not enqueue webhook delivery %s: %s", delivery_id, error)
+        enqueue_now(
+            DELIVERY_TASK,
+            delivery_id,
+            what=f"webhook delivery {delivery_id}",
+            if_lost="the webhook sweeper will send it",
+        )
 
 
 # --- Delivery -------------------------------------------------------------------------------
