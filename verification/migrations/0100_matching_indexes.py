@@ -1,6 +1,7 @@
 """Indexes for the facts API at scale, and a rebuild of the matching index.
 
-The indexes are plain SQL (valid on PostgreSQL and SQLite) and leave the migration state alone,
+The indexes are plain SQL (built CONCURRENTLY on PostgreSQL, plainly on SQLite:
+project/migration_ops.py) and leave the migration state alone,
 so the models stay the description of the tables and `makemigrations --check` stays clean.
 
 - verification_factterm (term, fact_id): `POST facts/match/` counts how many facts hold a word
@@ -12,6 +13,8 @@ index rows of live facts are rebuilt from their claims.
 """
 
 from django.db import migrations
+
+from project.migration_ops import CreateIndexSQL
 
 from verification.facts.matching import terms
 
@@ -34,15 +37,18 @@ def fact_terms_rebuild(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The index is built CONCURRENTLY on PostgreSQL (the match index has a row per word of
+    # every fact: a plain CREATE INDEX would stop every write to it while it builds), which
+    # cannot run in a transaction; the rebuild keeps its own.
+    atomic = False
+
     dependencies = [
         ("verification", "0003_fact_source_flag"),
     ]
 
     operations = [
-        migrations.RunSQL(
-            "CREATE INDEX IF NOT EXISTS fact_term_term_fact_idx "
-            "ON verification_factterm (term, fact_id)",
-            "DROP INDEX IF EXISTS fact_term_term_fact_idx",
+        CreateIndexSQL(
+            name="fact_term_term_fact_idx", table="verification_factterm", columns="term, fact_id"
         ),
-        migrations.RunPython(fact_terms_rebuild, migrations.RunPython.noop),
+        migrations.RunPython(fact_terms_rebuild, migrations.RunPython.noop, atomic=True),
     ]
