@@ -5,9 +5,12 @@ Each builds its payload only when a subscription wants the event (see services.e
 
 from __future__ import annotations
 
+from verification.enqueue import enqueue_on_commit
 from verification.webhooks import payloads
 from verification.webhooks.models import EventType
-from verification.webhooks.services import event_emit
+from verification.webhooks.services import event_emit, subscriptions_want
+
+FACTCHECK_MATCH_TASK = "verification.webhooks.tasks.claim_factcheck_match_task"
 
 
 def _claim(claim_id: int):
@@ -30,6 +33,13 @@ def claim_status_changed(claim_id: int, from_status: str, to_status: str, _at) -
         event_emit(
             event_type=event_type,
             data=lambda: {"claim": payloads.claim_data(_claim(claim_id))},
+        )
+    if to_status == ClaimStatus.SUBMITTED and subscriptions_want(EventType.FACTCHECK_MATCHED):
+        enqueue_on_commit(
+            FACTCHECK_MATCH_TASK,
+            claim_id,
+            what=f"fact-check matching of claim {claim_id}",
+            if_lost="no factcheck.matched event is sent for this submission",
         )
 
 

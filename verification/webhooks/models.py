@@ -14,6 +14,7 @@ class EventType(models.TextChoices):
     FACT_PUBLISHED = "fact.published", "Fact published"
     FACT_RETRACTED = "fact.retracted", "Fact retracted"
     SOURCE_CHANGED = "source.changed", "Source changed or gone (re-check)"
+    FACTCHECK_MATCHED = "factcheck.matched", "Submitted claim matches earlier fact-checks"
     TEST = "webhook.test", "Test event (sent on request only)"
 
 
@@ -66,6 +67,8 @@ class Event(models.Model):
     # The Standard Webhooks envelope as sent: {"id", "type", "timestamp", "data"}. Text, not
     # JSON: jsonb reorders keys, and a receiver may compare bodies across retries.
     body = models.TextField()
+    # Set for an event a task may emit twice (a redelivered message): the second finds the first.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,13 @@ def site_url(path: str) -> str:
     return settings.FACTDESK_SITE_URL.rstrip("/") + path
 
 
+class SiteRequest:
+    """Stands in for a request where API helpers build absolute links (no request in a task)."""
+
+    def build_absolute_uri(self, path: str) -> str:
+        return site_url(path)
+
+
 def claim_data(claim) -> dict:
     from annotations.serializers import ClaimSerializer
 
@@ -82,6 +89,7 @@ _HEADLINES = {
     "fact.published": "Fact published",
     "fact.retracted": "Fact retracted",
     "source.changed": "A source of a published fact changed",
+    "factcheck.matched": "Checked before: a submitted claim matches earlier fact-checks",
     "webhook.test": "Test event from Factdesk",
 }
 
@@ -115,6 +123,9 @@ def slack_message(envelope: dict) -> dict:
     source = data.get("source")
     if source:
         lines.append(f"Source: {_slack_escape(source.get('url') or source.get('title') or '')}")
+    for match in (data.get("matches") or [])[:3]:
+        checked = f"{_slack_escape(match['publisher'])}: *{_slack_escape(match['verdict'])}*"
+        lines.append(f"Checked before by {checked} <{match['url']}|{_quote(match['claim'], 120)}>")
     if data.get("message"):
         lines.append(_slack_escape(data["message"]))
     if link:

@@ -139,7 +139,11 @@ def _subscription_disable(subscription_id: int, reason: str, now) -> None:
 
 
 def event_emit(
-    *, event_type: str, data: Callable[[], dict | None], only: Subscription | None = None
+    *,
+    event_type: str,
+    data: Callable[[], dict | None],
+    only: Subscription | None = None,
+    dedupe_key: str | None = None,
 ) -> Event | None:
     """Store an event for every active subscription that wants it; deliver after commit.
 
@@ -156,11 +160,15 @@ def event_emit(
         ]
     if not subscriptions:
         return None
+    if dedupe_key is not None:
+        existing = Event.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
     payload = data()
     if payload is None:
         return None
     now = timezone.now()
-    event = Event(id=uuid.uuid4(), type=event_type)
+    event = Event(id=uuid.uuid4(), type=event_type, dedupe_key=dedupe_key)
     envelope = {
         "id": event.public_id,
         "type": event_type,
@@ -177,6 +185,50 @@ def event_emit(
     ids = [str(d.id) for d in deliveries]
     transaction.on_commit(lambda: _enqueue(ids), robust=True)
     return event
+
+
+def subscriptions_want(event_type: str) -> bool:
+    return any(s.wants(event_type) for s in Subscription.objects.filter(is_active=True))
+
+
+def claim_factcheck_match(*, claim_id: int) -> Event | None:
+    """Emit `factcheck.matched` when the fact-check library knows checks close to this claim.
+
+    Run by a task after a claim is submitted (matching encodes the text, too slow for the
+    submit's transaction). Once per submission: a repeated task finds the event it emitted.
+    """
+    from annotations.models import Claim, ClaimStatus, ClaimTransition
+    from verification.library.api import match_payload
+    from verification.library.matching import library_match
+    from verification.webhooks.payloads import SiteRequest, claim_data
+
+    claim = Claim.objects.prefetch_related("tags").filter(pk=claim_id).first()
+    submitted = (
+        ClaimTransition.objects.filter(claim_id=claim_id, to_status=ClaimStatus.SUBMITTED)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if claim is None or submitted is None:
+        return None
+    matches = [
+        m
+        for m in library_match(
+            claim.text, limit=3, min_score=settings.FACTDESK_WEBHOOK_MATCH_MIN_SCORE
+        )
+        if m.fact is None or m.fact.claim_id != claim.pk
+    ]
+    if not matches:
+        return None
+    request = SiteRequest()
+    return event_emit(
+        event_type=EventType.FACTCHECK_MATCHED,
+        dedupe_key=f"factcheck.matched:submission:{submitted}",
+        data=lambda: {
+            "claim": claim_data(claim),
+            "matches": [match_payload(m, request) for m in matches],
+        },
+    )
 
 
 def subscription_send_test(*, subscription: Subscription) -> Delivery:

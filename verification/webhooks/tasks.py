@@ -34,6 +34,12 @@ def webhook_delivery_task(self, delivery_id: str) -> str:
 
 
 @shared_task(acks_late=True)
+def claim_factcheck_match_task(claim_id: int) -> bool:
+    """Match a submitted claim against the fact-check library; emit factcheck.matched if found."""
+    return services.claim_factcheck_match(claim_id=claim_id) is not None
+
+
+@shared_task(acks_late=True)
 def webhook_deliveries_sweep_task() -> int:
     """Enqueue pending deliveries that are due (run by beat)."""
     return services.deliveries_sweep()
