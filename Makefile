@@ -32,8 +32,10 @@ worker: $(RUNTIME_STAMP)
 test: $(DEV_STAMP)
 	$(PY) -m pytest
 
+## lint: ruff, then the import contracts of pyproject.toml (dependencies point one way)
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: $(DEV_STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

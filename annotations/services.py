@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from annotations import anchoring, selectors
+from annotations.core.errors import TransitionError
 from annotations.language import article_language_set, language_detect
 from annotations.models import (
     MAX_CLAIM_CHARS,
@@ -49,10 +50,6 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
 # sends it back to review, a retraction, a republication) or its selectors move, so clients
 # syncing on `updated_at` see it; annotations need not import verification.
 CLAIM_STATUS_LISTENERS: list[Callable[[int, str, str, object], None]] = []
-
-
-class TransitionError(Exception):
-    """A status change was refused: the claim is not (or no longer) in a state that allows it."""
 
 
 class ClaimAlreadyMarked(TransitionError):

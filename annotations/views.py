@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import selectors, services
+from annotations.core.api import CONFLICT, has_perm
 from annotations.models import Article
 from annotations.serializers import (
     ArticleListSerializer,
@@ -15,7 +16,6 @@ from annotations.serializers import (
     ClaimCreateSerializer,
     ClaimSerializer,
 )
-from project.api import CONFLICT, has_perm
 
 VIEW_ARTICLE = has_perm("annotations.view_article")
 VIEW_CLAIM = has_perm("annotations.view_claim")

@@ -152,8 +152,8 @@ def noop_throughput(app, redis_url: str, count: int) -> float:
 def make_claims(count: int, base_url: str):
     from django.contrib.auth import get_user_model
 
+    from annotations.core.roles import roles_ensure
     from annotations.services import article_create, claim_create, source_add_url
-    from verification.roles import roles_ensure
 
     roles_ensure()
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})

@@ -239,7 +239,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": env_int("FACTDESK_API_PAGE_SIZE", 50, minimum=1),
-    "EXCEPTION_HANDLER": "project.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "annotations.core.api.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

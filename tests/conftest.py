@@ -79,7 +79,7 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def roles(db):
-    from verification.roles import roles_ensure
+    from annotations.core.roles import roles_ensure
 
     roles_ensure()
 

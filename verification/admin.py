@@ -15,14 +15,14 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from annotations.admin import ArticleAdmin, ClaimAdmin, RecordAdmin, SourceAdmin
+from annotations.core.errors import TransitionError
+from annotations.core.roles import PERM_PUBLISH, PERM_REVIEW, PERM_SUBMIT
 from annotations.models import Article, Claim, ClaimStatus, Source
-from annotations.services import TransitionError
 from annotations.text import percent, shorten
 from verification import selectors
 from verification.checks.services import check_run_refusal, check_run_request, claim_submit
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
 from verification.review import admin_views
-from verification.roles import PERM_PUBLISH, PERM_REVIEW, PERM_SUBMIT
 from verification.sources.article_import import article_import_url
 from verification.sources.services import source_archive_later, source_retry
 

@@ -5,8 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
+from annotations.core.errors import TransitionError
 from annotations.models import ClaimStatus, ClaimTransition
-from annotations.services import TransitionError, claim_create, claim_transition
+from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
 from verification.models import ReviewLease
 from verification.review.services import queue_take_next

@@ -9,14 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.utils import timezone
 
+from annotations.core.errors import TransitionError
 from annotations.models import ClaimStatus, SourceState
-from annotations.services import (
-    TransitionError,
-    claim_create,
-    source_add_file,
-    source_add_text,
-    source_add_url,
-)
+from annotations.services import claim_create, source_add_file, source_add_text, source_add_url
 from tests.factories import ArticleFactory
 from verification import engine
 from verification.checks.services import (

@@ -4,12 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.models import ClaimStatus, Source, SourceKind
-from annotations.services import (
-    claim_create,
-    claim_transition,
-    source_add_file,
-    source_add_text,
-)
+from annotations.services import claim_create, claim_transition, source_add_file, source_add_text
 from tests.factories import ArticleFactory
 from verification.checks.services import check_run_execute, claim_submit
 from verification.models import CheckRun

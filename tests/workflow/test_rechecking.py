@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from rest_framework.test import APIClient
 
+from annotations.core.errors import TransitionError
 from annotations.models import ClaimStatus
-from annotations.services import TransitionError
 from verification.checks.services import check_run_refusal, check_run_request
 from verification.facts.services import fact_publish
 from verification.models import CheckRun

@@ -3,13 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from annotations.core.errors import TransitionError
 from annotations.models import ClaimStatus
-from annotations.services import (
-    TransitionError,
-    article_update_text,
-    claim_create,
-    claim_transition,
-)
+from annotations.services import article_update_text, claim_create, claim_transition
 from tests.factories import ArticleFactory
 from verification.facts.services import fact_publish, fact_retract
 from verification.models import Fact, ReviewLease

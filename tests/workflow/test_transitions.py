@@ -3,8 +3,9 @@
 import pytest
 from django.db import IntegrityError
 
+from annotations.core.errors import TransitionError
 from annotations.models import Claim, ClaimStatus, ClaimTransition
-from annotations.services import TransitionError, claim_create, claim_transition
+from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

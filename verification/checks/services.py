@@ -11,8 +11,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
+from annotations.core.errors import TransitionError
+from annotations.core.roles import (
+    PERM_RERUN,
+    PERM_REVIEW,
+    PERM_SUBMIT,
+    permission_require,
+    role_refusal,
+)
 from annotations.models import Claim, ClaimStatus
-from annotations.services import TransitionError, claim_transition
+from annotations.services import claim_transition
 from verification import engine
 from verification.enqueue import CHECK_RUN_EXECUTE, enqueue_on_commit
 from verification.models import (
@@ -24,13 +32,6 @@ from verification.models import (
     ReviewLease,
 )
 from verification.review.services import review_lease_held_by_other, review_lease_release_expired
-from verification.roles import (
-    PERM_RERUN,
-    PERM_REVIEW,
-    PERM_SUBMIT,
-    permission_require,
-    role_refusal,
-)
 from verification.sources.archive import SourceUnavailable
 from verification.sources.services import source_snapshot_for_check
 from verification.webhooks import events as webhook_events

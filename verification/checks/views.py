@@ -6,13 +6,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.core.api import CONFLICT, has_perm
 from annotations.models import Claim
 from annotations.serializers import (
     ClaimSerializer,
-)
-from project.api import (
-    CONFLICT,
-    has_perm,
 )
 from verification import selectors
 from verification.checks.serializers import CheckRunSerializer, CheckRunSummarySerializer

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils.crypto import get_random_string
 
 from annotations import services as annotation_services
+from annotations.core.roles import group_ensure, roles_ensure
 from annotations.models import Article, Claim, ClaimKind, ClaimStatus, Source, SourceKind
 from verification.checks.services import claim_submit
-from verification.roles import group_ensure, roles_ensure
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED_TITLE = "Russia threatens to arm North Korea if South Korea sends weapons to Ukraine"

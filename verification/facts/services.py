@@ -6,16 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.models import AnchorState, Claim, ClaimStatus
-from annotations.services import TransitionError, claim_transition
-from verification.facts import matching
-from verification.models import (
-    Fact,
-)
-from verification.roles import (
+from annotations.core.errors import TransitionError
+from annotations.core.roles import (
     PERM_PUBLISH,
     PERM_RETRACT,
     permission_require,
+)
+from annotations.models import AnchorState, Claim, ClaimStatus
+from annotations.services import claim_transition
+from verification.facts import matching
+from verification.models import (
+    Fact,
 )
 from verification.webhooks import events as webhook_events
 

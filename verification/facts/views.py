@@ -11,16 +11,15 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from annotations.core.api import CONFLICT, has_perm
 from annotations.models import Claim
-from project.api import (
-    CONFLICT,
+from verification import selectors
+from verification.facts import export, jsonld, matching
+from verification.facts.renderers import (
     JSONLDContentNegotiation,
     JSONLDRenderer,
     WebAnnotationRenderer,
-    has_perm,
 )
-from verification import selectors
-from verification.facts import export, jsonld, matching
 from verification.facts.serializers import (
     FactFilterSerializer,
     FactSerializer,

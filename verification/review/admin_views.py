@@ -29,6 +29,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from annotations.core.errors import TransitionError
+from annotations.core.roles import (
+    PERM_EVIDENCE_ADD,
+    PERM_EVIDENCE_REMOVE,
+    PERM_PUBLISH,
+    PERM_RETRACT,
+    PERM_REVIEW,
+)
 from annotations.models import (
     AnchorState,
     Article,
@@ -38,7 +46,6 @@ from annotations.models import (
     ClaimTransition,
     Source,
 )
-from annotations.services import TransitionError
 from annotations.text import percent, shorten
 from verification import selectors
 from verification.checks.services import check_run_refusal, check_run_request
@@ -65,13 +72,6 @@ from verification.review.services import (
     review_lease_release,
     review_lease_renew,
     review_record,
-)
-from verification.roles import (
-    PERM_EVIDENCE_ADD,
-    PERM_EVIDENCE_REMOVE,
-    PERM_PUBLISH,
-    PERM_RETRACT,
-    PERM_REVIEW,
 )
 
 STALE_AFTER = timedelta(hours=24)

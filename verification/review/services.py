@@ -8,8 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from annotations.core.errors import TransitionError
+from annotations.core.roles import (
+    PERM_EVIDENCE_ADD,
+    PERM_EVIDENCE_REMOVE,
+    PERM_REVIEW,
+    permission_require,
+)
 from annotations.models import Claim, ClaimStatus, Source
-from annotations.services import TransitionError, claim_history_note, claim_transition
+from annotations.services import claim_history_note, claim_transition
 from annotations.text import shorten
 from verification import selectors
 from verification.models import (
@@ -19,12 +26,6 @@ from verification.models import (
     ReviewLease,
     SourceSnapshot,
     Verdict,
-)
-from verification.roles import (
-    PERM_EVIDENCE_ADD,
-    PERM_EVIDENCE_REMOVE,
-    PERM_REVIEW,
-    permission_require,
 )
 from verification.webhooks import events as webhook_events
 

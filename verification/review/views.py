@@ -6,11 +6,8 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.core.api import CONFLICT, has_perm
 from annotations.models import Claim
-from project.api import (
-    CONFLICT,
-    has_perm,
-)
 from verification import selectors
 from verification.review.serializers import (
     QueueClaimSerializer,

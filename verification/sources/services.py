@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations import services as annotation_services
+from annotations.core.errors import TransitionError
 from annotations.models import Claim, ClaimStatus, Source, SourceKind, SourceState
-from annotations.services import TransitionError, claim_transition
+from annotations.services import claim_transition
 from verification.enqueue import SOURCE_FETCH, enqueue_on_commit
 from verification.models import Fact, SourceSnapshot
 from verification.sources.archive import SourceUnavailable, source_archive

@@ -6,15 +6,12 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.core.api import CONFLICT, has_perm
 from annotations.models import Claim, Source
 from annotations.serializers import (
     ArticleSerializer,
     SourceCreateSerializer,
     SourceSerializer,
-)
-from project.api import (
-    CONFLICT,
-    has_perm,
 )
 from verification.models import SourceSnapshot
 from verification.sources.article_import import article_import_url

@@ -9,7 +9,7 @@ from rest_framework import generics, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from project.api import has_perm
+from annotations.core.api import has_perm
 from verification.webhooks import selectors, services
 from verification.webhooks.models import Delivery, Subscription
 from verification.webhooks.serializers import (

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from verification.roles import roles_ensure
+from annotations.core.roles import roles_ensure
 
 
 class Command(BaseCommand):
