@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from annotations import anchoring
 from annotations.text import shorten
 
 
@@ -116,11 +117,18 @@ class ClaimKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class AnchorState(models.TextChoices):
-    ANCHORED = "anchored", _("Anchored")
-    MOVED = "moved", _("Moved")
-    FUZZY = "fuzzy", _("Fuzzy (check it)")
-    ORPHANED = "orphaned", _("Orphaned")
+_ANCHOR_LABELS = {
+    anchoring.AnchorState.ANCHORED: _("Anchored"),
+    anchoring.AnchorState.MOVED: _("Moved"),
+    anchoring.AnchorState.FUZZY: _("Fuzzy (check it)"),
+    anchoring.AnchorState.ORPHANED: _("Orphaned"),
+}
+# The states are defined once, in anchoring (plain Python, which decides them); this gives them
+# the labels and `choices` a model field and the admin need.
+AnchorState = models.TextChoices(
+    "AnchorState",
+    [(state.name, (state.value, _ANCHOR_LABELS[state])) for state in anchoring.AnchorState],
+)
 
 
 MAX_CLAIM_CHARS = 5000

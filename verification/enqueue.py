@@ -6,9 +6,11 @@ before its transaction commits could start before the rows it reads exist.
 """
 
 import logging
+import random
 from collections.abc import Callable
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -41,3 +43,18 @@ def enqueue_now(
         logger.warning("Could not enqueue %s (%s); %s.", what, error, if_lost)
         if on_lost is not None:
             on_lost()
+
+
+def retry_countdown(
+    attempt: int, *, base: float = 1.0, cap: float | None = None, jitter: float = 1.0
+) -> float:
+    """Seconds before retry number `attempt` (0 first): `base` doubled each time, capped, jittered.
+
+    Whatever `cap` says, the delay stays below a third of the broker's visibility timeout: a
+    Redis broker holds a delayed message unacknowledged until it is due, so a countdown longer
+    than the visibility timeout would have it delivered twice.
+    """
+    limit = max(1.0, settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] / 3)
+    if cap is not None:
+        limit = min(limit, cap)
+    return min(limit, base * 2.0 ** max(attempt, 0)) + random.uniform(0, jitter)  # noqa: S311 - jitter

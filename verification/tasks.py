@@ -1,7 +1,6 @@
 """Thin Celery tasks: an id in, a service call, a retry policy for transient errors only."""
 
 import logging
-import random
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -13,8 +12,8 @@ from verification.checks.services import (
     check_run_execute,
     check_run_fail,
     check_run_sweep,
-    retry_countdown,
 )
+from verification.enqueue import retry_countdown
 from verification.models import CheckRun
 from verification.sources.archive import SourceUnavailable
 from verification.sources.services import source_fetch, source_recheck, sources_due_for_recheck
@@ -66,7 +65,7 @@ def source_fetch_task(self, source_id: int) -> None:
     except SourceUnavailable as error:
         if not error.transient:
             return  # Recorded on the source with its reason; a person can retry it.
-        countdown = min(600, 10 * 2**self.request.retries) + random.uniform(0, 5)
+        countdown = retry_countdown(self.request.retries, base=10, cap=600, jitter=5)
         raise self.retry(exc=error, countdown=countdown) from error
 
 

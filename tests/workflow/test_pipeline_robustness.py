@@ -16,8 +16,8 @@ from verification.checks.services import (
     check_run_start,
     check_run_sweep,
     claim_submit,
-    retry_countdown,
 )
+from verification.enqueue import retry_countdown
 from verification.models import CheckRun, CheckRunStatus
 
 pytestmark = pytest.mark.django_db

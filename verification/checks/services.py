@@ -1,7 +1,6 @@
 """Check runs: submit a claim, run its machine check, retry, sweep; every write of that flow."""
 
 import logging
-import random
 import threading
 from datetime import timedelta
 
@@ -22,7 +21,7 @@ from annotations.core.roles import (
 from annotations.models import Claim, ClaimStatus
 from annotations.services import claim_transition
 from verification import engine
-from verification.enqueue import CHECK_RUN_EXECUTE, enqueue_on_commit
+from verification.enqueue import CHECK_RUN_EXECUTE, enqueue_on_commit, retry_countdown
 from verification.models import (
     OPEN_RUN_STATUSES,
     CheckRun,
@@ -269,16 +268,6 @@ def _check_run_work(run: CheckRun, *, retry_transient: bool) -> None:
 def _local_date(moment):
     """The calendar day of a stored time, in the newsroom's time zone; None stays None."""
     return timezone.localdate(moment) if moment is not None else None
-
-
-def retry_countdown(attempt: int) -> float:
-    """Exponential backoff with jitter, kept well below the broker's visibility timeout.
-
-    A Redis broker holds a delayed message unacknowledged until it is due, so a countdown longer
-    than the visibility timeout would have it delivered twice.
-    """
-    cap = max(1.0, settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] / 3)
-    return min(cap, 2.0 ** max(attempt, 0)) + random.uniform(0, 1)  # noqa: S311 - jitter
 
 
 def check_run_requeue(*, run: CheckRun, reason: str) -> float:

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
+from verification.enqueue import retry_countdown
 from verification.webhooks import services
 
 logger = logging.getLogger(__name__)
@@ -22,8 +23,6 @@ def webhook_delivery_task(self, delivery_id: str) -> str:
     try:
         result = services.delivery_attempt(delivery_id=delivery_id)
     except OperationalError as error:
-        from verification.checks.services import retry_countdown
-
         if self.request.retries >= 8:
             raise  # the sweeper enqueues it again once the database is back
         raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from error
