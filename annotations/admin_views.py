@@ -7,15 +7,14 @@ is exactly ``article.text``, which is what lets the browser count selection offs
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import escape
 
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from annotations import selectors
+from annotations.highlight import highlighted
 from annotations.models import AnchorState, Article, ClaimKind, ClaimStatus
 
 MAX_DEPTH_CLASS = 4
@@ -36,39 +35,24 @@ class ClaimSpan:
 def highlighted_text(text: str, spans: Iterable[ClaimSpan]) -> SafeString:
     """Return ``text`` as escaped HTML with one ``<mark>`` per run of text under the same claims.
 
-    Overlapping and nested claims split the text into runs; each run lists every claim covering
-    it (innermost first) in ``data-claims`` and takes its colour from the innermost claim, so a
-    claim nested in another stays visible. One sweep over the sorted boundaries: the cost grows
-    with the text length plus, per run, the number of claims covering it.
+    Each run lists every claim covering it (innermost first) in ``data-claims`` and takes its
+    colour from the innermost claim, so a claim nested in another stays visible.
     """
-    opening: dict[int, list[ClaimSpan]] = defaultdict(list)
-    closing: dict[int, list[ClaimSpan]] = defaultdict(list)
-    for span in spans:
-        opening[span.start].append(span)
-        closing[span.end].append(span)
-    boundaries = sorted({0, len(text), *opening, *closing})
-    active: dict[int, ClaimSpan] = {}
-    parts: list[str] = []
-    for start, end in zip(boundaries, boundaries[1:], strict=False):
-        for span in closing.get(start, ()):
-            active.pop(span.pk, None)
-        for span in opening.get(start, ()):
-            active[span.pk] = span
-        piece = escape(text[start:end])
-        if not active:
-            parts.append(piece)
-            continue
-        covering = sorted(active.values(), key=lambda s: (s.end - s.start, s.pk))
+    spans = list(spans)
+
+    def mark(piece: str, indices: list[int], begins: bool) -> str:
+        covering = sorted((spans[i] for i in indices), key=lambda s: (s.end - s.start, s.pk))
         classes = f"fd-mark fd-status-{covering[0].status}"
         if any(s.fuzzy for s in covering):
             classes += " fd-fuzzy"
-        if start in opening:
+        if begins:
             classes += " fd-begins"
-        parts.append(
+        return (
             f'<mark class="{classes}" data-claims="{" ".join(str(s.pk) for s in covering)}" '
             f'data-depth="{min(len(covering), MAX_DEPTH_CLASS)}">{piece}</mark>'
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
+
+    return highlighted(text, spans, mark)
 
 
 def article_annotation_context(*, article: Article, user) -> dict:

@@ -29,6 +29,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from annotations import highlight
 from annotations.core.errors import TransitionError
 from annotations.core.roles import (
     PERM_EVIDENCE_ADD,
@@ -94,34 +95,23 @@ class Span:
 def highlighted(text: str, spans: list[Span]) -> SafeString:
     """Return ``text`` escaped, with a ``<mark>`` per run of text covered by the same spans.
 
-    Overlapping spans split the text into runs; a run's mark carries the classes and the
-    ``data-*`` ids of every span covering it, so a finding inside an evidence passage shows both.
+    A run's mark carries the classes and the ``data-*`` ids of every span covering it, so a
+    finding inside an evidence passage shows both.
     """
     spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
-    opening, closing = defaultdict(list), defaultdict(list)
-    for index, span in enumerate(spans):
-        opening[span.start].append(index)
-        closing[span.end].append(index)
-    boundaries = sorted({0, len(text), *opening, *closing})
-    active: set[int] = set()
-    parts: list[str] = []
-    for start, end in zip(boundaries, boundaries[1:], strict=False):
-        active -= set(closing.get(start, ()))
-        active |= set(opening.get(start, ()))
-        piece = escape(text[start:end])
-        if not active:
-            parts.append(piece)
-            continue
-        classes = sorted({css for i in active for css in spans[i].css.split()})
+
+    def mark(piece: str, covering: list[int], begins: bool) -> str:
+        classes = sorted({css for i in covering for css in spans[i].css.split()})
         data: dict[str, list[str]] = defaultdict(list)
-        for i in sorted(active):
+        for i in covering:
             for key, value in spans[i].data:
                 data[key].append(value)
         attributes = "".join(
             f' data-{escape(key)}="{escape(" ".join(values))}"' for key, values in data.items()
         )
-        parts.append(f'<mark class="{escape(" ".join(classes))}"{attributes}>{piece}</mark>')
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
+        return f'<mark class="{escape(" ".join(classes))}"{attributes}>{piece}</mark>'
+
+    return highlight.highlighted(text, spans, mark)
 
 
 def article_context(claim: Claim) -> dict:
