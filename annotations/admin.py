@@ -17,7 +17,6 @@ from annotations.forms import (
     SourceForm,
     TextAsSentField,
 )
-from annotations.language import article_language_set
 from annotations.models import (
     Article,
     ArticleRevision,
@@ -115,32 +114,35 @@ class ArticleAdmin(admin.ModelAdmin):
     def claim_count(self, obj: Article) -> int:
         return obj.claim_count
 
-    def save_model(self, request, obj: Article, form, change: bool) -> None:
+    def save_form(self, request, form, change: bool) -> Article:
+        """A new article is made by the service; the admin goes on with that article."""
+        if change:
+            return form.save(commit=False)
         data = form.cleaned_data
-        if not change:
-            created = services.article_create(
-                title=data["title"],
-                text=data["text"],
-                url=data.get("url", ""),
-                publisher=data.get("publisher", ""),
-                published_at=data.get("published_at"),
-                user=request.user,
-            )
-            obj.pk = created.pk
-            return
-        text_changed = "text" in form.changed_data
-        if "language" in form.changed_data:
-            article_language_set(article=obj, language=data["language"])
-        Article.objects.filter(pk=obj.pk).update(
+        return services.article_create(
             title=data["title"],
+            text=data["text"],
             url=data.get("url", ""),
             publisher=data.get("publisher", ""),
             published_at=data.get("published_at"),
+            user=request.user,
         )
-        if text_changed:
-            summary = services.article_update_text(
-                article=obj, text=data["text"], user=request.user
-            )
+
+    def save_model(self, request, obj: Article, form, change: bool) -> None:
+        if not change:
+            return  # made by save_form
+        data = form.cleaned_data
+        fields = {
+            "title": data["title"],
+            "url": data.get("url", ""),
+            "publisher": data.get("publisher", ""),
+            "published_at": data.get("published_at"),
+        }
+        if "language" in form.changed_data:
+            fields["language"] = data["language"]  # set by hand: kept when the text changes
+        text = data["text"] if "text" in form.changed_data else None
+        summary = services.article_update(article=obj, user=request.user, text=text, **fields)
+        if summary is not None:
             self.message_user(
                 request,
                 gettext(
@@ -156,6 +158,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 messages.WARNING if summary.fuzzy or summary.orphaned else messages.SUCCESS,
             )
         obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        if change:  # a new article has nothing related yet: save_form made it whole
+            super().save_related(request, form, formsets, change)
 
 
 class TransitionInline(ReadOnlyInline):
@@ -280,11 +286,12 @@ class ClaimAdmin(admin.ModelAdmin):
     def short_text(self, obj: Claim) -> str:
         return shorten(obj.text, 90)
 
-    def save_model(self, request, obj: Claim, form, change: bool) -> None:
-        data = form.cleaned_data
+    def save_form(self, request, form, change: bool) -> Claim:
+        """A new claim is made by the service (anchored, audited) with its sources attached; the
+        admin goes on with that claim rather than the unsaved one its form would build."""
         if change:
-            obj.save(update_fields=["text", "speaker", "kind", "updated_at"])
-            return
+            return form.save(commit=False)
+        data = form.cleaned_data
         if "selection" in data:
             start, end = data["selection"]
             anchor = {"start": start, "end": end}
@@ -301,15 +308,28 @@ class ClaimAdmin(admin.ModelAdmin):
             **anchor,
         )
         for spec in form.source_specs():
-            kind = spec.pop("kind")
-            add_source = {
-                "url": services.source_add_url,
-                "text": services.source_add_text,
-                "file": services.source_add_file,
-            }[kind]
-            add_source(claim=created, user=request.user, **spec)
-        obj.pk = created.pk
-        obj.refresh_from_db()
+            self.source_add(claim=created, user=request.user, **spec)
+        return created
+
+    def source_add(self, *, claim: Claim, user, kind: str, **spec) -> Source:
+        """Attach a source given on the claim add form (the verification admin also archives it)."""
+        add = {
+            "url": services.source_add_url,
+            "text": services.source_add_text,
+            "file": services.source_add_file,
+        }[kind]
+        return add(claim=claim, user=user, **spec)
+
+    def save_model(self, request, obj: Claim, form, change: bool) -> None:
+        if change:
+            data = form.cleaned_data
+            services.claim_update(
+                claim=obj,
+                user=request.user,
+                text=data["text"],
+                speaker=data["speaker"],
+                kind=data["kind"],
+            )
 
     def response_add(self, request, obj: Claim, post_url_continue=None):
         """Go back to the article, where the new claim is highlighted, unless asked otherwise."""

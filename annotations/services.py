@@ -357,6 +357,17 @@ def claim_create(
     return claim
 
 
+def claim_update(
+    *, claim: Claim, user: AbstractBaseUser, text: str, speaker: str, kind: str
+) -> Claim:
+    """Change a claim's wording, speaker or kind; its anchor in the article stays as it is."""
+    if not (user and user.is_authenticated and user.has_perm("annotations.change_claim")):
+        raise PermissionDenied("You do not have permission to change claims.")
+    claim.text, claim.speaker, claim.kind = text, speaker, kind
+    claim.save(update_fields=["text", "speaker", "kind", "updated_at"])
+    return claim
+
+
 PERM_CLAIM_ADD = "annotations.add_claim"
 # Deleting anyone's draft (reviewers tidying the desk); the claim's creator needs only to still
 # be allowed to mark claims.

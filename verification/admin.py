@@ -24,7 +24,7 @@ from verification.checks.services import check_run_refusal, check_run_request, c
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
 from verification.review import admin_views
 from verification.sources.article_import import article_import_url
-from verification.sources.services import source_archive_later, source_retry
+from verification.sources.services import source_add, source_archive_later, source_retry
 
 
 class EvidenceInline(admin.TabularInline):
@@ -247,6 +247,10 @@ class VerifiableClaimAdmin(ClaimAdmin):
     actions = [submit_for_checking]
     change_form_template = "admin/verification/claim/change_form.html"
     change_list_template = "admin/verification/claim/change_list.html"
+
+    def source_add(self, *, claim: Claim, user, kind: str, **spec) -> Source:
+        """Attach a source given with a new claim and archive it, as the API and source admin do."""
+        return source_add(claim=claim, user=user, **spec)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -217,6 +217,24 @@ def test_sources_given_on_the_form_are_attached_through_the_services(client, ann
     assert sources[SourceKind.FILE].file.read() == b"The bridge opened in 2023."
 
 
+def test_sources_given_on_the_form_are_queued_for_archiving_as_in_the_api(
+    client, annotator, article, django_capture_on_commit_callbacks
+):
+    client.force_login(annotator)
+    with django_capture_on_commit_callbacks() as callbacks:
+        post_selection(
+            client,
+            article,
+            *selection(article, "the bridge opened in 2023"),
+            source_url="https://example.org/report",
+            source_title="Ministry report",
+        )
+
+    source = Claim.objects.get().sources.get()
+    assert source.url == "https://example.org/report"
+    assert len(callbacks) == 1  # the fetch of the new source, sent once the claim is saved
+
+
 def test_pasted_source_text_without_a_title_is_refused_and_nothing_is_created(
     client, annotator, article
 ):
