@@ -322,13 +322,10 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: Claim, form, change: bool) -> None:
         if change:
-            data = form.cleaned_data
+            # The form has set what it may change on obj (a submitted claim's words are
+            # read-only there, so obj keeps them as they are).
             services.claim_update(
-                claim=obj,
-                user=request.user,
-                text=data["text"],
-                speaker=data["speaker"],
-                kind=data["kind"],
+                claim=obj, user=request.user, text=obj.text, speaker=obj.speaker, kind=obj.kind
             )
 
     def response_add(self, request, obj: Claim, post_url_continue=None):
