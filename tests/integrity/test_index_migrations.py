@@ -2,7 +2,7 @@
 
 A plain CREATE INDEX blocks every write to its table until the index is built. Every migration
 of the project's apps is read: an index added to a table that an earlier migration created must
-use project/migration_ops.py (concurrent on PostgreSQL, plain on SQLite) in a non-atomic
+use annotations/core/migration_ops.py (concurrent on PostgreSQL, plain on SQLite) in a non-atomic
 migration. Indexes of a table created in the same migration are free (the table is empty).
 SQL run from RunPython is not read here: review it by hand.
 """
@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations import operations as ops
 from django.db.migrations.loader import MigrationLoader
 
-from project import migration_ops
+from annotations.core import migration_ops
 
 APPS = ("annotations", "verification", "library", "webhooks")
 CONCURRENT = (

@@ -1,7 +1,7 @@
 """Indexes for the facts API at scale, and a rebuild of the matching index.
 
 The indexes are plain SQL (built CONCURRENTLY on PostgreSQL, plainly on SQLite:
-project/migration_ops.py) and leave the migration state alone,
+annotations/core/migration_ops.py) and leave the migration state alone,
 so the models stay the description of the tables and `makemigrations --check` stays clean.
 
 - verification_factterm (term, fact_id): `POST facts/match/` counts how many facts hold a word
@@ -14,7 +14,7 @@ index rows of live facts are rebuilt from their claims.
 
 from django.db import migrations
 
-from project.migration_ops import CreateIndexSQL
+from annotations.core.migration_ops import CreateIndexSQL
 
 from verification.facts.matching import terms
 
