@@ -337,3 +337,22 @@ def test_the_sweeper_enqueues_due_deliveries_it_finds_unheld(subscription, monke
     )
     assert services.deliveries_sweep() == 1
     assert sent == [str(delivery.pk)]
+
+
+def test_the_readmes_verification_snippet_accepts_a_real_delivery_and_refuses_a_forgery(
+    subscription, receiver
+):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    snippet = readme.split("```python\nimport base64, hashlib, hmac, time\n", 1)[1]
+    namespace: dict = {}
+    exec("import base64, hashlib, hmac, time\n" + snippet.split("```", 1)[0], namespace)  # noqa: S102
+    verified = namespace["verified"]
+
+    services.delivery_attempt(delivery_id=str(_emit().deliveries.get().pk))
+    [request] = receiver.requests
+    assert verified(subscription.secret, request["headers"], request["body"]) is True
+    assert verified(subscription.secret, request["headers"], request["body"][:-1]) is False
+    stale = dict(request["headers"], **{"webhook-timestamp": "1614265330"})
+    assert verified(subscription.secret, stale, request["body"]) is False
