@@ -258,6 +258,14 @@ def claim_list_for_queue_page(*, user, filters: dict | None = None) -> QuerySet[
     return claims
 
 
+def claim_list_for_queue_api(*, user, filters: dict | None = None) -> QuerySet[Claim]:
+    """`GET queue/`: the admin queue's filters over the claims open to `user` (waiting for
+    review, or held by them; claims another reviewer holds are left out, as in take-next)."""
+    return claim_list_for_queue_page(user=user, filters=filters).filter(
+        Q(status=ClaimStatus.NEEDS_REVIEW) | Q(lease__reviewer=user)
+    )
+
+
 def claim_for_review(*, claim_id: int) -> Claim:
     """A claim with its article, lease, latest verdict and published fact, for the review page."""
     return (

@@ -2,8 +2,24 @@
 
 from rest_framework import serializers
 
+from annotations.models import ClaimKind
 from annotations.serializers import ClaimSerializer
-from verification.models import Review, Verdict
+from verification.models import Review, Stance, Verdict
+
+
+class QueueFilterSerializer(serializers.Serializer):
+    """Query parameters of `GET queue/`, the admin queue's filters; a bad value is a 400."""
+
+    article = serializers.IntegerField(required=False, min_value=1)
+    kind = serializers.ChoiceField(choices=ClaimKind.choices, required=False)
+    stance = serializers.ChoiceField(
+        choices=[*Stance.choices, ("failed", "The check failed")],
+        required=False,
+        help_text="The latest check's stance, or `failed` for claims whose check failed.",
+    )
+    mine = serializers.BooleanField(
+        required=False, default=False, help_text="Only the claims you hold."
+    )
 
 
 class QueueClaimSerializer(ClaimSerializer):

@@ -11,6 +11,7 @@ from annotations.models import Claim
 from verification import selectors
 from verification.review.serializers import (
     QueueClaimSerializer,
+    QueueFilterSerializer,
     ReviewCreateSerializer,
     ReviewSerializer,
 )
@@ -25,7 +26,15 @@ class QueueListView(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return selectors.claim_list_for_queue(reviewer=self.request.user)[:200]
+        filters = QueueFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.claim_list_for_queue_api(
+            user=self.request.user, filters=filters.validated_data
+        )[:200]
+
+    @extend_schema(parameters=[QueueFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class QueueNextView(APIView):
