@@ -13,10 +13,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from annotations.admin import ArticleAdmin, ClaimAdmin, RecordAdmin, SourceAdmin
 from annotations.core.errors import TransitionError
 from annotations.core.roles import PERM_PUBLISH, PERM_REVIEW, PERM_SUBMIT
+from annotations.language import language_choices
 from annotations.models import Article, Claim, ClaimStatus, Source
 from annotations.text import percent, shorten
 from verification import selectors
@@ -24,7 +26,24 @@ from verification.checks.services import check_run_refusal, check_run_request, c
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
 from verification.review import admin_views
 from verification.sources.article_import import article_import_url
+from verification.sources.language import snapshot_language_set
 from verification.sources.services import source_add, source_archive_later, source_retry
+
+
+class SnapshotLanguageForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        required=False,
+        choices=language_choices,
+        label=_("Language"),
+        help_text=_(
+            "Detected from the archived text; choose another if the detection is wrong (or "
+            "unknown to detect it again). Checks that read only English skip other languages."
+        ),
+    )
+
+    class Meta:
+        model = SourceSnapshot
+        fields = ("language",)
 
 
 class EvidenceInline(admin.TabularInline):
@@ -51,9 +70,29 @@ class FindingInline(admin.TabularInline):
 
 @admin.register(SourceSnapshot)
 class SourceSnapshotAdmin(RecordAdmin):
-    list_display = ("source", "fetched_at", "http_status", "content_type", "size", "sha256")
+    list_display = (
+        "source",
+        "fetched_at",
+        "language",
+        "http_status",
+        "content_type",
+        "size",
+        "sha256",
+    )
+    list_filter = ("language",)
     list_select_related = ("source",)
     search_fields = ("title", "final_url", "sha256")
+    form = SnapshotLanguageForm
+
+    def get_readonly_fields(self, request, obj=None):
+        # A record of what was fetched: only its language (metadata, not content) is corrected.
+        return [field.name for field in SourceSnapshot._meta.fields if field.name != "language"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("annotations.change_source")
+
+    def save_model(self, request, obj: SourceSnapshot, form, change: bool) -> None:
+        snapshot_language_set(snapshot=obj, language=form.cleaned_data["language"])
 
 
 @admin.register(CheckRun)

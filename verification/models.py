@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from annotations.models import Claim, Source
 from annotations.text import shorten
@@ -29,6 +30,17 @@ class SourceSnapshot(models.Model):
         help_text="Publication date stated by the page; relative dates in it are read from it.",
     )
     text = models.TextField(help_text="Extracted main text; evidence offsets point into it.")
+    # Detected from the text when archived (annotations.language); a person may correct it on
+    # the snapshot's admin page, the one field of the record that can change.
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        verbose_name=_("language"),
+        help_text=_(
+            "ISO 639-1 code of the archived text's language; checks that read only English "
+            "skip other languages."
+        ),
+    )
     extractor = models.CharField(max_length=50)
     extractor_version = models.CharField(max_length=50)
 

@@ -59,6 +59,7 @@ FACT_ROW_FIELDS = {
     "article_url": F("claim__article__url"),
     "article_publisher": F("claim__article__publisher"),
     "article_published_at": F("claim__article__published_at"),
+    "article_language": F("claim__article__language"),
     "claim_status": F("claim__status"),
 }
 

@@ -256,9 +256,16 @@ def _check_run_work(run: CheckRun, *, retry_transient: bool) -> None:
             quote=claim.quote_exact if claim.kind == "quote" else None,
             speaker=claim.speaker or None,
             claim_date=_local_date(claim.article.published_at),
+            language=claim.article.language or None,
         ),
         [
-            engine.SourceInput(id=str(s.pk), text=s.text, title=s.title, date=s.published_on)
+            engine.SourceInput(
+                id=str(s.pk),
+                text=s.text,
+                title=s.title,
+                date=s.published_on,
+                language=s.language or None,
+            )
             for s in snapshots
         ],
     )
@@ -452,4 +459,3 @@ def check_run_sweep() -> dict[str, int]:
             requeued += 1
     released = review_lease_release_expired()
     return {"requeued": requeued, "failed": failed, "leases_released": released}
-

@@ -62,6 +62,9 @@ def claim_review(fact: Fact, *, url: str, organization: str) -> dict:
         item["author"] = {"@type": speaker_type(claim.speaker), "name": claim.speaker}
     if claim.article.published_at:
         item["datePublished"] = claim.article.published_at.date().isoformat()
+    if claim.article.language:
+        # The claim is in its article's language; the desk reviews it in the same language.
+        item["inLanguage"] = claim.article.language
     document = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -75,6 +78,8 @@ def claim_review(fact: Fact, *, url: str, organization: str) -> dict:
         "dateModified": fact.updated_at.date().isoformat(),
         "reviewBody": review.rationale,
     }
+    if claim.article.language:
+        document["inLanguage"] = claim.article.language
     if fact.retracted_at:
         # No rating stands any more; the fields every ClaimReview reader shows (the rating's
         # name and the review's text) say so, and schema.org's `correction` carries the date.

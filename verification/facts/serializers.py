@@ -92,6 +92,11 @@ class FactArticleSerializer(serializers.Serializer):
     url = serializers.CharField(allow_blank=True)
     publisher = serializers.CharField(allow_blank=True)
     published_at = serializers.DateTimeField(allow_null=True)
+    language = serializers.CharField(
+        allow_blank=True,
+        help_text="ISO 639 code of the article's language (detected, or set by a person); "
+        '"" when not known.',
+    )
 
 
 class FactEvidenceSerializer(serializers.Serializer):
@@ -183,6 +188,7 @@ def fact_dicts(
                 "url": row["article_url"],
                 "publisher": row["article_publisher"],
                 "published_at": _when(row["article_published_at"]),
+                "language": row["article_language"],
             },
             "evidence": [
                 {

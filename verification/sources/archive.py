@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from annotations.language import language_detect
 from annotations.models import Source, SourceKind, SourceState
 from verification.models import SourceSnapshot
 from verification.sources import extraction, fetching
@@ -162,6 +163,7 @@ def _snapshot_store(
         title=title[:500],
         published_on=published_on,
         text=text,
+        language=language_detect(text),
         extractor=extractor[0],
         extractor_version=extractor[1],
     )
