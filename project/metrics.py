@@ -173,6 +173,26 @@ class DeskCollector:
         for kind, n in sorted(by_kind.items()):
             failures.add_metric([kind], n)
         yield failures
+        yield from self._imports_and_webhooks()
+
+    def _imports_and_webhooks(self):
+        from verification.library.models import FactCheck
+        from verification.webhooks.models import Delivery, DeliveryStatus
+
+        deliveries = GaugeMetricFamily(
+            "factdesk_webhook_deliveries",
+            "Webhook deliveries by status (failed: every try used).",
+            labels=["status"],
+        )
+        counts = dict(Delivery.objects.values_list("status").annotate(n=Count("id")))
+        for status in DeliveryStatus.values:
+            deliveries.add_metric([status], counts.get(status, 0))
+        yield deliveries
+        yield GaugeMetricFamily(
+            "factdesk_library_factchecks",
+            "Fact-checks of other outlets imported into the matching library.",
+            value=FactCheck.objects.count(),
+        )
 
     def _run_durations(self, CheckRun, CheckRunStatus):  # noqa: N803 - model classes
         histogram = HistogramMetricFamily(

@@ -5,6 +5,7 @@ import io
 import json
 import shutil
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,59 @@ def test_a_damaged_backup_is_refused_before_anything_is_replaced(media, roles, t
     with pytest.raises(CommandError, match="damaged"):
         call_command("restore", str(damaged), "--noinput")
     assert Fact.objects.count() == 0 != facts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_taken_while_files_are_being_archived_holds_every_file_its_database_names(
+    media, roles, tmp_path
+):
+    import sqlite3
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "sqlite":
+        pytest.skip("reads the copied database with sqlite3")
+    _fill(roles)
+    claim = Claim.objects.order_by("pk").first()
+    stop = threading.Event()
+    written = []
+
+    def archive_uploads() -> None:
+        try:
+            n = 0
+            while not stop.is_set():
+                n += 1
+                body = f"Upload {n}: the bridge cost {n} million euros.".encode()
+                upload = SimpleUploadedFile(f"u{n}.txt", body, "text/plain")
+                source_archive(source=source_add_file(claim=claim, uploaded=upload, user=None))
+                written.append(n)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=archive_uploads)
+    writer.start()
+    try:
+        while len(written) < 3:
+            time.sleep(0.05)
+        out = tmp_path / "live.tar.gz"
+        backup_create(out=out)
+        during = len(written)
+    finally:
+        stop.set()
+        writer.join()
+    assert during >= 3
+
+    with tarfile.open(out) as archive:
+        members = set(archive.getnames())
+        archive.extract("database.sqlite3", tmp_path, filter="data")
+    copy = sqlite3.connect(tmp_path / "database.sqlite3")
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    queries = (
+        "SELECT file FROM annotations_source WHERE file != ''",
+        "SELECT raw FROM verification_sourcesnapshot WHERE raw != ''",
+    )
+    named = [row[0] for query in queries for row in copy.execute(query)]
+    copy.close()
+    assert len(named) >= 3
+    assert [name for name in named if f"media/{name}" not in members] == []

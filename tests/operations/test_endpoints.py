@@ -61,6 +61,8 @@ def test_metrics_open_to_the_token_and_count_claims_by_status(client, settings, 
         for line in lines
     )
     assert any(line.startswith("factdesk_review_oldest_waiting_seconds ") for line in lines)
+    assert 'factdesk_webhook_deliveries{status="pending"} 0.0' in lines
+    assert "factdesk_library_factchecks 0.0" in lines
 
 
 @pytest.mark.django_db
