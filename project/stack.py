@@ -132,8 +132,14 @@ class Stack:
                     try:
                         self.start(part)
                     except (PartFailed, OSError) as error:
-                        _say(f"factdesk: {part.name} did not come back: {error}")
-                        self._schedule_restart(part, now)
+                        # A start that hangs must not linger beside the next attempt.
+                        if part.process is not None:
+                            _signal_group(part.process.pid, signal.SIGKILL)
+                        delay = self._schedule_restart(part, now)
+                        _say(
+                            f"factdesk: {part.name} did not come back ({error}); "
+                            f"trying again in {delay:.0f} s"
+                        )
                 continue
             if process is None:
                 continue
