@@ -25,13 +25,16 @@ import socket
 import ssl
 import threading
 import time
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from urllib.parse import quote, urljoin, urlsplit
+
+from verification.sources.addresses import address_refusal
+from verification.sources.bodies import BodyDecoder, human_size, status_error
+from verification.sources.errors import FetchError
 
 __all__ = [
     "FetchError",
@@ -47,35 +50,6 @@ DEFAULT_USER_AGENT = "Factdesk/0.1 (+fact-checking source archiver)"
 DEFAULT_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/pdf")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 CHUNK_SIZE = 64 * 1024
-
-# Addresses that hand out cloud credentials. They are refused even when private addresses are
-# allowed: no test or local demo needs them, and a demo running on a cloud VM must not leak keys.
-METADATA_ADDRESSES = frozenset(
-    ipaddress.ip_address(a)
-    for a in (
-        "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean, Oracle
-        "169.254.170.2",  # AWS ECS task credentials
-        "169.254.169.123",  # AWS time sync
-        "169.254.169.253",  # AWS VPC DNS
-        "100.100.100.200",  # Alibaba Cloud
-        "168.63.129.16",  # Azure WireServer: a public-looking address that is internal on Azure
-        "192.0.0.192",  # Oracle Cloud (classic)
-        "fd00:ec2::254",  # AWS IMDS over IPv6
-        "fd00:ec2::23",  # AWS time sync over IPv6
-    )
-)
-
-# Python's is_global misses these: they are reserved or only meaningful inside a network.
-_EXTRA_INTERNAL_NETWORKS = tuple(
-    ipaddress.ip_network(n)
-    for n in (
-        "64:ff9b:1::/48",  # local-use NAT64 (RFC 8215)
-        "fec0::/10",  # deprecated site-local
-    )
-)
-_NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
-_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
-_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 _HOSTNAME_RE = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*\.?$")
 _CANONICAL_IPV4_RE = re.compile(
@@ -118,15 +92,6 @@ class FetchResult:
     last_modified: str = ""
 
 
-class FetchError(Exception):
-    """A fetch that did not produce a body; ``reason`` is written for the person who asked."""
-
-    def __init__(self, reason: str, *, transient: bool = False):
-        super().__init__(reason)
-        self.reason = reason
-        self.transient = transient
-
-
 def resolve_host(host: str, port: int) -> list[str]:
     """Return the IP addresses ``host`` resolves to, in the resolver's order.
 
@@ -140,22 +105,6 @@ def resolve_host(host: str, port: int) -> list[str]:
         if address not in addresses:
             addresses.append(address)
     return addresses
-
-
-def address_refusal(
-    address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_private: bool = False
-) -> str | None:
-    """Return why ``address`` must not be contacted, or None if it may be."""
-    embedded = _embedded_ipv4(address)
-    for candidate in (address, *embedded):
-        if candidate in METADATA_ADDRESSES:
-            return f"refused: address {address} is a cloud metadata address"
-    if allow_private:
-        return None
-    for candidate in (address, *embedded):
-        if _is_internal(candidate):
-            return f"refused: address {address} is internal"
-    return None
 
 
 # Names that only mean something inside a network (RFC 6761, RFC 6762, RFC 8375, and the
@@ -183,38 +132,6 @@ def url_refusal(url: str, policy: FetchPolicy = FetchPolicy()) -> str | None:  #
     ):
         return f"refused: {target.host} is a local host name"
     return None
-
-
-def _is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    # is_global alone lets through global multicast (224.0.1.0/24, ff0e::/16) and some reserved
-    # ranges, so each property is checked on its own.
-    return (
-        not address.is_global
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_unspecified
-        or address.is_private
-        or any(address in network for network in _EXTRA_INTERNAL_NETWORKS)
-    )
-
-
-def _embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list:
-    """Return IPv4 addresses an IPv6 address carries, which a router may end up contacting."""
-    if address.version == 4:
-        return []
-    found = []
-    if address.ipv4_mapped is not None:
-        found.append(address.ipv4_mapped)
-    if address.sixtofour is not None:
-        found.append(address.sixtofour)
-    if address.teredo is not None:
-        found.extend(address.teredo)
-    for network in (_NAT64_WELL_KNOWN, _IPV4_TRANSLATED, _IPV4_COMPATIBLE):
-        if address in network:
-            found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
-    return found
 
 
 @dataclass(frozen=True)
@@ -428,84 +345,6 @@ def _watchdog(connection: http.client.HTTPConnection, deadline: _Deadline) -> It
         timer.cancel()
 
 
-def _human_size(n: int) -> str:
-    for unit, size in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if n >= size:
-            return f"{n / size:g} {unit}"
-    return f"{n} bytes"
-
-
-class _Decoder:
-    """Undo Content-Encoding while never producing more than ``limit`` bytes in total."""
-
-    def __init__(self, encoding: str, limit: int):
-        self.limit = limit
-        self.size = 0
-        self.encoding = encoding
-        if encoding in ("", "identity"):
-            self.inflater = None
-        elif encoding in ("gzip", "x-gzip"):
-            self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self.inflater = None  # chosen on the first chunk: zlib-wrapped or raw
-        else:
-            raise FetchError(f"not a supported content encoding: {encoding}")
-        self.started = False
-
-    def feed(self, data: bytes) -> bytes:
-        if self.encoding in ("", "identity"):
-            return self._count(data)
-        if not self.started:
-            self.started = True
-            if self.encoding == "deflate":
-                # Servers disagree on whether "deflate" means zlib-wrapped or raw data.
-                header = int.from_bytes(data[:2], "big")
-                wrapped = len(data) >= 2 and (data[0] & 0x0F) == 8 and header % 31 == 0
-                self.inflater = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-        out = []
-        pending = data
-        try:
-            while pending:
-                # max_length bounds the memory of every step; the tail is fed on the next turn.
-                chunk = self.inflater.decompress(pending, self.limit - self.size + 1)
-                out.append(self._count(chunk))
-                pending = self.inflater.unconsumed_tail
-                if self.inflater.eof:
-                    break
-        except zlib.error as exc:
-            raise FetchError(f"the {self.encoding} body is corrupt") from exc
-        return b"".join(out)
-
-    def finish(self) -> bytes:
-        if self.inflater is None:
-            return b""
-        if not self.inflater.eof:
-            raise FetchError(f"the {self.encoding} body ended early", transient=True)
-        return self._count(self.inflater.flush())
-
-    def _count(self, data: bytes) -> bytes:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise FetchError(f"too large: over {_human_size(self.limit)}")
-        return data
-
-
-def _status_error(status: int) -> FetchError:
-    if status == 404:
-        return FetchError("not found (HTTP 404)")
-    if status == 410:
-        return FetchError("gone (HTTP 410)")
-    if status == 429:
-        return FetchError("rate limited by the server (HTTP 429)", transient=True)
-    if status == 408:
-        return FetchError("the server timed out (HTTP 408)", transient=True)
-    if status >= 500:
-        return FetchError(f"server error (HTTP {status})", transient=True)
-    if status >= 400:
-        return FetchError(f"refused by the server (HTTP {status})")
-    return FetchError(f"unexpected response (HTTP {status})")
-
-
 @dataclass
 class _Response:
     status: int
@@ -549,7 +388,7 @@ def _exchange(
             if status == 304 and conditions:
                 return _Response(status, "", None, b"", *_validators(response))
             if not 200 <= status < 300:
-                raise _status_error(status)
+                raise status_error(status)
             content_type = _check_content_type(response.getheader("Content-Type"), policy)
             body = _read_body(response, policy, deadline)
             return _Response(status, content_type, None, body, *_validators(response))
@@ -606,9 +445,9 @@ def _read_body(
 ) -> bytes:
     declared = response.getheader("Content-Length")
     if declared and declared.strip().isdigit() and int(declared) > policy.max_bytes:
-        raise FetchError(f"too large: over {_human_size(policy.max_bytes)}")
+        raise FetchError(f"too large: over {human_size(policy.max_bytes)}")
     encoding = (response.getheader("Content-Encoding") or "").strip().lower()
-    decoder = _Decoder(encoding, policy.max_bytes)
+    decoder = BodyDecoder(encoding, policy.max_bytes)
     parts = []
     wire_size = 0
     while True:
@@ -618,7 +457,7 @@ def _read_body(
             break
         wire_size += len(chunk)
         if wire_size > policy.max_bytes:
-            raise FetchError(f"too large: over {_human_size(policy.max_bytes)}")
+            raise FetchError(f"too large: over {human_size(policy.max_bytes)}")
         parts.append(decoder.feed(chunk))
     if deadline.expired():
         # The watchdog cut the socket, which reads as a clean end of the body.
