@@ -135,3 +135,16 @@ def encoding_of(label: str | bytes | None) -> str | None:
     ):
         return None
     return name
+
+
+# A <meta charset="..."> (or an http-equiv Content-Type with a charset) near the top of a page;
+# bounded, so a hostile page cannot make the search slow.
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{1,40})""", re.IGNORECASE
+)
+
+
+def html_declared_charset(body: bytes) -> str | None:
+    """The charset label a page's <meta> declares in its first 4 KB, as written, or None."""
+    match = _META_CHARSET.search(body[:4096])
+    return match.group(1).decode("ascii") if match else None

@@ -3,8 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from annotations.forms import html_to_text
 from annotations.models import Article
+from annotations.uploads import html_to_text
 from tests.fetching.pdfs import make_pdf
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from annotations.forms import ArticleCreateForm, ArticleForm, article_text_from_upload
+from annotations.forms import ArticleCreateForm, ArticleForm
 from annotations.models import Article, Claim, Source
+from annotations.uploads import article_text_from_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ import pypdf.errors
 import trafilatura
 from trafilatura.xml import xmltotxt
 
-from annotations.decoding import NotText, decode_text, encoding_of
+from annotations.decoding import NotText, decode_text, encoding_of, html_declared_charset
 
 __all__ = [
     "EXTRACTOR_NAME",
@@ -122,9 +122,6 @@ _PARSER_ERRORS = (
 
 # WHATWG Encoding Standard: these labels mean windows-1252 on the web, and a page that says UTF-16
 # in a <meta> is really ASCII-compatible.
-_META_CHARSET_RE = re.compile(
-    rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{1,40})""", re.I
-)
 _XML_DECLARATION_RE = re.compile(r"""^\s*<\?xml[^>]{0,200}\?>""")
 _XML_ENCODING_RE = re.compile(
     rb"""^\s*<\?xml[^>]{0,200}encoding\s*=\s*["']([a-zA-Z0-9_.:-]{1,40})"""
@@ -214,11 +211,10 @@ def _html_encoding(body: bytes, header_charset: str | None) -> str:
     from_header = encoding_of(header_charset)
     if from_header:
         return from_header
-    head = body[:4096]
-    for pattern in (_XML_ENCODING_RE, _META_CHARSET_RE):
-        match = pattern.search(head)
+    xml = _XML_ENCODING_RE.search(body[:4096])
+    for label in (xml.group(1) if xml else None, html_declared_charset(body)):
         # A <meta> that says UTF-16 cannot be true of the ASCII it is written in: not trusted.
-        declared = encoding_of(match.group(1)) if match else None
+        declared = encoding_of(label)
         if declared:
             return declared
     try:
