@@ -24,7 +24,7 @@ from annotations.text import percent, shorten
 from verification import selectors
 from verification.checks.services import check_run_refusal, check_run_request, claim_submit
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
-from verification.review import admin_views
+from verification.review import admin_views, queue_views
 from verification.sources.article_import import article_import_url
 from verification.sources.language import snapshot_language_set
 from verification.sources.services import source_add, source_archive_later, source_retry
@@ -298,17 +298,17 @@ class VerifiableClaimAdmin(ClaimAdmin):
         return [
             path(
                 "queue/",
-                wrap(partial(admin_views.queue_page, site=site)),
+                wrap(partial(queue_views.queue_page, site=site)),
                 name="verification_queue",
             ),
             path(
                 "ready-to-publish/",
-                wrap(partial(admin_views.publish_list_page, site=site)),
+                wrap(partial(queue_views.publish_list_page, site=site)),
                 name="verification_ready_to_publish",
             ),
             path(
                 "queue/take-next/",
-                wrap(admin_views.queue_take_next),
+                wrap(queue_views.queue_take_next),
                 name="verification_queue_take_next",
             ),
             path(
