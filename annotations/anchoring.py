@@ -28,6 +28,14 @@ from typing import Protocol
 
 import edlib
 
+from annotations.edit_distance import (
+    MAX_SYMBOLS,
+    ApproximateMatch,
+    context_similarity,
+    edit_distance,
+    encode_pair,
+)
+
 CONTEXT_LENGTH = 32
 """Code points of prefix and suffix stored with a quote (W3C recommends a short context)."""
 
@@ -50,9 +58,6 @@ _MAX_WEIGHT = _QUOTE_WEIGHT + _PREFIX_WEIGHT + _SUFFIX_WEIGHT + _POSITION_WEIGHT
 # thousands of times in a long article, so only the occurrences nearest the hint are scored.
 _MAX_SCORED_OCCURRENCES = 200
 _MAX_APPROXIMATE_CANDIDATES = 50
-# edlib builds its alphabet from the two sequences and refuses more than 256 symbols; code 0 is
-# reserved for "a character the quote does not contain", so at most 255 real symbols remain.
-_MAX_SYMBOLS = 255
 
 
 class AnchoringError(ValueError):
@@ -259,15 +264,6 @@ def reanchor_many(
     return [result for result in results if result is not None]
 
 
-@dataclass(frozen=True, slots=True)
-class ApproximateMatch:
-    """A span of text within ``errors`` edits (Levenshtein) of a pattern."""
-
-    start: int
-    end: int
-    errors: int
-
-
 def search_approximate(text: str, pattern: str, max_errors: int) -> list[ApproximateMatch]:
     """Find the spans of ``text`` closest to ``pattern``, with at most ``max_errors`` edits.
 
@@ -276,9 +272,9 @@ def search_approximate(text: str, pattern: str, max_errors: int) -> list[Approxi
     """
     if not text or not pattern or max_errors < 0:
         return []
-    encoded = _encode_pair(pattern, text)
+    encoded = encode_pair(pattern, text)
     if encoded is None:
-        raise AnchoringError(f"pattern has more than {_MAX_SYMBOLS} distinct characters")
+        raise AnchoringError(f"pattern has more than {MAX_SYMBOLS} distinct characters")
     result = edlib.align(*encoded, mode="HW", task="locations", k=max_errors)
     if result["editDistance"] < 0:
         return []
@@ -315,74 +311,6 @@ class _Candidate:
     score: float
 
 
-def _encode_pair(pattern: str, other: str) -> tuple[bytes, bytes] | None:
-    """Encode two strings for edlib: the pattern's characters get codes, the rest code 0."""
-    codes: dict[str, int] = {}
-    for char in pattern:
-        if char not in codes:
-            codes[char] = len(codes) + 1
-    if len(codes) > _MAX_SYMBOLS:
-        return None
-    return bytes(codes[c] for c in pattern), bytes(codes.get(c, 0) for c in other)
-
-
-def _edit_distance_py(pattern: str, other: str, *, infix: bool) -> int:
-    """Levenshtein distance for patterns with more than 255 distinct characters (edlib can't).
-
-    Myers' bit-vector algorithm (Hyyrö's formulation) on Python integers, so any alphabet and
-    any pattern length work at one pass over ``other``.
-    """
-    mask = (1 << len(pattern)) - 1
-    high = 1 << (len(pattern) - 1)
-    equal: dict[str, int] = {}
-    for i, char in enumerate(pattern):
-        equal[char] = equal.get(char, 0) | (1 << i)
-    plus, minus, score = mask, 0, len(pattern)
-    best = score
-    for char in other:
-        eq = equal.get(char, 0)
-        x_vertical = eq | minus
-        x_horizontal = (((eq & plus) + plus) ^ plus) | eq
-        plus_h = minus | ~(x_horizontal | plus)
-        minus_h = plus & x_horizontal
-        if plus_h & high:
-            score += 1
-        elif minus_h & high:
-            score -= 1
-        # A global alignment pays for every skipped character of ``other`` (row 0 counts up);
-        # an infix one may start anywhere (row 0 stays 0).
-        plus_h = (plus_h << 1) | (0 if infix else 1)
-        minus_h <<= 1
-        plus = (minus_h | ~(x_vertical | plus_h)) & mask
-        minus = plus_h & x_vertical & mask
-        best = min(best, score)
-    return best if infix else score
-
-
-def _edit_distance(pattern: str, other: str, *, infix: bool = False) -> int:
-    """Levenshtein distance; with ``infix`` the best match of pattern anywhere inside other."""
-    if pattern == other:
-        return 0
-    if not other:
-        return len(pattern)
-    encoded = _encode_pair(pattern, other)
-    if encoded is None:
-        return _edit_distance_py(pattern, other, infix=infix)
-    result = edlib.align(*encoded, mode="HW" if infix else "NW", task="distance")
-    return int(result["editDistance"])
-
-
-def _context_similarity(actual: str, expected: str) -> float:
-    """Hypothesis's textMatchScore: 1 - errors of the best match of expected inside actual."""
-    if not expected:
-        return 1.0
-    if actual == expected:
-        return 1.0
-    if not actual:
-        return 0.0
-    return max(0.0, 1.0 - _edit_distance(expected, actual, infix=True) / len(expected))
-
-
 class _TextIndex:
     """One text prepared for many quote searches (the encoding for edlib is built once)."""
 
@@ -397,7 +325,7 @@ class _TextIndex:
         # a candidate look better than it is: candidates are re-scored on the real text.
         if self._codes is None:
             ranked = [char for char, _ in Counter(self.text).most_common()]
-            codes = {char: min(i + 1, _MAX_SYMBOLS) for i, char in enumerate(ranked)}
+            codes = {char: min(i + 1, MAX_SYMBOLS) for i, char in enumerate(ranked)}
             table = {ord(char): code for char, code in codes.items()}
             self._codes = codes
             self._encoded = self.text.translate(table).encode("latin-1")
@@ -430,8 +358,8 @@ class _TextIndex:
     ) -> _Candidate:
         text = self.text
         quote_similarity = 1.0 - errors / len(exact)
-        prefix_similarity = _context_similarity(text[max(0, start - len(prefix)) : start], prefix)
-        suffix_similarity = _context_similarity(text[end : end + len(suffix)], suffix)
+        prefix_similarity = context_similarity(text[max(0, start - len(prefix)) : start], prefix)
+        suffix_similarity = context_similarity(text[end : end + len(suffix)], suffix)
         position = 1.0 if hint is None else 1.0 - abs(start - hint) / max(1, len(text))
         # A context side agrees when it matches; one intact side is enough to say the quote is
         # where it was, only moved (the other side's sentence was edited). An empty side
@@ -582,11 +510,11 @@ class _TextIndex:
         text, length = self.text, len(exact)
         reach = min(budget, 8) + 2
         low, high = max(0, start - reach), min(len(text), end + reach)
-        encoded = _encode_pair(exact, text[low:high])
+        encoded = encode_pair(exact, text[low:high])
 
         def errors(first: int, last: int) -> int:
             if encoded is None:
-                return _edit_distance(exact, text[first:last])
+                return edit_distance(exact, text[first:last])
             # The region is encoded once; each span is a slice of it.
             span = encoded[1][first - low : last - low]
             return int(edlib.align(encoded[0], span, task="distance")["editDistance"])
