@@ -160,3 +160,35 @@ def test_redeliver_through_the_api_sends_the_same_id_again(
     assert Delivery.objects.get(pk=delivery.pk).status == "pending"
     services.delivery_attempt(delivery_id=str(delivery.pk))
     assert [r["headers"]["webhook-id"] for r in receiver.requests] == [delivery.webhook_id] * 2
+
+
+def test_the_delivery_log_and_subscription_list_take_the_same_queries_for_more_rows(
+    desk_admin, receiver
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    subscription = _subscription(receiver)
+    receiver.secret = subscription.secret
+    client = APIClient()
+    client.force_authenticate(desk_admin)
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    def more(count: int) -> None:
+        for _ in range(count):
+            delivery = services.subscription_send_test(subscription=subscription)
+            services.delivery_attempt(delivery_id=str(delivery.pk))
+            services.subscription_create(
+                name="Chat", target_url=receiver.url("/chat"), events=["fact.published"]
+            )
+
+    log = f"/api/v1/webhooks/subscriptions/{subscription.pk}/deliveries/"
+    more(2)
+    queries(log)  # the first request also loads the user's permissions
+    few = (queries(log), queries("/api/v1/webhooks/subscriptions/"))
+    more(8)
+    assert (queries(log), queries("/api/v1/webhooks/subscriptions/")) == few
