@@ -26,6 +26,8 @@ CSV_COLUMNS = (
     # Added last, so a reader that takes columns by position still finds the older ones.
     "updated_at",
     "under_review",
+    # Who chose each passage (reviewer or machine), in the order of the JSON's evidence.
+    "evidence_chosen_by",
 )
 
 
@@ -65,6 +67,8 @@ def _record(row: dict, tags: list[str], evidence: dict) -> dict:
                 "start": e["start"],
                 "end": e["end"],
                 "text": e["text"],
+                # "reviewer": a person chose or kept it; "machine": the check found it.
+                "chosen_by": e["chosen_by"],
             }
             for e in evidence.get(row["check_run_id"], [])
         ],
@@ -85,6 +89,7 @@ def facts_csv() -> Iterator[bytes]:
             record["evidence_urls"] = " ".join(
                 sorted({e["source_url"] for e in record["evidence"] if e["source_url"]})
             )
+            record["evidence_chosen_by"] = " ".join(e["chosen_by"] for e in record["evidence"])
             # As in the JSON: true or false, not Python's True or False.
             record["under_review"] = "true" if record["under_review"] else "false"
             writer.writerow([_cell(record[column]) for column in CSV_COLUMNS])
