@@ -24,17 +24,27 @@ def article_urn(article_id: int, *, organization: str) -> str:
 # Words that make a speaker's name an organisation's. There is no reliable signal in a name, so
 # a Person is assumed unless one of these stands in it as a word ("Regional Insurance Federation").
 _ORGANIZATION_WORDS = re.compile(
-    r"\b(?:agency|association|authority|bank|board|bureau|co|commission|committee|company|"
-    r"corp|corporation|council|department|federation|foundation|government|group|inc|"
-    r"institute|league|llc|ltd|ministry|office|organi[sz]ation|party|plc|police|society|"
-    r"union|university)\b",
+    r"\b(?:agency|army|assembly|association|authority|bank|board|bureau|cabinet|co|commission|"
+    r"committee|company|congress|corp|corporation|council|court|department|embassy|"
+    r"federation|forces|foundation|government|group|inc|institute|league|llc|ltd|military|"
+    r"ministry|navy|office|organi[sz]ation|parliament|party|plc|police|presidency|senate|"
+    r"society|union|university)\b"
+    # Seats of government that speak for it (metonyms): "the White House said".
+    r"|\b(?:white house|house of (?:commons|lords|representatives)|downing street|kremlin|"
+    r"pentagon|[ée]lys[ée]e|whitehall|quai d'orsay|city hall|town hall|state house|"
+    r"capitol hill)\b",
     re.IGNORECASE,
 )
+# An acronym alone (NATO, WHO, IMF): an organisation's short name, not a person's.
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
 def speaker_type(name: str) -> str:
     """The schema.org type of a speaker: Organization when the name says so, else Person."""
-    return "Organization" if _ORGANIZATION_WORDS.search(name) else "Person"
+    name = name.strip()
+    if _ORGANIZATION_WORDS.search(name) or _ACRONYM.fullmatch(name):
+        return "Organization"
+    return "Person"
 
 
 def _retraction_note(fact: Fact) -> str:
