@@ -384,6 +384,8 @@ FACTDESK_WEBHOOK_RETRY_BASE_SECONDS = env_float(
 )
 # factcheck.matched names library matches scoring at least this (0..1; POST facts/match/ scale).
 FACTDESK_WEBHOOK_MATCH_MIN_SCORE = env_float("FACTDESK_WEBHOOK_MATCH_MIN_SCORE", 0.5, minimum=0.0)
+# Events, their deliveries and the delivery log are kept this long, then deleted by the sweeper.
+FACTDESK_WEBHOOK_KEEP_DAYS = env_float("FACTDESK_WEBHOOK_KEEP_DAYS", 30.0, minimum=1.0)
 # A subscription whose every try failed for this long, without one success, is turned off.
 FACTDESK_WEBHOOK_DISABLE_AFTER_HOURS = env_float(
     "FACTDESK_WEBHOOK_DISABLE_AFTER_HOURS", 24.0, minimum=0.0

@@ -356,3 +356,18 @@ def test_the_readmes_verification_snippet_accepts_a_real_delivery_and_refuses_a_
     assert verified(subscription.secret, request["headers"], request["body"][:-1]) is False
     stale = dict(request["headers"], **{"webhook-timestamp": "1614265330"})
     assert verified(subscription.secret, stale, request["body"]) is False
+
+
+def test_old_events_are_forgotten_but_never_while_a_delivery_is_pending(subscription, receiver):
+    delivered = _emit().deliveries.get()
+    services.delivery_attempt(delivery_id=str(delivered.pk))
+    pending = _emit().deliveries.get()
+    recent = _emit()
+    long_ago = timezone.now() - timedelta(days=40)
+    Event.objects.exclude(pk=recent.pk).update(created_at=long_ago)
+
+    assert services.events_prune(keep_days=30) == 1
+
+    assert not Event.objects.filter(pk=delivered.event_id).exists()
+    assert not DeliveryAttempt.objects.filter(delivery_id=delivered.pk).exists()
+    assert set(Event.objects.values_list("pk", flat=True)) == {pending.event_id, recent.pk}

@@ -73,6 +73,8 @@ class Event(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
+        # The sweeper's pruning reads events by age.
+        indexes = [models.Index(fields=("created_at",), name="event_created")]
 
     def __str__(self) -> str:
         return f"{self.type} {self.public_id}"

@@ -417,6 +417,18 @@ def _failure_count(subscription: Subscription, outcome: http.Outcome, now) -> No
         )
 
 
+def events_prune(*, keep_days: float) -> int:
+    """Delete events (with their deliveries and log) older than `keep_days` and not pending."""
+    cutoff = timezone.now() - timedelta(days=keep_days)
+    old = Event.objects.filter(created_at__lt=cutoff).exclude(
+        deliveries__status=DeliveryStatus.PENDING
+    )
+    # Batches: a desk that kept a year of events must not delete them in one long transaction.
+    ids = list(old.values_list("pk", flat=True)[:5000])
+    Event.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
 def deliveries_sweep(*, grace_seconds: float = 30.0) -> int:
     """Enqueue pending deliveries that are due (long retries, lost messages); return how many.
 

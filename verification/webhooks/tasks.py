@@ -40,5 +40,6 @@ def claim_factcheck_match_task(claim_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def webhook_deliveries_sweep_task() -> int:
-    """Enqueue pending deliveries that are due (run by beat)."""
+    """Enqueue pending deliveries that are due, and forget old events (run by beat)."""
+    services.events_prune(keep_days=settings.FACTDESK_WEBHOOK_KEEP_DAYS)
     return services.deliveries_sweep()
