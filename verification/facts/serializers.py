@@ -72,14 +72,31 @@ class MatchRequestSerializer(serializers.Serializer):
 
 
 class MatchSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    score = serializers.FloatField()
+    kind = serializers.ChoiceField(
+        choices=["fact", "factcheck"],
+        help_text="`fact`: one of this desk's published facts; `factcheck`: an earlier "
+        "fact-check from the library (schema.org ClaimReview, imported from a file or a feed).",
+    )
+    id = serializers.IntegerField(
+        allow_null=True, help_text="The desk fact's id (`facts/{id}/`); null for a fact-check."
+    )
+    score = serializers.FloatField(
+        help_text="0..1: the closer of meaning (sentence vectors) and shared words."
+    )
     claim = serializers.CharField()
-    matched_text = serializers.CharField()
-    shared_terms = serializers.ListField(child=serializers.CharField())
-    verdict = serializers.CharField()
+    matched_text = serializers.CharField(
+        allow_blank=True, help_text="The quoted words of a desk fact; a fact-check's headline."
+    )
+    shared_terms = serializers.ListField(
+        child=serializers.CharField(), help_text="Words shared with a desk fact's claim."
+    )
+    verdict = serializers.CharField(allow_blank=True)
     status = serializers.CharField()
-    url = serializers.URLField()
+    publisher = serializers.CharField(allow_blank=True)
+    date = serializers.DateField(
+        allow_null=True, help_text="When the fact was published or the fact-check reviewed."
+    )
+    url = serializers.URLField(help_text="The desk fact in this API, or the fact-check's own page.")
 
 
 class MatchResponseSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from annotations.core.api import CONFLICT, has_perm
 from annotations.models import Claim
 from verification import selectors
-from verification.facts import export, jsonld, matching
+from verification.facts import export, jsonld
 from verification.facts.renderers import (
     JSONLDContentNegotiation,
     JSONLDRenderer,
@@ -29,6 +29,8 @@ from verification.facts.serializers import (
     fact_dicts,
 )
 from verification.facts.services import fact_publish, fact_retract
+from verification.library.api import match_payload
+from verification.library.matching import library_match
 from verification.models import Fact
 
 
@@ -174,28 +176,12 @@ class FactMatchView(APIView):
     def post(self, request):
         data = MatchRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        matches = matching.facts_match(
+        matches = library_match(
             data.validated_data["text"],
             limit=data.validated_data["limit"],
             min_score=data.validated_data["min_score"],
         )
-        return Response(
-            {
-                "results": [
-                    {
-                        "id": m.fact.pk,
-                        "score": m.score,
-                        "claim": m.fact.claim.text,
-                        "matched_text": m.fact.claim.quote_exact,
-                        "shared_terms": m.shared_terms,
-                        "verdict": m.fact.review.verdict,
-                        "status": "retracted" if m.fact.retracted_at else "published",
-                        "url": request.build_absolute_uri(reverse("fact-detail", args=[m.fact.pk])),
-                    }
-                    for m in matches
-                ]
-            }
-        )
+        return Response({"results": [match_payload(m, request) for m in matches]})
 
 
 class ClaimPublishView(APIView):

@@ -9,7 +9,9 @@ transaction may commit after a later one did; applying a row twice is harmless.
 
 Small libraries are searched exactly (a matrix product over float32 rows). Past
 `EXACT_LIMIT` vectors, a process loads the HNSW snapshot that `manage.py library_index_build`
-(or its beat task) writes under FACTDESK_DATA_DIR, memory-mapped, and searches it with usearch;
+writes under the data directory, and searches it with faiss (HNSW over 8-bit scalar-quantised
+vectors: at a million vectors it held recall@10 best of usearch, hnswlib and faiss within a
+gigabyte, see bench/bench_vector_index.py);
 what changed after the snapshot's watermark lives in the exact part, and keys changed since are
 filtered out of the snapshot's answers. The index only proposes candidates: the final scores are
 computed from the vectors stored in the database (see matching.py), so an approximate search
@@ -37,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 SLACK = timedelta(seconds=120)
 EXACT_LIMIT = 200_000
+# Neighbours explored per search: recall against time, measured in bench/bench_vector_index.py.
+HNSW_SEARCH_BREADTH = 128
 LOAD_CHUNK = 20_000
 FACTCHECK, FACT = 0, 1
 
@@ -68,9 +72,10 @@ class VectorIndex:
         self._watermarks: dict[int, datetime | None] = {FACTCHECK: None, FACT: None}
         self._loaded = False
         self._checked_at = 0.0
+        self._snapshot_stamp: float | None = None
 
     def __len__(self) -> int:
-        return len(self._slot) + (len(self._base) if self._base is not None else 0)
+        return len(self._slot) + (self._base.ntotal if self._base is not None else 0)
 
     # -- keeping in step ------------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> None:
@@ -79,6 +84,8 @@ class VectorIndex:
         if not force and self._loaded and time.monotonic() - self._checked_at < period:
             return
         with self._lock:
+            if self._loaded and _snapshot_stamp() != self._snapshot_stamp:
+                self.__init__()  # a new snapshot was written: start again from it
             if not self._loaded:
                 self._load()
             latest = _latest()
@@ -91,7 +98,8 @@ class VectorIndex:
 
     def _load(self) -> None:
         meta_path = snapshot_dir() / "meta.json"
-        if meta_path.exists():
+        self._snapshot_stamp = _snapshot_stamp()
+        if self._snapshot_stamp is not None:
             try:
                 self._load_snapshot(meta_path)
             except (OSError, ValueError, KeyError) as error:
@@ -102,12 +110,13 @@ class VectorIndex:
         self._loaded = True
 
     def _load_snapshot(self, meta_path: Path) -> None:
-        from usearch.index import Index
+        import faiss
 
         meta = json.loads(meta_path.read_text())
         if meta["model"] != encoding.model_name() or meta["dimensions"] != encoding.DIMENSIONS:
             raise ValueError("made with another encoder")
-        self._base = Index.restore(str(meta_path.parent / meta["file"]), view=True)
+        self._base = faiss.read_index(str(meta_path.parent / meta["file"]))
+        self._base.index.hnsw.efSearch = HNSW_SEARCH_BREADTH
         for kind in (FACTCHECK, FACT):
             at = meta["watermarks"][str(kind)]
             self._watermarks[kind] = datetime.fromisoformat(at) if at else None
@@ -163,14 +172,21 @@ class VectorIndex:
             for slot in top:
                 if self._keys[slot] >= 0:
                     found[int(self._keys[slot])] = float(scores[slot])
-        if self._base is not None and len(self._base):
-            extra = min(len(self._base), limit + len(self._changed_since_base))
-            matches = self._base.search(vector, extra)
-            for item, distance in zip(matches.keys, matches.distances, strict=True):
-                if int(item) not in self._changed_since_base:
-                    found.setdefault(int(item), 1.0 - float(distance))
+        if self._base is not None and self._base.ntotal:
+            extra = min(self._base.ntotal, limit + len(self._changed_since_base))
+            scores, items = self._base.search(vector[None, :], extra)
+            for item, score in zip(items[0].tolist(), scores[0].tolist(), strict=True):
+                if item >= 0 and item not in self._changed_since_base:
+                    found.setdefault(item, float(score))
         best = sorted(found.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
         return [(*unkey(item), score) for item, score in best]
+
+
+def _snapshot_stamp() -> float | None:
+    try:
+        return (snapshot_dir() / "meta.json").stat().st_mtime
+    except FileNotFoundError:
+        return None
 
 
 def _latest() -> dict[int, datetime | None]:
@@ -195,6 +211,15 @@ def _rows(kind: int, *, since: datetime | None):
         "fact_id", "embedding", "live", "indexed_at"
     )
     return values.iterator(chunk_size=LOAD_CHUNK)
+
+
+def _add(hnsw, keys: list[int], vectors: list[np.ndarray], trained: bool) -> bool:
+    """Add a chunk; the quantiser learns its value ranges from the first chunk."""
+    matrix = np.vstack(vectors).astype(np.float32)
+    if not trained:
+        hnsw.train(matrix)
+    hnsw.add_with_ids(matrix, np.array(keys, dtype=np.int64))
+    return True
 
 
 _index: VectorIndex | None = None
@@ -224,14 +249,19 @@ def index_reset() -> None:
         _index = None
 
 
-def snapshot_build(*, directory: Path | None = None, dtype: str = "i8") -> dict:
+def snapshot_build(*, directory: Path | None = None) -> dict:
     """Write an HNSW snapshot of every live vector with its watermarks; return its description."""
-    from usearch.index import Index
+    import faiss
 
     directory = directory or snapshot_dir()
     directory.mkdir(parents=True, exist_ok=True)
     latest = _latest()
-    hnsw = Index(ndim=encoding.DIMENSIONS, metric="ip", dtype=dtype, connectivity=16)
+    inner = faiss.IndexHNSWSQ(
+        encoding.DIMENSIONS, faiss.ScalarQuantizer.QT_8bit, 16, faiss.METRIC_INNER_PRODUCT
+    )
+    inner.hnsw.efConstruction = 128
+    hnsw = faiss.IndexIDMap2(inner)
+    trained = False
     count = 0
     for kind in (FACTCHECK, FACT):
         keys, vectors = [], []
@@ -241,14 +271,14 @@ def snapshot_build(*, directory: Path | None = None, dtype: str = "i8") -> dict:
             keys.append(key(kind, pk))
             vectors.append(encoding.from_bytes(blob))
             if len(keys) == LOAD_CHUNK:
-                hnsw.add(np.array(keys, dtype=np.uint64), np.vstack(vectors))
+                trained = _add(hnsw, keys, vectors, trained)
                 count += len(keys)
                 keys, vectors = [], []
         if keys:
-            hnsw.add(np.array(keys, dtype=np.uint64), np.vstack(vectors))
+            trained = _add(hnsw, keys, vectors, trained)
             count += len(keys)
-    name = f"vectors-{int(time.time())}.usearch"
-    hnsw.save(str(directory / name))
+    name = f"vectors-{int(time.time())}.faiss"
+    faiss.write_index(hnsw, str(directory / name))
     meta = {
         "file": name,
         "model": encoding.model_name(),
