@@ -87,11 +87,8 @@ def library_match(
     missing = fact_ids - facts.keys()
     if missing:
         facts |= Fact.objects.select_related("claim", "review").in_bulk(list(missing))
-    fact_vectors = dict(
-        FactVector.objects.filter(fact_id__in=fact_ids, live=True).values_list(
-            "fact_id", "embedding"
-        )
-    )
+    vectors_of_facts = FactVector.objects.filter(fact_id__in=fact_ids, live=True)
+    fact_vectors = dict(vectors_of_facts.values_list("fact_id", "embedding")) if fact_ids else {}
     factchecks = FactCheck.objects.only(*_FACTCHECK_FIELDS).in_bulk(list(factcheck_ids))
 
     matches: list[LibraryMatch] = []

@@ -24,13 +24,13 @@ import json
 import logging
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max
+from django.utils.dateparse import parse_datetime
 
 from verification.library import encoding
 from verification.library.models import FactCheck, FactVector
@@ -68,7 +68,7 @@ class VectorIndex:
         self._slot: dict[int, int] = {}
         self._free: list[int] = []
         self._base = None
-        self._changed_since_base: set[int] = set()
+        self._dropped: set[int] = set()
         self._watermarks: dict[int, datetime | None] = {FACTCHECK: None, FACT: None}
         self._loaded = False
         self._checked_at = 0.0
@@ -116,7 +116,7 @@ class VectorIndex:
         if meta["model"] != encoding.model_name() or meta["dimensions"] != encoding.DIMENSIONS:
             raise ValueError("made with another encoder")
         self._base = faiss.read_index(str(meta_path.parent / meta["file"]))
-        self._base.index.hnsw.efSearch = HNSW_SEARCH_BREADTH
+        faiss.ParameterSpace().set_index_parameter(self._base, "efSearch", HNSW_SEARCH_BREADTH)
         for kind in (FACTCHECK, FACT):
             at = meta["watermarks"][str(kind)]
             self._watermarks[kind] = datetime.fromisoformat(at) if at else None
@@ -124,12 +124,15 @@ class VectorIndex:
     def _apply(self, kind: int, rows) -> None:
         for pk, blob, live, at in rows:
             item = key(kind, pk)
-            if self._base is not None:
-                self._changed_since_base.add(item)
             if live and blob is not None:
+                # A snapshot may still hold the old vector: that only proposes the item as a
+                # candidate, and its score comes from the database's current vector.
                 self._put(item, encoding.from_bytes(blob))
+                self._dropped.discard(item)
             else:
                 self._drop(item)
+                if self._base is not None:
+                    self._dropped.add(item)
             if self._watermarks[kind] is None or at > self._watermarks[kind]:
                 self._watermarks[kind] = at
 
@@ -173,10 +176,10 @@ class VectorIndex:
                 if self._keys[slot] >= 0:
                     found[int(self._keys[slot])] = float(scores[slot])
         if self._base is not None and self._base.ntotal:
-            extra = min(self._base.ntotal, limit + len(self._changed_since_base))
+            extra = min(self._base.ntotal, limit + min(len(self._dropped), limit))
             scores, items = self._base.search(vector[None, :], extra)
             for item, score in zip(items[0].tolist(), scores[0].tolist(), strict=True):
-                if item >= 0 and item not in self._changed_since_base:
+                if item >= 0 and item not in self._dropped:
                     found.setdefault(item, float(score))
         best = sorted(found.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
         return [(*unkey(item), score) for item, score in best]
@@ -190,10 +193,23 @@ def _snapshot_stamp() -> float | None:
 
 
 def _latest() -> dict[int, datetime | None]:
-    return {
-        FACTCHECK: FactCheck.objects.aggregate(at=Max("indexed_at"))["at"],
-        FACT: FactVector.objects.aggregate(at=Max("indexed_at"))["at"],
-    }
+    """The newest change of each kind: two index probes in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT MAX(indexed_at) FROM library_factcheck), "
+            "(SELECT MAX(indexed_at) FROM library_factvector)"
+        )
+        factcheck, fact = cursor.fetchone()
+    return {FACTCHECK: _aware(factcheck), FACT: _aware(fact)}
+
+
+def _aware(value) -> datetime | None:
+    """SQLite hands a timestamp back as text (stored in UTC); PostgreSQL as a datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 def _rows(kind: int, *, since: datetime | None):
