@@ -10,7 +10,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
-from verification import matching as desk_matching
+from verification.facts import matching as desk_matching
 from verification.library import lexical
 from verification.library.models import FactCheck
 

@@ -39,8 +39,10 @@ def word_encoder(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def fresh_index(settings):
+def fresh_index(settings, tmp_path, monkeypatch):
+    """Every test starts with an empty index and no snapshot (not the one under var/)."""
     settings.FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS = 0
+    monkeypatch.setattr(vectors, "snapshot_dir", lambda: tmp_path / "library-index")
     vectors.index_reset()
     yield
     vectors.index_reset()

@@ -15,12 +15,13 @@ from rest_framework.test import APIClient
 from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
-from verification import services
+from verification.facts.services import fact_publish, fact_retract
 from verification.library import services as library_services
 from verification.library import vectors
 from verification.library.claimreview import read_records
 from verification.library.matching import library_match
 from verification.library.models import FactVector
+from verification.review.services import review_record
 
 URL = "/api/v1/facts/match/"
 REPO = Path(__file__).resolve().parents[2]
@@ -49,8 +50,8 @@ def publish(annotator, reviewer, publisher):
         claim = claim_create(article=article, user=annotator, exact=text)
         claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
         claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-        services.review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
-        fact = services.fact_publish(claim=claim, publisher=publisher)
+        review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
+        fact = fact_publish(claim=claim, publisher=publisher)
         # What the worker does after commit (fact_embed_task), run here directly.
         assert library_services.fact_embed(fact_id=fact.pk)
         return fact
@@ -107,7 +108,7 @@ def test_a_retracted_fact_drops_out_of_an_index_loaded_before(publish, publisher
     other = vectors.VectorIndex()  # another process's index, loaded before the retraction
     query = _vector("Norvania diesel imports lowest since 1998")
     assert (vectors.FACT, fact.pk) in [(kind, pk) for kind, pk, _ in other.search(query, limit=5)]
-    services.fact_retract(fact=fact, user=publisher, reason="Wrong country.")
+    fact_retract(fact=fact, user=publisher, reason="Wrong country.")
     assert FactVector.objects.get(fact=fact).live is False
     assert [pk for kind, pk, _ in other.search(query, limit=5) if kind == vectors.FACT] == []
     assert _results("Norvania diesel imports lowest since 1998") == []
@@ -177,13 +178,14 @@ for line in sys.stdin:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_another_process_sees_publish_retract_and_reimport(publish, publisher):
+def test_another_process_sees_publish_retract_and_reimport(publish, publisher, tmp_path):
     database = connection.settings_dict["NAME"]
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
         "DJANGO_SETTINGS_MODULE": "project.settings",
         "FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS": "0",
+        "FACTDESK_DATA_DIR": str(tmp_path),
     }
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD],
@@ -203,7 +205,7 @@ def test_another_process_sees_publish_retract_and_reimport(publish, publisher):
         assert ask("Norvania diesel imports") == []  # the child's index is loaded, empty
         fact = publish("Diesel imports from Norvania fell to their lowest level since 1998")
         assert ["fact", fact.pk] in ask("Norvania diesel imports lowest since 1998")
-        services.fact_retract(fact=fact, user=publisher, reason="Wrong country.")
+        fact_retract(fact=fact, user=publisher, reason="Wrong country.")
         assert ask("Norvania diesel imports lowest since 1998") == []
         _import(_review(9, "Kestrel county unemployment doubled"))
         assert ask("Kestrel county unemployment doubled")[0][0] == "factcheck"
@@ -213,3 +215,18 @@ def test_another_process_sees_publish_retract_and_reimport(publish, publisher):
     finally:
         child.stdin.close()
         child.wait(timeout=30)
+
+
+@pytest.mark.django_db
+def test_a_reworded_claim_sharing_no_words_is_found_by_meaning(monkeypatch):
+    from verification.library import encoding
+
+    monkeypatch.setattr(encoding, "encoder_factory", encoding._default)  # the shipped encoder
+    _import(
+        _review(1, "The COVID-19 vaccine alters human DNA"),
+        _review(2, "Tuition fees at Orlin university rose by 12 percent"),
+    )
+    results = _results("Getting the coronavirus jab changes your genes")
+    assert [r["url"] for r in results][:1] == ["https://checks.example.org/1"]
+    assert results[0]["score"] >= 0.2  # above the API's default floor
+    assert "https://checks.example.org/2" not in [r["url"] for r in results]

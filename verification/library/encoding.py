@@ -6,6 +6,8 @@ dimensions): no extension in the database, and one `np.frombuffer` to read them 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from functools import cache
 
@@ -35,7 +37,11 @@ def encoder():
 def model_name() -> str:
     """Names the vectors' model, so vectors of another model are recomputed, not mixed."""
     current = encoder()
-    return str(getattr(current, "name", None) or type(current).__name__)[:100]
+    name = getattr(current, "name", None)
+    if name is None:
+        config = json.dumps(getattr(current, "config", {}), sort_keys=True)
+        name = f"{type(current).__name__}:{hashlib.sha256(config.encode()).hexdigest()[:16]}"
+    return str(name)[:100]
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:

@@ -62,8 +62,9 @@ def enqueue_on_commit(task: str, *args) -> None:
 
 
 def factcheck_text(factcheck: FactCheck | ClaimReviewRecord) -> str:
-    """What a fact-check's vector is computed from: the claim as the fact-checker wrote it."""
-    return factcheck.claim_reviewed
+    """What a fact-check's vector is computed from: its claim and headline, as the encoder was
+    trained to read fact-checks (verification/engine/encoder_model/MODEL_CARD.md)."""
+    return f"{factcheck.claim_reviewed} {factcheck.headline}".strip()
 
 
 def factchecks_import(
@@ -113,7 +114,10 @@ def _import_batch(records, *, report: ImportReport, feed, embed: bool) -> None:
             _fill(factcheck, record)
             new.append(factcheck)
         elif current.fingerprint != fingerprint:
-            if current.claim_reviewed != record.claim_reviewed:
+            if (current.claim_reviewed, current.headline) != (
+                record.claim_reviewed,
+                record.headline,
+            ):
                 reworded.append(current)
             if reworded[-1:] == [current] or current.headline != record.headline:
                 text_changed.append(current)
@@ -173,7 +177,7 @@ def factchecks_embed(*, ids: list[int]) -> int:
     waiting = list(
         FactCheck.objects.filter(pk__in=ids)
         .exclude(embedding_model=model, embedding__isnull=False)
-        .only("id", "claim_reviewed")
+        .only("id", "claim_reviewed", "headline")
     )
     if not waiting:
         return 0
