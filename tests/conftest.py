@@ -9,11 +9,12 @@ import ipaddress
 import os
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 
 import pytest
 from django.conf import settings
+from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 from tests.local_site import LocalSite, running
@@ -112,6 +113,19 @@ def reviewer_publisher(roles):
 @pytest.fixture
 def outsider(roles):
     return UserFactory(username="otto", groups=[])
+
+
+@pytest.fixture
+def api_as() -> Callable[..., APIClient]:
+    """Make an API client signed in as the given user (anonymous without one)."""
+
+    def client_for(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return client_for
 
 
 @pytest.fixture

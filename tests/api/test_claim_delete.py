@@ -1,19 +1,12 @@
 """A draft claim marked by mistake can be deleted by its creator or a reviewer, nothing later."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from annotations.models import Claim, ClaimStatus, Source
 from annotations.services import claim_create, claim_transition, source_add_text
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -23,8 +16,8 @@ def draft(annotator):
     return claim
 
 
-def test_the_annotator_who_marked_a_draft_deletes_it(draft, annotator):
-    response = _client(annotator).delete(f"/api/v1/claims/{draft.pk}/")
+def test_the_annotator_who_marked_a_draft_deletes_it(api_as, draft, annotator):
+    response = api_as(annotator).delete(f"/api/v1/claims/{draft.pk}/")
 
     assert response.status_code == 204
     assert not Claim.objects.filter(pk=draft.pk).exists()
@@ -33,15 +26,15 @@ def test_the_annotator_who_marked_a_draft_deletes_it(draft, annotator):
     assert not Source.objects.exists()
 
 
-def test_a_reviewer_deletes_someone_elses_draft(draft, reviewer):
-    assert _client(reviewer).delete(f"/api/v1/claims/{draft.pk}/").status_code == 204
+def test_a_reviewer_deletes_someone_elses_draft(api_as, draft, reviewer):
+    assert api_as(reviewer).delete(f"/api/v1/claims/{draft.pk}/").status_code == 204
     assert not Claim.objects.filter(pk=draft.pk).exists()
 
 
-def test_another_annotator_cannot_delete_a_draft_they_did_not_mark(draft, roles):
+def test_another_annotator_cannot_delete_a_draft_they_did_not_mark(api_as, draft, roles):
     colleague = UserFactory(username="carl", groups=["annotator"])
 
-    response = _client(colleague).delete(f"/api/v1/claims/{draft.pk}/")
+    response = api_as(colleague).delete(f"/api/v1/claims/{draft.pk}/")
 
     assert response.status_code == 403
     assert "annotator who marked this claim, or a reviewer" in response.json()["detail"]
@@ -49,16 +42,16 @@ def test_another_annotator_cannot_delete_a_draft_they_did_not_mark(draft, roles)
 
 
 @pytest.mark.parametrize("persona", ["publisher", "outsider"])
-def test_publishers_and_outsiders_cannot_delete_drafts(request, draft, persona):
+def test_publishers_and_outsiders_cannot_delete_drafts(api_as, request, draft, persona):
     user = request.getfixturevalue(persona)
-    assert _client(user).delete(f"/api/v1/claims/{draft.pk}/").status_code == 403
+    assert api_as(user).delete(f"/api/v1/claims/{draft.pk}/").status_code == 403
     assert Claim.objects.filter(pk=draft.pk).exists()
 
 
-def test_a_submitted_claim_keeps_its_history_and_is_a_409(draft, annotator):
+def test_a_submitted_claim_keeps_its_history_and_is_a_409(api_as, draft, annotator):
     claim_transition(claim=draft, to_status=ClaimStatus.SUBMITTED, actor=annotator)
 
-    response = _client(annotator).delete(f"/api/v1/claims/{draft.pk}/")
+    response = api_as(annotator).delete(f"/api/v1/claims/{draft.pk}/")
 
     assert response.status_code == 409
     assert "keeps its history" in response.json()["detail"]

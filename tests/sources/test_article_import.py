@@ -1,7 +1,6 @@
 """Articles can be created from a URL, through the same safe fetcher as sources."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from annotations.models import Article
 
@@ -16,20 +15,16 @@ PAGE = (
 )
 
 
-def _client(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def test_an_article_is_imported_from_a_page_without_its_boilerplate(site, annotator, settings):
+def test_an_article_is_imported_from_a_page_without_its_boilerplate(
+    api_as, site, annotator, settings
+):
     settings.FACTDESK_FETCH_ALLOW_PRIVATE_ADDRESSES = True
 
     @site.route("/news")
     def news(handler):
         site.send(handler, 200, PAGE.encode(), "text/html; charset=utf-8")
 
-    response = _client(annotator).post(
+    response = api_as(annotator).post(
         "/api/v1/articles/import/", {"url": site.url("/news")}, format="json"
     )
     assert response.status_code == 201, response.data
@@ -41,8 +36,10 @@ def test_an_article_is_imported_from_a_page_without_its_boilerplate(site, annota
     assert "Copyright" not in article.text
 
 
-def test_an_internal_address_is_refused_with_the_reason_and_nothing_is_created(site, annotator):
-    response = _client(annotator).post(
+def test_an_internal_address_is_refused_with_the_reason_and_nothing_is_created(
+    api_as, site, annotator
+):
+    response = api_as(annotator).post(
         "/api/v1/articles/import/", {"url": site.url("/news")}, format="json"
     )
     assert response.status_code == 400
@@ -51,8 +48,8 @@ def test_an_internal_address_is_refused_with_the_reason_and_nothing_is_created(s
     assert not Article.objects.exists()
 
 
-def test_a_reviewer_cannot_import_articles(reviewer):
-    response = _client(reviewer).post(
+def test_a_reviewer_cannot_import_articles(api_as, reviewer):
+    response = api_as(reviewer).post(
         "/api/v1/articles/import/", {"url": "https://example.org/"}, format="json"
     )
     assert response.status_code == 403
