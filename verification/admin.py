@@ -430,9 +430,9 @@ def _with_verification_queue(site_get_app_list):
         apps = site_get_app_list(request, app_label)
         pages = []
         if request.user.has_perm(PERM_REVIEW):
-            pages.append(("Verification queue", "VerificationQueue", "verification_queue"))
+            pages.append((_("Verification queue"), "VerificationQueue", "verification_queue"))
         if request.user.has_perm(PERM_PUBLISH):
-            pages.append(("Ready to publish", "ReadyToPublish", "verification_ready_to_publish"))
+            pages.append((_("Ready to publish"), "ReadyToPublish", "verification_ready_to_publish"))
         for app in apps:
             if app["app_label"] == "verification":
                 app["models"][:0] = [

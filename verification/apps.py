@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VerificationConfig(AppConfig):
     name = "verification"
-    verbose_name = "Verification"
+    verbose_name = _("Verification")
 
     def ready(self) -> None:
         from annotations import services as annotation_services

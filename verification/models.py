@@ -45,6 +45,8 @@ class SourceSnapshot(models.Model):
     extractor_version = models.CharField(max_length=50)
 
     class Meta:
+        verbose_name = _("source snapshot")
+        verbose_name_plural = _("source snapshots")
         ordering = ["-fetched_at", "-id"]
         get_latest_by = "fetched_at"
         constraints = [
@@ -57,19 +59,19 @@ class SourceSnapshot(models.Model):
 
 
 class CheckRunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 OPEN_RUN_STATUSES = (CheckRunStatus.QUEUED, CheckRunStatus.RUNNING)
 
 
 class Stance(models.TextChoices):
-    SUPPORTS = "supports", "Supports"
-    REFUTES = "refutes", "Refutes"
-    NOT_ENOUGH_INFO = "not_enough_info", "Not enough info"
+    SUPPORTS = "supports", _("Supports")
+    REFUTES = "refutes", _("Refutes")
+    NOT_ENOUGH_INFO = "not_enough_info", _("Not enough info")
 
 
 class CheckRun(models.Model):
@@ -102,6 +104,8 @@ class CheckRun(models.Model):
     )
 
     class Meta:
+        verbose_name = _("check run")
+        verbose_name_plural = _("check runs")
         ordering = ["-created_at", "-id"]
         get_latest_by = "created_at"
         constraints = [
@@ -144,8 +148,9 @@ class Evidence(models.Model):
     )
 
     class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
         ordering = ["check_run_id", "rank"]
-        verbose_name_plural = "evidence"
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")), name="evidence_start_before_end"
@@ -177,6 +182,8 @@ class Finding(models.Model):
     source_end = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
         ordering = ["check_run_id", "position"]
         constraints = [
             models.UniqueConstraint(
@@ -191,12 +198,12 @@ class Finding(models.Model):
 class Verdict(models.TextChoices):
     """Verdicts on the schema.org ClaimReview scale; `unverifiable` has no rating value."""
 
-    TRUE = "true", "True"
-    MOSTLY_TRUE = "mostly_true", "Mostly true"
-    MIXED = "mixed", "Mixed"
-    MOSTLY_FALSE = "mostly_false", "Mostly false"
-    FALSE = "false", "False"
-    UNVERIFIABLE = "unverifiable", "Unverifiable"
+    TRUE = "true", _("True")
+    MOSTLY_TRUE = "mostly_true", _("Mostly true")
+    MIXED = "mixed", _("Mixed")
+    MOSTLY_FALSE = "mostly_false", _("Mostly false")
+    FALSE = "false", _("False")
+    UNVERIFIABLE = "unverifiable", _("Unverifiable")
 
 
 RATING_VALUES = {
@@ -224,6 +231,8 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ["-created_at", "-id"]
         get_latest_by = "created_at"
         constraints = [
@@ -250,6 +259,10 @@ class ReviewLease(models.Model):
     )
     taken_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("review lease")
+        verbose_name_plural = _("review leases")
 
     def __str__(self) -> str:
         return f"{self.claim_id} held by {self.reviewer} until {self.expires_at:%H:%M}"
@@ -284,6 +297,8 @@ class Fact(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
+        verbose_name = _("fact")
+        verbose_name_plural = _("facts")
         ordering = ["-published_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -308,6 +323,8 @@ class FactTerm(models.Model):
     count = models.PositiveSmallIntegerField()
 
     class Meta:
+        verbose_name = _("fact term")
+        verbose_name_plural = _("fact terms")
         constraints = [models.UniqueConstraint(fields=["fact", "term"], name="fact_term_unique")]
 
     def __str__(self) -> str:

@@ -112,5 +112,6 @@ def test_the_queue_and_the_script_strings_read_in_the_chosen_language(client, re
     _choose(client, language)
     page = client.get("/admin/annotations/claim/queue/").content.decode()
     assert TRANSLATED_QUEUE_LABEL[language] in page
+    assert "Verification queue" not in page  # title, breadcrumbs, sidebar
     catalog = client.get(f"/i18n/js/?l={language}").content.decode()
     assert "Claims at this place" in catalog  # the msgid, with its translation beside it

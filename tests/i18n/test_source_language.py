@@ -86,3 +86,19 @@ def test_a_published_fact_says_its_language_in_the_api_and_in_claimreview(
     document = APIClient().get(f"/api/v1/facts/{fact.pk}/claimreview/").json()
     assert document["inLanguage"] == "es"
     assert document["itemReviewed"]["inLanguage"] == "es"
+
+
+def test_claimreview_names_the_rating_in_the_articles_language_whatever_the_reader_asks(
+    spanish_claim, annotator, reviewer, publisher
+):
+    claim_transition(claim=spanish_claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+    claim_transition(claim=spanish_claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+    review_record(claim=spanish_claim, reviewer=reviewer, verdict="false", rationale="85 millones.")
+    fact = fact_publish(claim=spanish_claim, publisher=publisher)
+    for asked in ["en", "fr", "ar"]:
+        document = (
+            APIClient(headers={"accept-language": asked})
+            .get(f"/api/v1/facts/{fact.pk}/claimreview/")
+            .json()
+        )
+        assert document["reviewRating"]["alternateName"] == "Falso"

@@ -3,6 +3,9 @@
 import re
 import uuid
 
+from django.conf import settings
+from django.utils import translation
+
 from annotations.models import Claim
 from verification.models import RATING_VALUES, Fact, Verdict
 
@@ -51,6 +54,11 @@ def _retraction_note(fact: Fact) -> str:
     return f"Retracted on {fact.retracted_at.date().isoformat()}: {fact.retraction_reason}"
 
 
+def _label_in(label, language: str) -> str:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return str(label)
+
+
 def claim_review(fact: Fact, *, url: str, organization: str) -> dict:
     """schema.org ClaimReview; an `unverifiable` verdict carries no rating value."""
     claim, review = fact.claim, fact.review
@@ -59,7 +67,8 @@ def claim_review(fact: Fact, *, url: str, organization: str) -> dict:
         "@type": "Rating",
         "bestRating": 5,
         "worstRating": 1,
-        "alternateName": verdict.label,
+        # The rating's name in the review's language (its article's), else the desk's default.
+        "alternateName": _label_in(verdict.label, claim.article.language),
     }
     if RATING_VALUES[verdict] is not None:
         rating["ratingValue"] = RATING_VALUES[verdict]
@@ -97,7 +106,8 @@ def claim_review(fact: Fact, *, url: str, organization: str) -> dict:
         rating.pop("ratingValue", None)
         rating["alternateName"] = "Retracted"
         rating["ratingExplanation"] = note
-        document["reviewBody"] = f"{note}\nWithdrawn verdict, {verdict.label}: {review.rationale}"
+        withdrawn = _label_in(verdict.label, claim.article.language)
+        document["reviewBody"] = f"{note}\nWithdrawn verdict, {withdrawn}: {review.rationale}"
         document["correction"] = {
             "@type": "CorrectionComment",
             "text": note,
@@ -121,7 +131,8 @@ def web_annotation(claim: Claim, *, url: str, article_url: str, fact: Fact | Non
     }
     if fact is not None:
         verdict = Verdict(fact.review.verdict)
-        assessment, tag = f"{verdict.label}: {fact.review.rationale}", verdict.value
+        label = _label_in(verdict.label, claim.article.language)
+        assessment, tag = f"{label}: {fact.review.rationale}", verdict.value
         if fact.retracted_at:
             assessment = f"{_retraction_note(fact)}\nWithdrawn verdict, {assessment}"
             tag = "retracted"

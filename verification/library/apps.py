@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LibraryConfig(AppConfig):
@@ -6,4 +7,4 @@ class LibraryConfig(AppConfig):
 
     name = "verification.library"
     label = "library"
-    verbose_name = "Fact-check library"
+    verbose_name = _("Fact-check library")

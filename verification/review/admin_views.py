@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import highlight
@@ -134,7 +136,10 @@ def last_status_change(claim: Claim) -> ClaimTransition | None:
 def clock_time(moment) -> str:
     """A time of day as the review pages say it: hours and minutes, and in which time zone."""
     local = timezone.localtime(moment)
-    return f"{local:%H:%M} ({timezone.get_current_timezone_name()} time)"
+    return _("%(time)s (%(zone)s time)") % {
+        "time": f"{local:%H:%M}",
+        "zone": timezone.get_current_timezone_name(),
+    }
 
 
 def already_checked(text: str, *, claim_id: int | None = None, limit: int = 3) -> list[dict]:
@@ -164,20 +169,28 @@ def already_checked(text: str, *, claim_id: int | None = None, limit: int = 3) -
 def run_progress(run: CheckRun | None, *, now=None) -> dict:
     """A check run's state for people: a label, fractions for a bar, and elapsed seconds."""
     if run is None:
-        return {"state": "none", "label": "not checked yet", "open": False}
+        return {"state": "none", "label": _("not checked yet"), "open": False}
     now = now or timezone.now()
     finished = run.finished_at or now
     elapsed = max(0.0, (finished - run.created_at).total_seconds())
     if run.status == CheckRunStatus.QUEUED:
-        label = run.progress if run.progress.startswith(("retrying", "re-queued")) else "queued"
+        label = run.progress if run.progress.startswith(("retrying", "re-queued")) else _("queued")
     elif run.status == CheckRunStatus.RUNNING:
-        label = run.progress or "starting"
+        label = run.progress or _("starting")
     elif run.status == CheckRunStatus.SUCCEEDED:
-        confidence = f" ({run.confidence:.0%} confidence)" if run.confidence is not None else ""
-        label = f"done: {Stance(run.stance).label.lower() if run.stance else 'no stance'}"
-        label += confidence
+        stance = str(Stance(run.stance).label) if run.stance else _("no stance")
+        if not get_language().startswith("de"):
+            stance = stance.lower()  # "done: refutes"; German keeps its nouns capitalised
+        if run.confidence is None:
+            label = _("done: %(stance)s") % {"stance": stance}
+        else:
+            label = _("done: %(stance)s (%(confidence)s confidence)") % {
+                "stance": stance,
+                "confidence": percent(run.confidence),
+            }
     else:
-        label = f"failed: {run.error.splitlines()[0] if run.error else 'unknown error'}"
+        error = run.error.splitlines()[0] if run.error else _("unknown error")
+        label = _("failed: %(error)s") % {"error": error}
     return {
         "state": run.status,
         "label": label,
@@ -255,7 +268,7 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
     own_verdict = bool(reviews) and reviews[0].reviewer_id == user.pk
     context = {
         **site.each_context(request),
-        "title": f"Review: {shorten(claim.text, 60)}",
+        "title": _("Review: %(claim)s") % {"claim": shorten(claim.text, 60)},
         "claim": claim,
         "article": article_context(claim),
         "last_change": last_status_change(claim),
@@ -387,7 +400,7 @@ def review_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespo
 
 def _take(request, claim):
     queue_take(claim=claim, reviewer=request.user)
-    return "The claim is yours while this page is open (the lease is renewed as you work)."
+    return _("The claim is yours while this page is open (the lease is renewed as you work).")
 
 
 def _verdict(request, claim):
@@ -399,7 +412,8 @@ def _verdict(request, claim):
     )
     messages.success(
         request,
-        f"Verdict “{review.get_verdict_display()}” recorded; a publisher can now publish it.",
+        _("Verdict “%(verdict)s” recorded; a publisher can now publish it.")
+        % {"verdict": review.get_verdict_display()},
     )
     return redirect("admin:verification_queue")
 
@@ -416,7 +430,7 @@ def _evidence_add(request, claim):
         end=_int(request.POST.get("end"), "end"),
         user=request.user,
     )
-    return f"Evidence added: “{shorten(evidence.text)}”."
+    return _("Evidence added: “%(text)s”.") % {"text": shorten(evidence.text)}
 
 
 def _evidence_remove(request, claim):
@@ -429,23 +443,23 @@ def _evidence_remove(request, claim):
     if evidence is None:
         raise ValidationError("That evidence is already gone.")
     evidence_remove(evidence=evidence, user=request.user)
-    return "Evidence removed."
+    return _("Evidence removed.")
 
 
 def _rerun(request, claim):
     check_run_request(claim=claim, user=request.user)
-    return "The check is queued again; its progress shows below."
+    return _("The check is queued again; its progress shows below.")
 
 
 def _leave(request, claim):
     review_lease_release(claim=claim, reviewer=request.user)
-    messages.success(request, "You left the claim; it is back in the queue for someone else.")
+    messages.success(request, _("You left the claim; it is back in the queue for someone else."))
     return redirect("admin:verification_queue")
 
 
 def _publish(request, claim):
     fact = fact_publish(claim=claim, publisher=request.user)
-    return f"Published as fact {fact.pk}."
+    return _("Published as fact %(number)s.") % {"number": fact.pk}
 
 
 def _retract(request, claim):
@@ -453,7 +467,7 @@ def _retract(request, claim):
     if fact is None:
         raise ValidationError("This claim has no published fact to retract.")
     fact_retract(fact=fact, user=request.user, reason=request.POST.get("reason", ""))
-    return "The fact is retracted; it stays visible, marked with your reason."
+    return _("The fact is retracted; it stays visible, marked with your reason.")
 
 
 REVIEW_ACTIONS = {
@@ -467,4 +481,3 @@ REVIEW_ACTIONS = {
     "publish": _publish,
     "retract": _retract,
 }
-

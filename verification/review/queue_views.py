@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from annotations.core.roles import (
@@ -73,7 +74,7 @@ def queue_page(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
         claim.lease_until = lease.expires_at if claim.lease_holder else None
         claim.held_by_me = claim.lease_holder is not None and lease.reviewer_id == request.user.pk
         # "Refutes" already shows in the stance badge; only the other priority needs a word.
-        claim.priority_label = "low confidence" if claim.priority == 1 else ""
+        claim.priority_label = _("low confidence") if claim.priority == 1 else ""
         claim.stance_label = Stance(claim.machine_stance).label if claim.machine_stance else ""
         claim.review_url = reverse("admin:verification_claim_review", args=[claim.pk])
         claim.anchor_warning = claim.anchor_state in (AnchorState.FUZZY, AnchorState.ORPHANED)
@@ -84,13 +85,13 @@ def queue_page(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
     )
     context = {
         **site.each_context(request),
-        "title": "Verification queue",
+        "title": _("Verification queue"),
         "claims": claims,
         "truncated": len(claims) == QUEUE_PAGE_SIZE,
         "filters": filters,
         "articles": Article.objects.filter(pk__in=article_ids).only("id", "title"),
         "kinds": ClaimKind.choices,
-        "stances": [*Stance.choices, ("failed", "Check failed")],
+        "stances": [*Stance.choices, ("failed", _("Check failed"))],
         "take_next_url": reverse("admin:verification_queue_take_next"),
         "waiting": sum(1 for c in claims if c.status == ClaimStatus.NEEDS_REVIEW),
     }
@@ -119,8 +120,15 @@ def queue_take_next(request: HttpRequest) -> HttpResponse:
         # reviewer who filtered the queue would take it for a claim of the filtered article).
         messages.warning(
             request,
-            f"You still hold claim {held.claim_id} (“{shorten(held.claim.text, 80)}”) until "
-            f"{clock_time(held.expires_at)}: give its verdict or leave it before taking another.",
+            _(
+                "You still hold claim %(number)s (“%(claim)s”) until %(until)s: give its verdict "
+                "or leave it before taking another."
+            )
+            % {
+                "number": held.claim_id,
+                "claim": shorten(held.claim.text, 80),
+                "until": clock_time(held.expires_at),
+            },
         )
         return redirect("admin:verification_claim_review", held.claim_id)
     filters = _queue_filters(request.POST)
@@ -130,10 +138,10 @@ def queue_take_next(request: HttpRequest) -> HttpResponse:
         claim = review_services.queue_take_next(reviewer=request.user)
     if claim is None:
         if any(filters.values()):
-            messages.info(request, "No claim waiting for review matches these filters.")
+            messages.info(request, _("No claim waiting for review matches these filters."))
             query = urlencode({key: value for key, value in filters.items() if value})
             return redirect(f"{reverse('admin:verification_queue')}?{query}")
-        messages.info(request, "The queue is empty: no claim is waiting for review.")
+        messages.info(request, _("The queue is empty: no claim is waiting for review."))
         return redirect("admin:verification_queue")
     return redirect("admin:verification_claim_review", claim.pk)
 
@@ -191,7 +199,7 @@ def publish_list_page(request: HttpRequest, *, site: AdminSite) -> TemplateRespo
         claim.publishable = claim.anchor_state != AnchorState.ORPHANED
     context = {
         **site.each_context(request),
-        "title": "Ready to publish",
+        "title": _("Ready to publish"),
         "claims": claims,
         "truncated": len(claims) == QUEUE_PAGE_SIZE,
     }
