@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run worker test lint bench eval schema messages train clean
+.PHONY: run worker test lint bench eval eval-match schema messages train train-match clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Factdesk needs Python 3.11 or newer; set PYTHON=python3.11 (found " + sys.version.split()[0] + ").")'
@@ -44,6 +44,10 @@ bench: $(DEV_STAMP)
 eval: $(DEV_STAMP)
 	$(PY) bench/eval_dev.py
 
+## eval-match: score claim matching (BM25, encoder, fusion, re-ranker) on ../shared/claimmatch/dev.jsonl
+eval-match: $(DEV_STAMP)
+	$(PY) bench/eval_claimmatch.py
+
 TRAIN_VENV := .venv-train
 TRAIN_PY := $(TRAIN_VENV)/bin/python
 TRAIN_STAMP := $(TRAIN_VENV)/.train-installed
@@ -58,6 +62,14 @@ train: $(TRAIN_STAMP)
 	HF_HUB_OFFLINE=1 $(TRAIN_PY) training/train_stance.py --data-dir ../shared/eval/train --out-dir var/stance_train
 	$(TRAIN_PY) training/export_onnx.py --train-dir var/stance_train --artifact-dir verification/engine/stance_model/artifact
 	$(TRAIN_PY) training/fit_combiner.py --artifact-dir verification/engine/stance_model/artifact
+
+## train-match: fine-tune the claim-matching encoder and re-ranker on ../shared/claimmatch/train.jsonl
+## (about 3 minutes on one GPU, hours on two busy cores), export both to int8 ONNX
+train-match: $(TRAIN_STAMP)
+	HF_HUB_OFFLINE=1 $(TRAIN_PY) training/pack_minilm.py --out var/minilm_packed
+	$(TRAIN_PY) training/train_claimmatch.py --base-dir var/minilm_packed --data-dir ../shared/claimmatch --out-dir var/claimmatch_train
+	HF_HUB_OFFLINE=1 $(TRAIN_PY) training/export_claimmatch.py --train-dir var/claimmatch_train
+	HF_HUB_OFFLINE=1 $(TRAIN_PY) training/export_encoder.py --model-dir var/claimmatch_train/encoder --name "all-MiniLM-L6-v2 fine-tuned on claimmatch train.jsonl"
 
 ## schema: regenerate the committed OpenAPI schema (always from the embedded SQLite default)
 schema: $(DEV_STAMP)
