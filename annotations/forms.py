@@ -71,25 +71,27 @@ class ArticleCreateForm(ArticleForm):
 
     upload = forms.FileField(
         required=False,
-        label="Or upload a file",
-        help_text="A .txt (UTF-8), .html or .pdf file; its text becomes the article text. "
-        "The title is taken from the file when left empty.",
+        label=_("Or upload a file"),
+        help_text=_(
+            "A .txt (UTF-8), .html or .pdf file; its text becomes the article text. "
+            "The title is taken from the file when left empty."
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["text"].required = False
-        self.fields["text"].help_text = "Paste the article text, or upload a file below."
-        url_help = (
+        self.fields["text"].help_text = _("Paste the article text, or upload a file below.")
+        url_help = _(
             "Where the article was published, kept for the record: nothing is fetched from it."
         )
         if import_url := _article_import_url():
             url_help = format_html(
-                '{} To fetch the article from its address, use <a href="{}">{}</a>.',
+                _('{} To fetch the article from its address, use <a href="{}">{}</a>.'),
                 url_help,
                 import_url,
-                "Import from a web address",
+                _("Import from a web address"),
             )
         self.fields["url"].help_text = url_help
 
@@ -97,7 +99,7 @@ class ArticleCreateForm(ArticleForm):
         data = super().clean()
         text, upload = data.get("text", ""), data.get("upload")
         if upload and text.strip():
-            raise ValidationError("Paste the text or upload a file, not both.")
+            raise ValidationError(_("Paste the text or upload a file, not both."))
         import_url = _article_import_url()
         if data.get("url") and not upload and not text.strip() and import_url:
             # Only an address: the annotator meant to import the page, so the title this form
@@ -105,10 +107,12 @@ class ArticleCreateForm(ArticleForm):
             self.add_error(
                 "text",
                 format_html(
-                    'This form does not fetch the address. Use <a href="{}">{}</a>, or paste '
-                    "the article text or upload a file.",
+                    _(
+                        'This form does not fetch the address. Use <a href="{}">{}</a>, or paste '
+                        "the article text or upload a file."
+                    ),
                     import_url,
-                    "Import from a web address",
+                    _("Import from a web address"),
                 ),
             )
             return data
@@ -121,9 +125,9 @@ class ArticleCreateForm(ArticleForm):
             if not data.get("title", "").strip():
                 data["title"] = title[:500]
         elif not text.strip():
-            self.add_error("text", "Paste the article text or upload a file.")
+            self.add_error("text", _("Paste the article text or upload a file."))
         if not data.get("title", "").strip() and not self.has_error("upload"):
-            self.add_error("title", "The article needs a title.")
+            self.add_error("title", _("The article needs a title."))
         return data
 
 
@@ -164,7 +168,7 @@ class SelectionPreview(forms.Widget):
                 " fd-selection-error errornote" if self.error else "",
                 name,
                 "alert" if self.error else "note",
-                self.note or "No selection.",
+                self.note or _("No selection."),
             )
         return format_html(
             '<div class="fd-selection-preview" id="id_{}" dir="auto">'
@@ -190,28 +194,28 @@ class ClaimCreateForm(forms.ModelForm):
     quote = TextAsSentField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The exact words in the article that make the claim.",
+        help_text=_("The exact words in the article that make the claim."),
     )
     start = forms.IntegerField(required=False, widget=forms.HiddenInput)
     end = forms.IntegerField(required=False, widget=forms.HiddenInput)
     text_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     tag_names = forms.CharField(
-        required=False, label="Tags", help_text="Comma-separated, e.g. defence, budget."
+        required=False, label=_("Tags"), help_text=_("Comma-separated, e.g. defence, budget.")
     )
     source_url = forms.URLField(
-        required=False, max_length=2000, assume_scheme="https", label="Source address"
+        required=False, max_length=2000, assume_scheme="https", label=_("Source address")
     )
     source_title = forms.CharField(
         required=False,
         max_length=500,
-        label="Source title",
-        help_text="Needed for pasted text; optional for an address or a file.",
+        label=_("Source title"),
+        help_text=_("Needed for pasted text; optional for an address or a file."),
     )
     source_text = TextAsSentField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Source text (pasted)"
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Source text (pasted)")
     )
     source_file = forms.FileField(
-        required=False, label="Source file", help_text="A .txt, .html or .pdf file."
+        required=False, label=_("Source file"), help_text=_("A .txt, .html or .pdf file.")
     )
 
     class Meta:
@@ -225,7 +229,9 @@ class ClaimCreateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"].required = False
-        self.fields["text"].help_text = "The claim as a checkable sentence (defaults to the quote)."
+        self.fields["text"].help_text = _(
+            "The claim as a checkable sentence (defaults to the quote)."
+        )
         self.fields["text"].widget.attrs["rows"] = 3
         self.fields["kind"].initial = ClaimKind.OTHER
         raw = self.data if self.is_bound else self.initial
@@ -274,7 +280,7 @@ class ClaimCreateForm(forms.ModelForm):
             required=False,
             disabled=True,
             widget=preview or SelectionPreview(note=problem, error=True),
-            label="Selected words",
+            label=_("Selected words"),
             help_text=""
             if problem
             else "The quote is exactly what you selected; to change it, go back to the "
@@ -302,7 +308,7 @@ class ClaimCreateForm(forms.ModelForm):
         if upload is None:
             return None
         if not (upload.name or "").lower().endswith(SOURCE_UPLOAD_SUFFIXES):
-            raise ValidationError("Upload a .txt, .html or .pdf file.")
+            raise ValidationError(_("Upload a .txt, .html or .pdf file."))
         if upload.size > max_upload_bytes():
             raise ValidationError(
                 f"The file is {upload.size:,} bytes; the limit is {max_upload_bytes():,} bytes."
@@ -318,17 +324,17 @@ class ClaimCreateForm(forms.ModelForm):
         else:
             quote = data.get("quote", "")
             if not quote.strip():
-                self.add_error("quote", "Type the exact words of the claim, or select them.")
+                self.add_error("quote", _("Type the exact words of the claim, or select them."))
             elif article is not None:
                 match = anchoring.match_quote(article.text, quote)
                 if match is None or match.score < 1.0:
                     self.add_error(
-                        "quote", "These words are not in the article; copy them exactly."
+                        "quote", _("These words are not in the article; copy them exactly.")
                     )
                 else:
                     self._refuse_marked_span(article, match.start, match.end)
         if data.get("source_text", "").strip() and not data.get("source_title", "").strip():
-            self.add_error("source_title", "Give the pasted source a title.")
+            self.add_error("source_title", _("Give the pasted source a title."))
         return data
 
     def _clean_selection(self, article: Article, data: dict) -> None:
@@ -390,7 +396,7 @@ def _check_text_version(article: Article, version) -> None:
     try:
         version = int(version)
     except (TypeError, ValueError):
-        raise ValidationError("The selection's text version is not a number.") from None
+        raise ValidationError(_("The selection's text version is not a number.")) from None
     if version != article.text_version:
         raise ValidationError(
             "The article text changed after you selected the words (version "
@@ -415,7 +421,7 @@ def _selection_codepoints(article: Article, start, end) -> tuple[int, int]:
     except anchoring.AnchoringError as error:
         raise ValidationError(f"The selection cannot be used: {error}.") from None
     if span[0] >= span[1]:
-        raise ValidationError("The selection is empty; select at least one character.")
+        raise ValidationError(_("The selection is empty; select at least one character."))
     return span
 
 
@@ -446,18 +452,18 @@ class SourceForm(forms.ModelForm):
         data = super().clean()
         kind = data.get("kind") or self._kind_given(data)
         if not kind:
-            self.add_error("kind", "Give a web address, a file or pasted text.")
+            self.add_error("kind", _("Give a web address, a file or pasted text."))
             return data
         data["kind"] = kind
         needed = {
-            SourceKind.URL: ("url", "Give the web address."),
-            SourceKind.FILE: ("file", "Choose the file to upload."),
-            SourceKind.TEXT: ("text", "Paste the source's text."),
+            SourceKind.URL: ("url", _("Give the web address.")),
+            SourceKind.FILE: ("file", _("Choose the file to upload.")),
+            SourceKind.TEXT: ("text", _("Paste the source's text.")),
         }.get(kind)
         if needed and not data.get(needed[0]) and not self.has_error(needed[0]):
             self.add_error(needed[0], needed[1])
         if kind == SourceKind.TEXT and not (data.get("title") or "").strip():
-            self.add_error("title", "Give the pasted source a title.")
+            self.add_error("title", _("Give the pasted source a title."))
         given = [field for field in ("file", "url", "text") if self._filled(data, field)]
         if len(given) > 1:
             self.add_error(
