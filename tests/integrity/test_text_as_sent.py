@@ -240,3 +240,28 @@ def test_a_draft_claim_changed_in_the_admin_keeps_its_text_as_written(client, an
     assert response.status_code == 302, response.context["adminform"].form.errors
     claim.refresh_from_db()
     assert claim.text == "  The mayor said so.\n"
+
+
+def test_a_verdicts_rationale_and_a_retraction_reason_are_kept_as_written(
+    roles, reviewer, publisher
+):
+    from tests.api.desk import desk_build
+    from verification.models import Fact, Review
+
+    ids = desk_build()
+    rationale = "  The minutes\u00a0say 58.\r\nCafe\u0301 owners agree.\t"
+    reviewed = client_for(reviewer).post(
+        f"/api/v1/claims/{ids.waiting}/review/",
+        {"verdict": "false", "rationale": rationale},
+        format="json",
+    )
+    assert reviewed.status_code == 201, reviewed.data
+    assert reviewed.data["rationale"] == canonical(rationale)
+    assert Review.objects.get(claim_id=ids.waiting).rationale == canonical(rationale)
+
+    reason = " The audit was withdrawn.\r\n"
+    retracted = client_for(publisher).post(
+        f"/api/v1/facts/{ids.fact}/retract/", {"reason": reason}, format="json"
+    )
+    assert retracted.status_code == 200, retracted.data
+    assert Fact.objects.get(pk=ids.fact).retraction_reason == canonical(reason)

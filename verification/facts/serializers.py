@@ -11,7 +11,8 @@ _DATETIME = serializers.DateTimeField()
 
 
 class RetractSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    # Kept as written (NFC, "\n" line ends), not trimmed: readers see it with the retraction.
+    reason = serializers.CharField(trim_whitespace=False)
 
 
 class FactFilterSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from annotations.anchoring import canonical_text
 from annotations.core.errors import TransitionError
 from annotations.core.roles import (
     PERM_PUBLISH,
@@ -79,10 +80,11 @@ def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
     if not reason.strip():
         raise ValidationError({"reason": "Say why the fact is retracted; readers will see it."})
     with transaction.atomic():
-        claim_transition(claim=fact.claim, to_status=S.RETRACTED, actor=user, reason=reason.strip())
+        reason = canonical_text(reason)
+        claim_transition(claim=fact.claim, to_status=S.RETRACTED, actor=user, reason=reason)
         fact.retracted_at = timezone.now()
         fact.retracted_by = user
-        fact.retraction_reason = reason.strip()
+        fact.retraction_reason = reason
         fact.save(update_fields=["retracted_at", "retracted_by", "retraction_reason", "updated_at"])
         matching.fact_unindex(fact)
         library_services.fact_on_retract(fact=fact)

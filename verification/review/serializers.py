@@ -51,7 +51,8 @@ class QueueClaimSerializer(ClaimSerializer):
 
 class ReviewCreateSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices)
-    rationale = serializers.CharField()
+    # Kept as written (NFC, "\n" line ends), not trimmed: it is published with the verdict.
+    rationale = serializers.CharField(trim_whitespace=False)
 
 
 class ReviewSerializer(serializers.ModelSerializer):

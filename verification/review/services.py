@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from annotations.anchoring import canonical_text
 from annotations.core.errors import TransitionError
 from annotations.core.roles import (
     PERM_EVIDENCE_ADD,
@@ -187,7 +188,7 @@ def review_record(
             claim=claim,
             reviewer=reviewer,
             verdict=verdict,
-            rationale=rationale.strip(),
+            rationale=canonical_text(rationale),
             check_run=claim.check_runs.order_by("-created_at").first(),
         )
         ReviewLease.objects.filter(claim=claim).delete()
