@@ -142,6 +142,9 @@ DESK_ADMIN_PERMISSIONS = [
     "library.add_claimreviewfeed",
     "library.change_claimreviewfeed",
     "library.delete_claimreviewfeed",
+    # Lift a sign-in pause (project/signin.py) by deleting its access attempt.
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
 ]
 """Add colleagues and give them roles in the admin's Users page, manage the desk's webhooks
 and follow ClaimReview feeds."""
