@@ -166,6 +166,18 @@ def already_checked(text: str, *, claim_id: int | None = None, limit: int = 3) -
     return found[:limit]
 
 
+def _running_label(run: CheckRun) -> str:
+    """The worker's progress note (stored in English) in the reader's language."""
+    if run.progress.startswith("fetching sources"):
+        return _("fetching sources %(done)s/%(total)s") % {
+            "done": run.sources_done,
+            "total": run.sources_total,
+        }
+    if run.progress == "checking":
+        return _("checking")
+    return run.progress if run.progress and run.progress != "starting" else _("starting")
+
+
 def run_progress(run: CheckRun | None, *, now=None) -> dict:
     """A check run's state for people: a label, fractions for a bar, and elapsed seconds."""
     if run is None:
@@ -176,7 +188,7 @@ def run_progress(run: CheckRun | None, *, now=None) -> dict:
     if run.status == CheckRunStatus.QUEUED:
         label = run.progress if run.progress.startswith(("retrying", "re-queued")) else _("queued")
     elif run.status == CheckRunStatus.RUNNING:
-        label = run.progress or _("starting")
+        label = _running_label(run)
     elif run.status == CheckRunStatus.SUCCEEDED:
         stance = str(Stance(run.stance).label) if run.stance else _("no stance")
         if not get_language().startswith("de"):
