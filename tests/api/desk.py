@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from annotations.models import ClaimStatus
+from annotations.models import Article, Claim, ClaimStatus
 from annotations.services import claim_create, claim_transition, source_add_text
 from tests.factories import ArticleFactory, UserFactory
 from verification.facts.services import fact_publish
@@ -65,3 +65,15 @@ def desk_build(*, facts: int = 1) -> Desk:
         source=source.pk,
         snapshot=snapshot.pk,
     )
+
+
+def fact_words_edit(api_as, annotator, ids, new_words: str) -> Claim:
+    """Edit the desk's article through the API so the fact's words become `new_words`."""
+    article = Article.objects.get(pk=ids.article)
+    response = api_as(annotator).patch(
+        f"/api/v1/articles/{article.pk}/",
+        {"text": article.text.replace("two years late", new_words)},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    return Claim.objects.get(fact__id=ids.fact)

@@ -4,25 +4,14 @@ fact's updated_at moves when its claim does."""
 import pytest
 
 from annotations.models import Article, Claim
-from tests.api.desk import desk_build
+from tests.api.desk import desk_build, fact_words_edit
 
 pytestmark = pytest.mark.django_db
 
 
-def _edit_fact_words(api_as, annotator, ids, new_words: str) -> Claim:
-    article = Article.objects.get(pk=ids.article)
-    response = api_as(annotator).patch(
-        f"/api/v1/articles/{article.pk}/",
-        {"text": article.text.replace("two years late", new_words)},
-        format="json",
-    )
-    assert response.status_code == 200, response.content
-    return Claim.objects.get(fact__id=ids.fact)
-
-
 def test_a_fuzzy_claims_selectors_never_disagree_on_the_words(api_as, roles, annotator):
     ids = desk_build()
-    claim = _edit_fact_words(api_as, annotator, ids, "two yeers late")
+    claim = fact_words_edit(api_as, annotator, ids, "two yeers late")
     assert claim.anchor_state == "fuzzy"
     annotation = api_as().get(f"/api/v1/facts/{ids.fact}/annotation/").json()
     detail = api_as(annotator).get(f"/api/v1/claims/{claim.pk}/").json()
@@ -51,7 +40,7 @@ def test_a_moved_claim_keeps_both_selectors_on_the_same_words(api_as, roles, ann
 
 def test_saving_an_unchanged_text_reports_each_claims_anchor_as_it_is(api_as, roles, annotator):
     ids = desk_build()
-    _edit_fact_words(api_as, annotator, ids, "two yeers late")
+    fact_words_edit(api_as, annotator, ids, "two yeers late")
     article = Article.objects.get(pk=ids.article)
     response = api_as(annotator).patch(
         f"/api/v1/articles/{article.pk}/", {"text": article.text}, format="json"
@@ -77,7 +66,7 @@ def test_a_published_claim_moved_by_an_edit_shows_a_newer_updated_at(api_as, rol
 def test_a_fact_sent_back_to_review_by_an_edit_shows_a_newer_updated_at(api_as, roles, annotator):
     ids = desk_build()
     before = api_as().get(f"/api/v1/facts/{ids.fact}/").json()
-    _edit_fact_words(api_as, annotator, ids, "two yeers late")
+    fact_words_edit(api_as, annotator, ids, "two yeers late")
     after = api_as().get(f"/api/v1/facts/{ids.fact}/").json()
     assert after["under_review"] is True
     assert after["updated_at"] > before["updated_at"]

@@ -4,21 +4,10 @@ date, no private URL."""
 import pytest
 from rest_framework.test import APIClient
 
-from annotations.models import Article, Claim
-from tests.api.desk import desk_build
+from annotations.models import Claim
+from tests.api.desk import desk_build, fact_words_edit
 
 pytestmark = pytest.mark.django_db
-
-
-def _edit_fact_words(api_as, annotator, ids, new_words: str) -> Claim:
-    article = Article.objects.get(pk=ids.article)
-    response = api_as(annotator).patch(
-        f"/api/v1/articles/{article.pk}/",
-        {"text": article.text.replace("two years late", new_words)},
-        format="json",
-    )
-    assert response.status_code == 200, response.content
-    return Claim.objects.get(fact__id=ids.fact)
 
 
 def test_json_ld_escapes_markup_so_it_can_sit_in_a_script_element(api_as, roles):
@@ -61,7 +50,7 @@ def test_republishing_keeps_the_first_publication_date(api_as, roles, annotator,
 
     ids = desk_build()
     first = Fact.objects.get(pk=ids.fact)
-    claim = _edit_fact_words(api_as, annotator, ids, "two yeers late")
+    claim = fact_words_edit(api_as, annotator, ids, "two yeers late")
     assert claim.status == "needs_review"
     reviewer = claim.reviews.get().reviewer
     queue_take_next(reviewer=reviewer)
