@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from celery import current_app
 from django.db import transaction
 from django.db.models.functions import Now
 
+from verification import enqueue
 from verification.library import encoding, lexical
 from verification.library.claimreview import ClaimReviewRecord, RecordProblem
 from verification.library.models import FactCheck, FactVector
 from verification.models import Fact
-
-logger = logging.getLogger(__name__)
 
 IMPORT_BATCH = 500
 FACTCHECKS_EMBED_TASK = "verification.library.tasks.factchecks_embed_task"
@@ -50,15 +47,10 @@ class ImportReport:
 
 
 def enqueue_on_commit(task: str, *args) -> None:
-    """Send `task` once the transaction commits; a lost message is picked up by the sweeper."""
-
-    def send() -> None:
-        try:
-            current_app.send_task(task, args=list(args), retry=True)
-        except Exception as error:  # noqa: BLE001 - broker down: factchecks_embed_missing recovers
-            logger.warning("Could not enqueue %s (%s); the embedding sweeper will.", task, error)
-
-    transaction.on_commit(send, robust=True)
+    """Send `task` once the transaction commits; a lost message is picked up by beat."""
+    enqueue.enqueue_on_commit(
+        task, *args, what=task.rsplit(".", 1)[-1], if_lost="the library's beat sweep will"
+    )
 
 
 def factcheck_text(factcheck: FactCheck | ClaimReviewRecord) -> str:

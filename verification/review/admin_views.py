@@ -48,6 +48,7 @@ from verification import selectors
 from verification.checks.services import check_run_refusal, check_run_request
 from verification.facts import matching
 from verification.facts.services import fact_publish, fact_retract
+from verification.library.matching import library_match
 from verification.models import (
     OPEN_RUN_STATUSES,
     CheckRun,
@@ -143,24 +144,33 @@ def clock_time(moment) -> str:
 
 
 def already_checked(text: str, *, claim_id: int | None = None, limit: int = 3) -> list[dict]:
-    """Published facts whose claim matches `text` well, for the badge on the claim pages.
+    """Desk facts and earlier fact-checks close to `text`, for the panel on the claim pages.
 
-    A published claim matches its own fact: `claim_id` leaves that one out.
+    A published claim matches its own fact: `claim_id` leaves that one out. Every value is
+    plain text; the template escapes it.
     """
     if not text.strip():
         return []
     found = []
     floor = matching.ALREADY_CHECKED_MIN_SCORE
-    for match in matching.facts_match(text, limit=limit + 1, min_score=floor):
-        if match.fact.claim_id == claim_id:
+    for match in library_match(text, limit=limit + 1, min_score=floor):
+        if match.fact is not None and match.fact.claim_id == claim_id:
             continue
+        if match.fact is not None:
+            verdict = match.fact.review.get_verdict_display()
+            url = reverse("admin:verification_claim_review", args=[match.fact.claim_id])
+        else:
+            verdict, url = match.verdict or "no verdict given", match.url
         found.append(
             {
-                "fact_id": match.fact.pk,
-                "verdict": match.fact.review.get_verdict_display(),
-                "claim": shorten(match.fact.claim.text, 90),
+                "kind": match.kind,
+                "fact_id": match.fact.pk if match.fact is not None else None,
+                "verdict": verdict,
+                "claim": shorten(match.claim, 90),
+                "publisher": match.publisher,
+                "date": match.date,
                 "score": f"{match.score:.0%}",
-                "url": reverse("admin:verification_claim_review", args=[match.fact.claim_id]),
+                "url": url,
             }
         )
     return found[:limit]
