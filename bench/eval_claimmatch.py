@@ -11,7 +11,7 @@ are ranked for each query by
   rerank     the cross-encoder (verification/engine/reranker.py) over the dense top 20
   dense+rerank   RRF of the dense top 20 and their re-ranked order (the shipped recipe)
   hybrid+rerank  the same over the bm25+dense top 20
-  RRF of 3   BM25, the encoder and the re-ranker (over the bm25+dense top 20), one vote each
+  RRF of 3   BM25, the encoder and the re-ranker (over the encoder's top 20), one vote each
 Each run is written to var/claimmatch_runs/NAME.jsonl and scored with the data's own score.py.
 It also times the encoder over all fact-checks (one process, --threads onnxruntime threads).
 dev.jsonl is for measuring only: nothing here feeds back into a model or a setting.
@@ -131,11 +131,12 @@ def main() -> None:
         rerank_runs.append(sorted(((u, scored[u]) for u in dense_head), key=lambda p: -p[1]))
         dense_rerank_runs.append(rerank_and_fuse(dense_head, [scored[u] for u in dense_head]))
         hybrid_head = [u for u, _ in hybrid[:RERANK_DEPTH]]
-        reranked = sorted(hybrid_head, key=lambda u: -scored[u])
         hybrid_rerank_runs.append(rerank_and_fuse(hybrid_head, [scored[u] for u in hybrid_head]))
-        # Three votes: BM25, the encoder and the re-ranker (over the hybrid top 20).
+        # Three votes: BM25, the encoder and the re-ranker (over the encoder's top 20).
         three_way_runs.append(
-            reciprocal_rank_fusion([[u for u, _ in bm], [u for u, _ in dense], reranked])
+            reciprocal_rank_fusion(
+                [[u for u, _ in bm], [u for u, _ in dense], [u for u, _ in rerank_runs[-1]]]
+            )
         )
     rerank_s = time.perf_counter() - started
     timings[f"re-rank ({pairs} pairs)"] = rerank_s
