@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from annotations import anchoring, selectors
 from annotations.core.errors import TransitionError
@@ -140,9 +141,9 @@ def article_create(
 ) -> Article:
     text = anchoring.canonical_text(text)
     if not text.strip():
-        raise ValidationError({"text": "The article has no text."})
+        raise ValidationError({"text": _("The article has no text.")})
     if not title.strip():
-        raise ValidationError({"title": "The article needs a title."})
+        raise ValidationError({"title": _("The article needs a title.")})
     article = Article(
         title=title.strip(),
         text=text,
@@ -167,7 +168,7 @@ def article_update_text(
     """
     text = anchoring.canonical_text(text)
     if not text.strip():
-        raise ValidationError({"text": "The article has no text."})
+        raise ValidationError({"text": _("The article has no text.")})
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         if text == article.text:
@@ -291,7 +292,7 @@ def claim_create(
             {"selector": "Give a TextQuoteSelector, a TextPositionSelector or both."}
         )
     if (start is None) != (end is None):
-        raise ValidationError({"selector": "A TextPositionSelector needs both start and end."})
+        raise ValidationError({"selector": _("A TextPositionSelector needs both start and end.")})
     if start is not None:
         if not 0 <= start < end <= len(article.text):
             raise ValidationError(
@@ -312,7 +313,7 @@ def claim_create(
             article.text, anchoring.canonical_text(exact), prefix=prefix, suffix=suffix
         )
         if match is None or match.score < 1.0:
-            raise ValidationError({"selector": "The quoted text was not found in the article."})
+            raise ValidationError({"selector": _("The quoted text was not found in the article.")})
         start, end = match.start, match.end
     selector = anchoring.describe(article.text, start, end)
     # The claim's sentence is kept as written (the quote when none is given); only the
@@ -362,7 +363,7 @@ def claim_update(
 ) -> Claim:
     """Change a claim's wording, speaker or kind; its anchor in the article stays as it is."""
     if not (user and user.is_authenticated and user.has_perm("annotations.change_claim")):
-        raise PermissionDenied("You do not have permission to change claims.")
+        raise PermissionDenied(_("You do not have permission to change claims."))
     claim.text, claim.speaker, claim.kind = text, speaker, kind
     claim.save(update_fields=["text", "speaker", "kind", "updated_at"])
     return claim
@@ -383,7 +384,7 @@ def claim_delete_refusal(
     that is kept. Its creator may delete it, and so may whoever may delete any draft.
     """
     if not (user and user.is_authenticated):
-        return PermissionDenied("Sign in to delete claims.")
+        return PermissionDenied(_("Sign in to delete claims."))
     own = claim.created_by_id == user.pk and user.has_perm(PERM_CLAIM_ADD)
     if not (own or user.has_perm(PERM_CLAIM_DELETE)):
         return PermissionDenied(
@@ -508,7 +509,7 @@ def source_add_text(
 ) -> Source:
     text = anchoring.canonical_text(text)
     if not text.strip():
-        raise ValidationError({"text": "The pasted source has no text."})
+        raise ValidationError({"text": _("The pasted source has no text.")})
     if not title.strip():
         raise ValidationError(
             {
@@ -552,9 +553,9 @@ def article_update(
     allowed = {"title", "url", "publisher", "published_at"}
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationError({field: "This field cannot be changed." for field in unknown})
+        raise ValidationError({field: _("This field cannot be changed.") for field in unknown})
     if "title" in fields and not str(fields["title"]).strip():
-        raise ValidationError({"title": "The article needs a title."})
+        raise ValidationError({"title": _("The article needs a title.")})
     if fields:
         Article.objects.filter(pk=article.pk).update(**fields, updated_at=timezone.now())
     if language is not None:

@@ -97,3 +97,15 @@ def test_a_person_corrects_the_language_on_the_article_page(client, annotator):
     assert response.status_code == 302, response.content.decode()[:3000]
     stored = Article.objects.get(pk=article.pk)
     assert (stored.language, stored.language_by_hand) == ("pt", True)
+
+
+def test_an_api_error_reads_in_the_language_the_client_asks_for(annotator):
+    client = APIClient(headers={"accept-language": "es"})
+    client.force_authenticate(annotator)
+    response = client.post("/api/v1/articles/", {"title": "Paro", "text": "   "}, format="json")
+    assert response.status_code == 400
+    assert response.json()["text"] == ["El artículo no tiene texto."]
+    english = APIClient()
+    english.force_authenticate(annotator)
+    response = english.post("/api/v1/articles/", {"title": "Paro", "text": "   "}, format="json")
+    assert response.json()["text"] == ["The article has no text."]
