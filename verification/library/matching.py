@@ -6,7 +6,8 @@ idf-weighted cosine), the library's full-text index (lexical.py) and the vector 
 the score does not depend on which list found it:
 
     meaning = (cosine - MEANING_FLOOR) / (1 - MEANING_FLOOR), clipped to 0..1
-    score   = max(meaning, lexical)
+    desk fact:   score = max(meaning, lexical)      (lexical: the idf cosine, itself 0..1)
+    fact-check:  score = 0.8 meaning + 0.2 words    (words: full-text rank / the query's best)
 
 Below MEANING_FLOOR two sentences are unrelated for this encoder (unrelated claims score
 0.0-0.25), so a text that shares neither words nor meaning with anything scores 0 and is left
@@ -29,6 +30,12 @@ from verification.models import Fact
 
 CANDIDATES = 50
 MEANING_FLOOR = 0.3
+# A fact-check's score: mostly meaning, plus its words relative to this query's best word match.
+# Chosen on train.jsonl (first 200 queries, MAP@5): vectors alone 0.915, 0.8/0.2 of cosine and
+# words 0.900, reciprocal-rank fusion 0.864, the larger of the two 0.774. The encoder was tuned
+# on train, which flatters vectors alone; words keep a small say for names and numbers.
+MEANING_WEIGHT = 0.8
+WORDS_WEIGHT = 0.2
 RRF_K = 60
 FACT, FACTCHECK = "fact", "factcheck"
 
@@ -131,8 +138,13 @@ def library_match(
                 fused=ranks[(FACTCHECK, pk)],
             )
         )
+    strongest = max(factcheck_lexical.values(), default=0.0) or 1.0
     for match in matches:
-        match.score = round(max(_meaning(match.meaning), match.lexical), 4)
+        if match.kind == FACT:
+            match.score = round(max(_meaning(match.meaning), match.lexical), 4)
+        else:
+            shared = match.lexical / strongest
+            match.score = round(MEANING_WEIGHT * _meaning(match.meaning) + WORDS_WEIGHT * shared, 4)
     matches.sort(key=lambda m: (-m.score, -m.fused, m.kind, m.pk))
     return [m for m in matches if m.score > 0 and m.score >= min_score][:limit]
 
