@@ -230,3 +230,33 @@ def test_a_reworded_claim_sharing_no_words_is_found_by_meaning(monkeypatch):
     assert [r["url"] for r in results][:1] == ["https://checks.example.org/1"]
     assert results[0]["score"] >= 0.2  # above the API's default floor
     assert "https://checks.example.org/2" not in [r["url"] for r in results]
+
+
+@pytest.mark.django_db
+def test_a_reviewer_reuses_an_earlier_verdict_as_a_source(client, annotator, reviewer):
+    from annotations.models import Source
+
+    _import(_review(1, "The Valmora harbour bridge cost 58 million euros", "Mostly false"))
+    article = ArticleFactory(text="Report. The Valmora harbour bridge cost 58 million euros.")
+    claim = claim_create(
+        article=article, user=annotator, exact="The Valmora harbour bridge cost 58 million euros"
+    )
+    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+    reviewer.groups.add(*annotator.groups.all())  # may add sources too
+    client.force_login(reviewer)
+    page = client.get(f"/admin/annotations/claim/{claim.pk}/review/").content.decode()
+    assert 'id="fd-library-matches"' in page
+    assert "Mostly false</span> — The Valmora harbour bridge cost 58 million euros" in page
+    response = client.post(
+        f"/admin/annotations/claim/{claim.pk}/review/reuse/",
+        {"url": "https://checks.example.org/1"},
+    )
+    assert response.status_code == 302
+    source = Source.objects.get(claims=claim)
+    assert source.url == "https://checks.example.org/1"
+    refused = client.post(
+        f"/admin/annotations/claim/{claim.pk}/review/reuse/", {"url": "https://evil.example/"}
+    )
+    assert refused.status_code == 302
+    assert Source.objects.filter(claims=claim).count() == 1

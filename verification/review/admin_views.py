@@ -43,12 +43,14 @@ from annotations.models import (
     ClaimTransition,
     Source,
 )
+from annotations.services import claim_source_refusal
 from annotations.text import percent, shorten
 from verification import selectors
 from verification.checks.services import check_run_refusal, check_run_request
 from verification.facts import matching
 from verification.facts.services import fact_publish, fact_retract
 from verification.library.matching import library_match
+from verification.library.models import FactCheck
 from verification.models import (
     OPEN_RUN_STATUSES,
     CheckRun,
@@ -68,6 +70,7 @@ from verification.review.services import (
     review_lease_renew,
     review_record,
 )
+from verification.sources.services import source_add
 
 CONTEXT_CHARS = 600
 """How much article text to show on each side of the claim on the review page."""
@@ -349,6 +352,9 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         "can_see_queue": user.has_perm(PERM_REVIEW),
         "claim_url": reverse("admin:annotations_claim_change", args=[claim.pk]),
         "action_url": reverse("admin:verification_claim_review", args=[claim.pk]),
+        "library_matches": already_checked(claim.text, claim_id=claim.pk, limit=5),
+        "can_reuse": user.has_perm("annotations.add_source")
+        and claim_source_refusal(claim) is None,
     }
     return TemplateResponse(request, "admin/verification/review.html", context)
 
@@ -492,8 +498,23 @@ def _retract(request, claim):
     return _("The fact is retracted; it stays visible, marked with your reason.")
 
 
+def _reuse(request, claim):
+    """Attach an earlier fact-check of the library as a source, to reuse its verdict."""
+    factcheck = FactCheck.objects.filter(url=request.POST.get("url", "")).first()
+    if factcheck is None:
+        raise ValidationError("That earlier fact-check is not in the library.")
+    source_add(
+        claim=claim,
+        user=request.user,
+        url=factcheck.url,
+        title=shorten(f"Earlier fact-check ({factcheck.publisher_name}): {factcheck.headline}"),
+    )
+    return _("Earlier fact-check added as a source: %(url)s") % {"url": factcheck.url}
+
+
 REVIEW_ACTIONS = {
     "take": _take,
+    "reuse": _reuse,
     "verdict": _verdict,
     "evidence-add": _evidence_add,
     "evidence-remove": _evidence_remove,
