@@ -260,3 +260,23 @@ def test_a_reviewer_reuses_an_earlier_verdict_as_a_source(client, annotator, rev
     )
     assert refused.status_code == 302
     assert Source.objects.filter(claims=claim).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_queue_marks_a_claim_checked_before(client, annotator, reviewer):
+    _import(_review(1, "The Valmora harbour bridge cost 58 million euros"))
+    marked, plain = [
+        claim_create(article=ArticleFactory(text=f"Report. {text}."), user=annotator, exact=text)
+        for text in (
+            "The Valmora harbour bridge cost 58 million euros",
+            "Penguins migrate across the frozen archipelago",
+        )
+    ]
+    for claim in (marked, plain):
+        claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+        claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+    client.force_login(reviewer)
+    page = client.get("/admin/annotations/claim/queue/").content.decode()
+    assert page.count("fd-badge-checked-before") == 1
+    assert '/review/#fd-library-matches" class="fd-badge fd-badge-checked-before"' in page
+    assert f"/claim/{marked.pk}/review/#fd-library-matches" in page

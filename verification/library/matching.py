@@ -17,6 +17,7 @@ the three lists, then by kind and id, so the same index and text always give the
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -174,3 +175,38 @@ def _rating(factcheck: FactCheck) -> str:
         return ""
     value = f"{factcheck.rating_value:g}"
     return f"{value}/{factcheck.best_rating:g}" if factcheck.best_rating is not None else value
+
+
+# The queue's "checked before" mark: a vector this close (cosine) is very likely the same claim.
+STRONG_MATCH_COSINE = 0.75
+_MARK_CACHE_SECONDS = 300
+
+
+def claims_checked_before(claims: list[tuple[int, str]]) -> set[int]:
+    """Ids of the claims with a strong match in the library, for the verification queue.
+
+    One encoder batch for the texts not cached, one vector search each (no database query but
+    the index's watermark probe, and one to leave out a claim's own fact); results are cached by
+    text for a few minutes, since a queue page is reloaded often and the library moves slowly.
+    """
+    from django.core.cache import cache
+
+    keys = {pk: "library-mark:" + hashlib.sha256(text.encode()).hexdigest() for pk, text in claims}
+    cached = cache.get_many(list(keys.values()))
+    todo = [(pk, text) for pk, text in claims if keys[pk] not in cached and text.strip()]
+    if todo:
+        index = vectors.index()
+        found = {}
+        for (pk, _text), vector in zip(todo, encoding.encode([t for _, t in todo]), strict=True):
+            found[pk] = [
+                (kind, item)
+                for kind, item, cosine in index.search(vector, limit=3)
+                if cosine >= STRONG_MATCH_COSINE
+            ]
+        facts = {item for hits in found.values() for kind, item in hits if kind == vectors.FACT}
+        own = dict(Fact.objects.filter(pk__in=facts).values_list("pk", "claim_id")) if facts else {}
+        for pk, hits in found.items():
+            strong = any(kind == vectors.FACTCHECK or own.get(item) != pk for kind, item in hits)
+            cached[keys[pk]] = strong
+        cache.set_many({keys[pk]: cached[keys[pk]] for pk, _ in todo}, _MARK_CACHE_SECONDS)
+    return {pk for pk, _ in claims if cached.get(keys[pk])}

@@ -33,6 +33,7 @@ from annotations.models import (
 )
 from annotations.text import shorten
 from verification import selectors
+from verification.library.matching import claims_checked_before
 from verification.models import (
     Review,
     ReviewLease,
@@ -64,7 +65,9 @@ def queue_page(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
         )[:QUEUE_PAGE_SIZE]
     )
     now = timezone.now()
+    checked_before = claims_checked_before([(claim.pk, claim.text) for claim in claims])
     for claim in claims:
+        claim.checked_before = claim.pk in checked_before
         lease = getattr(claim, "lease", None)
         claim.stale = claim.status == ClaimStatus.NEEDS_REVIEW and (
             now - claim.status_changed_at > STALE_AFTER
