@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
+from tests.integration.processes import database_url_of_test_db
 from verification.facts.services import fact_publish, fact_retract
 from verification.library import services as library_services
 from verification.library import vectors
@@ -179,10 +180,9 @@ for line in sys.stdin:
 
 @pytest.mark.django_db(transaction=True)
 def test_another_process_sees_publish_retract_and_reimport(publish, publisher, tmp_path):
-    database = connection.settings_dict["NAME"]
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url_of_test_db(),
         "DJANGO_SETTINGS_MODULE": "project.settings",
         "FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS": "0",
         "FACTDESK_DATA_DIR": str(tmp_path),
