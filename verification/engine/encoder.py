@@ -16,7 +16,6 @@ raises EncoderUnavailable (callers that can do without, such as lexical matching
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
@@ -25,12 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
+from verification.engine.onnx_artifact import OnnxArtifact, padded
+
 logger = logging.getLogger(__name__)
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "encoder_model"
-MODEL_FILE = "model.int8.onnx"
-TOKENIZER_FILE = "tokenizer.json"
-CONFIG_FILE = "config.json"
 DIMENSION = 384
 
 # Characters, not tokens: the tokenizer truncates to max_length anyway; this only bounds the
@@ -63,9 +61,9 @@ class SentenceEncoder:
     def __init__(self, artifact_dir: Path | str | None = None, threads: int = 1) -> None:
         self.artifact_dir = Path(artifact_dir) if artifact_dir is not None else ARTIFACT_DIR
         self.threads = threads
-        self._lock = threading.Lock()
-        self._loaded: tuple | None = None
-        self._error: str | None = None
+        self._artifact = OnnxArtifact(
+            self.artifact_dir, threads, unavailable=EncoderUnavailable, check_config=_check_config
+        )
 
     def available(self) -> bool:
         """Whether the artifact loads (loading it if not yet done); logs why not."""
@@ -100,67 +98,19 @@ class SentenceEncoder:
         return out / np.maximum(norms, 1e-12)
 
     def _run(self, session, batch) -> np.ndarray:
-        width = max(len(e.ids) for e in batch)
-        ids = np.zeros((len(batch), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, enc in enumerate(batch):
-            n = len(enc.ids)
-            ids[row, :n] = enc.ids
-            mask[row, :n] = enc.attention_mask
-        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        feeds = padded(batch)
         names = {i.name for i in session.get_inputs()}
         return session.run(["sentence_embedding"], {k: v for k, v in feeds.items() if k in names})[
             0
         ]
 
     def _load(self) -> tuple:
-        loaded = self._loaded
-        if loaded is not None:
-            return loaded
-        with self._lock:
-            if self._loaded is None:
-                if self._error is not None:
-                    raise EncoderUnavailable(self._error)
-                try:
-                    self._loaded = _load_artifact(self.artifact_dir, self.threads)
-                except EncoderUnavailable as error:
-                    # Remembered so a broken install logs once, not on every request.
-                    self._error = str(error)
-                    raise
-            return self._loaded
+        return self._artifact.load()
 
 
-def _load_artifact(directory: Path, threads: int) -> tuple:
-    missing = [
-        name
-        for name in (MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE)
-        if not (directory / name).is_file()
-    ]
-    if missing:
-        raise EncoderUnavailable(f"{', '.join(missing)} missing in {directory}")
-    try:
-        import onnxruntime
-        from tokenizers import Tokenizer
-    except ImportError as error:
-        raise EncoderUnavailable(f"runtime not installed ({error})") from error
-    try:
-        config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
-        if int(config["dimension"]) != DIMENSION or int(config["max_length"]) < 8:
-            raise ValueError("config.json is not a sentence encoder config")
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(
-            str(directory / MODEL_FILE), sess_options=options, providers=["CPUExecutionProvider"]
-        )
-        tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
-    # onnxruntime and tokenizers raise their own (or bare) exception types for a file they
-    # cannot parse; the reason goes into EncoderUnavailable, so nothing is hidden.
-    except Exception as error:  # noqa: BLE001
-        raise EncoderUnavailable(f"artifact in {directory} cannot be loaded ({error})") from error
-    tokenizer.enable_truncation(max_length=int(config["max_length"]))
-    tokenizer.no_padding()
-    return session, tokenizer, config
+def _check_config(config: dict) -> None:
+    if int(config["dimension"]) != DIMENSION or int(config["max_length"]) < 8:
+        raise ValueError("config.json is not a sentence encoder config")
 
 
 _default: SentenceEncoder | None = None

@@ -14,18 +14,15 @@ Loads lazily and thread-safely like the encoder; a missing artifact raises Reran
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 
 import numpy as np
 
 from verification.engine.encoder import clean_text
+from verification.engine.onnx_artifact import OnnxArtifact, padded
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "reranker_model"
-MODEL_FILE = "model.int8.onnx"
-TOKENIZER_FILE = "tokenizer.json"
-CONFIG_FILE = "config.json"
 
 
 class RerankerUnavailable(RuntimeError):
@@ -38,9 +35,7 @@ class Reranker:
     def __init__(self, artifact_dir: Path | str | None = None, threads: int = 1) -> None:
         self.artifact_dir = Path(artifact_dir) if artifact_dir is not None else ARTIFACT_DIR
         self.threads = threads
-        self._lock = threading.Lock()
-        self._loaded: tuple | None = None
-        self._error: str | None = None
+        self._artifact = OnnxArtifact(self.artifact_dir, threads, unavailable=RerankerUnavailable)
 
     def available(self) -> bool:
         try:
@@ -64,64 +59,10 @@ class Reranker:
         return [float(x) for x in out]
 
     def _run(self, session, batch) -> np.ndarray:
-        width = max(len(e.ids) for e in batch)
-        ids = np.zeros((len(batch), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        types = np.zeros_like(ids)
-        for row, enc in enumerate(batch):
-            n = len(enc.ids)
-            ids[row, :n] = enc.ids
-            mask[row, :n] = enc.attention_mask
-            types[row, :n] = enc.type_ids
-        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        return session.run(["logits"], feeds)[0].reshape(-1)
+        return session.run(["logits"], padded(batch))[0].reshape(-1)
 
     def _load(self) -> tuple:
-        loaded = self._loaded
-        if loaded is not None:
-            return loaded
-        with self._lock:
-            if self._loaded is None:
-                if self._error is not None:
-                    raise RerankerUnavailable(self._error)
-                try:
-                    self._loaded = _load_artifact(self.artifact_dir, self.threads)
-                except RerankerUnavailable as error:
-                    self._error = str(error)
-                    raise
-            return self._loaded
-
-
-def _load_artifact(directory: Path, threads: int) -> tuple:
-    missing = [
-        name
-        for name in (MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE)
-        if not (directory / name).is_file()
-    ]
-    if missing:
-        raise RerankerUnavailable(f"{', '.join(missing)} missing in {directory}")
-    try:
-        import onnxruntime
-        from tokenizers import Tokenizer
-    except ImportError as error:
-        raise RerankerUnavailable(f"runtime not installed ({error})") from error
-    try:
-        config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
-        max_length = int(config["max_length"])
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(
-            str(directory / MODEL_FILE), sess_options=options, providers=["CPUExecutionProvider"]
-        )
-        tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
-    # onnxruntime and tokenizers raise their own (or bare) exception types for a file they
-    # cannot parse; the reason goes into RerankerUnavailable, so nothing is hidden.
-    except Exception as error:  # noqa: BLE001
-        raise RerankerUnavailable(f"artifact in {directory} cannot be loaded ({error})") from error
-    tokenizer.enable_truncation(max_length=max_length, strategy="longest_first")
-    tokenizer.no_padding()
-    return session, tokenizer, config
+        return self._artifact.load()
 
 
 _default: Reranker | None = None
