@@ -16,12 +16,10 @@ from tests.factories import ArticleFactory
 from tests.integration.processes import (
     SUBMIT,
     SWEEP,
-    ThrowawayRedis,
     kill_worker,
     manage_snippet,
     service_env,
     start_worker,
-    stop_worker,
     wait_for,
 )
 from tests.local_site import LocalSite, running, send
@@ -44,22 +42,6 @@ FAST_RECOVERY = {
     "FACTDESK_BROKER_RESTORE_INTERVAL_SECONDS": "2",
     "FACTDESK_FETCH_TIMEOUT_SECONDS": "15",
 }
-
-
-@pytest.fixture
-def broker(tmp_path):
-    redis = ThrowawayRedis(tmp_path)
-    redis.start()
-    yield redis
-    redis.stop()
-
-
-@pytest.fixture
-def workers():
-    started = []
-    yield started
-    for process in started:
-        stop_worker(process)
 
 
 @pytest.fixture

@@ -10,12 +10,10 @@ import json
 import pytest
 
 from tests.integration.processes import (
-    ThrowawayRedis,
     kill_worker,
     manage_snippet,
     service_env,
     start_worker,
-    stop_worker,
     wait_for,
 )
 from tests.webhooks.receiver import Receiver
@@ -28,22 +26,6 @@ EMIT = """
 from verification.webhooks import services
 services.event_emit(event_type="fact.published", data=lambda: {"fact": {"id": 42}})
 """
-
-
-@pytest.fixture
-def broker(tmp_path):
-    redis = ThrowawayRedis(tmp_path)
-    redis.start()
-    yield redis
-    redis.stop()
-
-
-@pytest.fixture
-def workers():
-    started = []
-    yield started
-    for process in started:
-        stop_worker(process)
 
 
 def test_a_worker_killed_mid_delivery_still_delivers_with_the_same_webhook_id(
