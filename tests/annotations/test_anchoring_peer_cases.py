@@ -6,13 +6,13 @@ Where Factdesk decides a case differently from the peer, the case is listed in
 
 import json
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from annotations.anchoring import describe, match_quote, search_approximate
+from tests import paths
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "anchoring"
+FIXTURES = paths.FIXTURES / "anchoring"
 
 DECIDED_DIFFERENTLY = {
     ("hypothesis_client", "score_order_quote", "Some years after"): (
