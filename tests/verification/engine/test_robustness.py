@@ -2,6 +2,7 @@ import json
 import time
 import unicodedata
 
+from tests import paths
 from verification.engine import ENGINE_VERSION, ClaimInput, SourceInput, crosscheck
 
 STANCES = {"supports", "refutes", "not_enough_info"}
@@ -116,9 +117,7 @@ def test_clear_mismatch_refutes_and_clear_match_supports():
 
 
 def test_engine_package_does_not_import_django():
-    import pathlib
-
-    root = pathlib.Path(__file__).resolve().parents[2] / "verification" / "engine"
+    root = paths.ROOT / "verification" / "engine"
     for path in root.glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import django" not in text and "from django" not in text, path.name

@@ -7,13 +7,13 @@ refitting with the same data does not.
 """
 
 import json
-from pathlib import Path
 
 import pytest
 
+from tests import paths
 from verification.engine import ClaimInput, SourceInput, crosscheck
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "engine"
+FIXTURES = paths.FIXTURES / "engine"
 
 
 def _accuracy(name, *, use_model):

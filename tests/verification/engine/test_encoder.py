@@ -6,11 +6,11 @@ Needs onnxruntime and tokenizers (runtime requirements), never torch or /work/sh
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests import paths
 from verification.engine.encoder import (
     ARTIFACT_DIR,
     DIMENSION,
@@ -113,7 +113,7 @@ def test_a_corrupt_model_file_is_unavailable_not_a_crash(tmp_path):
 
 
 def test_the_encoder_runs_without_torch_or_django():
-    root = Path(__file__).resolve().parents[2]
+    root = paths.ROOT
     script = (
         "import sys; sys.modules['torch'] = None; sys.modules['django'] = None\n"
         "from verification.engine.encoder import default_encoder\n"
