@@ -1,13 +1,12 @@
 """Claims, titles and sources are shortened between words in messages and lists, never mid-word."""
 
-from pathlib import Path
-
 import pytest
 from django.template import Context, Template
 
 from annotations import services
 from annotations.models import Claim
 from annotations.text import shorten
+from tests import paths
 
 LONG_CLAIM = (
     "The audit office found that the bridge over the river cost fifty-eight million euros, "
@@ -60,7 +59,7 @@ def test_the_shorten_template_filter_cuts_between_words():
 
 
 def test_no_template_cuts_text_mid_word_with_truncatechars():
-    root = Path(__file__).resolve().parents[2]
+    root = paths.ROOT
     templates = [
         path
         for folder in ("annotations", "verification", "project/templates")
