@@ -1,7 +1,8 @@
 """Bytes of an uploaded or fetched document to text, or a clear refusal when they are not text.
 
 Used for article uploads here and for archived sources in verification, so both read a file the
-same way: UTF-16 or UTF-32 with a byte-order mark, a declared encoding, else UTF-8. No other
+same way: UTF-16 or UTF-32 with a byte-order mark, a declared encoding, else UTF-8 (a web page:
+else windows-1252, as browsers read one, see `decode_html`). No other
 encoding is guessed (a guess from a few accented letters is often wrong, and a wrong letter in a
 quote is worse than a marked one). Binary data (an executable, an image renamed .txt, a UTF-16
 mark in front of bytes that are not UTF-16) is refused rather than turned into mojibake that a
@@ -148,3 +149,45 @@ def html_declared_charset(body: bytes) -> str | None:
     """The charset label a page's <meta> declares in its first 4 KB, as written, or None."""
     match = _META_CHARSET.search(body[:4096])
     return match.group(1).decode("ascii") if match else None
+
+
+# An XML declaration, which may name an encoding (XHTML); lxml refuses a str that still has one.
+_XML_DECLARATION = re.compile(r"""^\s*<\?xml[^>]{0,200}\?>""")
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}encoding\s*=\s*["']([a-zA-Z0-9_.:-]{1,40})""")
+
+
+def html_encoding(body: bytes, header_charset: str | None = None) -> str:
+    """Pick the encoding a browser would: UTF-8 mark, HTTP header, XML declaration, <meta>.
+
+    Undeclared, a page is UTF-8 if it decodes as UTF-8, else windows-1252 (the web's legacy
+    default). A UTF-16 or UTF-32 mark is read by `decode_text` itself.
+    """
+    if body.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    from_header = encoding_of(header_charset)
+    if from_header:
+        return from_header
+    xml = _XML_ENCODING.search(body[:4096])
+    for label in (xml.group(1) if xml else None, html_declared_charset(body)):
+        declared = encoding_of(label)
+        if declared:
+            return declared
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def decode_html(
+    body: bytes, header_charset: str | None = None, *, replace_bad: bool = False
+) -> str:
+    """Return the markup of a web page decoded as a browser would; raise NotText for binary data.
+
+    An image or an executable named or served as HTML is refused like any other bytes that are
+    not text. The XML declaration is dropped: the markup is already decoded.
+    """
+    markup = decode_text(
+        body, html_encoding(body, header_charset), replace_bad=replace_bad, markup=True
+    )
+    return _XML_DECLARATION.sub("", markup, count=1)

@@ -18,7 +18,7 @@ from annotations import anchoring, selectors, services
 from annotations.language import language_choices
 from annotations.models import Article, Claim, ClaimKind, Source, SourceKind
 from annotations.text import context_after, context_before, shorten
-from annotations.uploads import article_text_from_upload, max_upload_bytes
+from annotations.uploads import article_text_from_upload, refuse_oversized_upload
 
 SOURCE_UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 
@@ -309,10 +309,7 @@ class ClaimCreateForm(forms.ModelForm):
             return None
         if not (upload.name or "").lower().endswith(SOURCE_UPLOAD_SUFFIXES):
             raise ValidationError(_("Upload a .txt, .html or .pdf file."))
-        if upload.size > max_upload_bytes():
-            raise ValidationError(
-                f"The file is {upload.size:,} bytes; the limit is {max_upload_bytes():,} bytes."
-            )
+        refuse_oversized_upload(upload)
         return upload
 
     def clean(self):

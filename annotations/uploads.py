@@ -1,27 +1,26 @@
 """An uploaded article file (.txt, .html, .pdf) to its title and text, or a refusal saying why.
 
 The whole visible text of a page is kept (an article is annotated as its reader saw it), unlike a
-source, whose main text is extracted (verification/sources/extraction.py); both decode bytes and
-read a declared charset through annotations.decoding.
+source, whose main text is extracted (verification/sources/extraction.py). Both read bytes through
+annotations.decoding and PDFs, titles, limits and clean-up through annotations.documents; only
+the visible-text parser below is the article's own.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from html.parser import HTMLParser
 from pathlib import PurePath
 
-import pypdf
-import pypdf.errors
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from annotations import anchoring
-from annotations.decoding import NotText, decode_text, html_declared_charset
+from annotations import anchoring, documents
+from annotations.decoding import NotText, decode_html, decode_text
 
 ARTICLE_UPLOAD_TYPES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
 ARTICLE_UPLOAD_TYPES[".pdf"] = "pdf"
+# Fewer than a fetched source may have: an upload is read while its annotator waits.
 MAX_PDF_PAGES = 500
 
 
@@ -29,7 +28,14 @@ def max_upload_bytes() -> int:
     return getattr(settings, "FACTDESK_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+def refuse_oversized_upload(upload) -> None:
+    """Raise ValidationError when an uploaded file (an article or a source) is over the limit."""
+    try:
+        documents.refuse_oversized(upload.size, max_upload_bytes())
+    except documents.UnreadableDocument:
+        raise ValidationError(
+            f"The file is {upload.size:,} bytes; the limit is {max_upload_bytes():,} bytes."
+        ) from None
 
 
 def article_text_from_upload(upload) -> tuple[str, str]:
@@ -38,31 +44,23 @@ def article_text_from_upload(upload) -> tuple[str, str]:
     kind = ARTICLE_UPLOAD_TYPES.get(suffix)
     if kind is None:
         raise ValidationError(f"Upload a .txt, .html or .pdf file (got “{suffix or 'no'}” type).")
-    if upload.size > max_upload_bytes():
-        raise ValidationError(
-            f"The file is {upload.size:,} bytes; the limit is {max_upload_bytes():,} bytes."
-        )
+    refuse_oversized_upload(upload)
     body = upload.read()
     fallback_title = PurePath(upload.name).stem.replace("_", " ").replace("-", " ").strip()
     if kind == "text":
-        title, text = "", _decode_plain_text(body)
-    elif kind == "html":
-        title, text = html_to_text(_decode_html(body))
+        # A .txt file is the article as written: canonical form only (a NUL, which PostgreSQL
+        # cannot store, is refused like the API refuses it).
+        title, text = "", anchoring.canonical_text(_decode_plain_text(body))
+        if "\x00" in text:
+            raise ValidationError("The text file holds a NUL character; it is not plain text.")
     else:
-        title, text = _pdf_to_text(body)
-    # Control characters are not text (PostgreSQL cannot even store a NUL); tabs and line
-    # breaks stay.
-    text = anchoring.canonical_text(text)
-    if kind != "text":
         # Text made from markup or a PDF: the conversion's stray blank lines and control
-        # characters go. A .txt file is the article as written and is kept as it is (a NUL,
-        # which PostgreSQL cannot store, is refused like the API refuses it).
-        text = _CONTROL_CHARS.sub("", text).strip("\n")
-    elif "\x00" in text:
-        raise ValidationError("The text file holds a NUL character; it is not plain text.")
+        # characters go; tabs and line breaks stay.
+        title, text = html_to_text(_decode_html(body)) if kind == "html" else _pdf_to_text(body)
+        text = documents.clean_text(text, keep_layout=True)
     if not text.strip():
         raise ValidationError("No text was found in the file.")
-    return (title.strip() or fallback_title or "Untitled upload"), text
+    return (documents.clean_title(title) or fallback_title or "Untitled upload"), text
 
 
 def _decode_plain_text(body: bytes) -> str:
@@ -75,15 +73,8 @@ def _decode_plain_text(body: bytes) -> str:
 
 
 def _decode_html(body: bytes) -> str:
-    label = html_declared_charset(body)
     try:
-        return decode_text(body, label, markup=True)
-    except NotText as error:
-        if label is not None:
-            raise ValidationError(f"The web page cannot be read: {error.reason}.") from None
-    # Undeclared HTML is UTF-8 nowadays; browsers fall back to windows-1252 for legacy pages.
-    try:
-        return decode_text(body, "windows-1252", markup=True)
+        return decode_html(body)
     except NotText as error:
         raise ValidationError(f"The web page cannot be read: {error.reason}.") from None
 
@@ -100,10 +91,10 @@ class _HTMLText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[str] = []
-        self.title = ""
         self._buffer: list[str] = []
         self._hidden = 0
         self._pre = 0
+        # The title is not part of the text (documents.html_title reads it).
         self._in_title = False
 
     def handle_starttag(self, tag, attrs) -> None:
@@ -133,9 +124,7 @@ class _HTMLText(HTMLParser):
             self._pre = max(0, self._pre - (tag == "pre"))
 
     def handle_data(self, data) -> None:
-        if self._in_title:
-            self.title += data
-        elif not self._hidden:
+        if not (self._hidden or self._in_title):
             self._buffer.append(data if self._pre else re.sub(r"\s+", " ", data))
 
     def close(self) -> None:
@@ -161,22 +150,18 @@ def html_to_text(markup: str) -> tuple[str, str]:
     parser = _HTMLText()
     parser.feed(markup)
     parser.close()
-    return re.sub(r"\s+", " ", parser.title).strip(), "\n\n".join(parser.paragraphs)
+    return documents.clean_title(documents.html_title(markup)), "\n\n".join(parser.paragraphs)
 
 
 def _pdf_to_text(body: bytes) -> tuple[str, str]:
     try:
-        reader = pypdf.PdfReader(io.BytesIO(body), strict=False)
-        if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
-            raise ValidationError("The PDF is protected by a password.")
-        if len(reader.pages) > MAX_PDF_PAGES:
-            raise ValidationError(f"The PDF has more than {MAX_PDF_PAGES} pages.")
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
-        metadata = reader.metadata
-        title = metadata.title if metadata is not None else ""
-    except (pypdf.errors.PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        return documents.pdf_to_text(body, max_pages=MAX_PDF_PAGES, time_limit=None)
+    except documents.UnreadableDocument as error:
+        if error.code == "password":
+            raise ValidationError("The PDF is protected by a password.") from None
+        if error.code == "too_many_pages":
+            raise ValidationError(f"The PDF has more than {MAX_PDF_PAGES} pages.") from None
         raise ValidationError(
-            f"The PDF could not be read ({type(error).__name__}); try a .txt or .html file."
+            f"The PDF could not be read ({error.params.get('error', error.code)}); try a .txt or "
+            ".html file."
         ) from None
-    text = "\n\n".join(page for page in pages if page).replace("\f", "\n\n")
-    return (title if isinstance(title, str) else ""), text
