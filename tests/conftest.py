@@ -16,7 +16,9 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory
+from annotations.models import ClaimStatus
+from annotations.services import claim_create, claim_transition
+from tests.factories import ArticleFactory, UserFactory
 from tests.local_site import LocalSite, running
 
 CHROMIUM = os.environ.get("FACTDESK_CHROMIUM", "/usr/bin/chromium")
@@ -113,6 +115,15 @@ def reviewer_publisher(roles):
 @pytest.fixture
 def outsider(roles):
     return UserFactory(username="otto", groups=[])
+
+
+@pytest.fixture
+def waiting_claim(annotator):
+    """A claim submitted and waiting in the review queue (status needs_review), with no check."""
+    claim = claim_create(article=ArticleFactory(), user=annotator, exact="Work began in 2019")
+    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+    return claim
 
 
 @pytest.fixture

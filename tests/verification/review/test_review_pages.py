@@ -5,7 +5,7 @@ import pytest
 from annotations.models import Claim, ClaimStatus
 from annotations.services import article_update_text, claim_create, source_add_text
 from tests.factories import ArticleFactory
-from tests.workflow.conftest import SOURCE_TEXT, finish_with
+from tests.verification.runs import SOURCE_TEXT, finish_with
 from verification.checks.services import claim_submit
 from verification.facts.services import fact_publish
 from verification.models import ReviewLease

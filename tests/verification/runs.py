@@ -1,11 +1,7 @@
-"""A claim checked through the services with a fixed engine result, so pages can be asserted."""
+"""Settle check runs with a known engine result, so pages and services can be asserted."""
 
-import pytest
-
-from annotations.services import claim_create, source_add_text
-from tests.factories import ArticleFactory
 from verification import engine
-from verification.checks.services import check_run_finish, check_run_start, claim_submit
+from verification.checks.services import check_run_finish, check_run_start
 from verification.models import SourceSnapshot
 
 SOURCE_TEXT = (
@@ -42,22 +38,3 @@ def finish_with(run, *, stance="refutes", confidence=0.8):
     )
     check_run_finish(run=started, result=result, problems=[])
     return snapshot
-
-
-@pytest.fixture
-def checked_claim(annotator):
-    """A claim past its machine check, waiting in the queue (status needs_review)."""
-    from verification.sources.archive import source_archive
-
-    claim = claim_create(
-        article=ArticleFactory(),
-        user=annotator,
-        exact="the bridge cost 56 million euros",
-        text="The bridge cost 56 million euros.",
-    )
-    source = source_add_text(claim=claim, title="Audit report", text=SOURCE_TEXT, user=annotator)
-    source_archive(source=source)
-    run = claim_submit(claim=claim, user=annotator)
-    finish_with(run)
-    claim.refresh_from_db()
-    return claim

@@ -13,6 +13,7 @@ from annotations.core.errors import TransitionError
 from annotations.models import ClaimStatus, SourceState
 from annotations.services import claim_create, source_add_file, source_add_text, source_add_url
 from tests.factories import ArticleFactory
+from tests.verification.runs import SOURCE_TEXT
 from verification import engine
 from verification.checks.services import (
     check_run_execute,
@@ -24,13 +25,6 @@ from verification.models import CheckRun, CheckRunStatus, Evidence, Finding, Sou
 from verification.sources import archive
 
 pytestmark = pytest.mark.django_db
-
-SOURCE_TEXT = (
-    "The council published its accounts on Monday.\n\n"
-    "The bridge cost 85 million euros, according to the audit office.\n\n"
-    "Work began in 2019."
-)
-
 
 @pytest.fixture
 def claim(annotator):

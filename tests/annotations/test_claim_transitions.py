@@ -1,12 +1,14 @@
-"""Every status change goes through one guarded service and leaves an audit record."""
+"""Every status change goes through one guarded service and leaves an audit record; an article
+edit does not send an orphaned claim back to review twice."""
 
 import pytest
 from django.db import IntegrityError
 
 from annotations.core.errors import TransitionError
 from annotations.models import Claim, ClaimStatus, ClaimTransition
-from annotations.services import claim_create, claim_transition
+from annotations.services import article_update_text, claim_create, claim_transition
 from tests.factories import ArticleFactory
+from verification.review.services import queue_take_next, review_record
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +68,14 @@ def test_a_claim_made_from_positions_keeps_the_exact_words_and_context(annotator
     assert claim.quote_exact == "56 million"
     assert claim.quote_prefix == article.text[max(0, start - 32) : start]
     assert claim.quote_suffix == article.text[start + 10 : start + 42]
+
+
+def test_editing_the_article_again_leaves_an_orphaned_claim_where_it_is(waiting_claim, reviewer):
+    article_update_text(
+        article=waiting_claim.article, text="A wholly different text.", user=reviewer
+    )
+    queue_take_next(reviewer=reviewer)
+    review_record(claim=waiting_claim, reviewer=reviewer, verdict="true", rationale="Ok.")
+    article_update_text(article=waiting_claim.article, text="Yet another text.", user=reviewer)
+    waiting_claim.refresh_from_db()
+    assert waiting_claim.status == ClaimStatus.REVIEWED  # not sent back to review again

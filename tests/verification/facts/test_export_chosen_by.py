@@ -7,7 +7,6 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from tests.workflow.conftest import checked_claim  # noqa: F401
 from verification.facts.services import fact_publish
 from verification.review.services import evidence_add, review_record
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from annotations.models import ClaimStatus
-from tests.workflow.conftest import finish_with
+from tests.verification.runs import finish_with
 from verification.checks.services import check_run_request, check_run_sweep
 from verification.models import Evidence, ReviewLease, SourceSnapshot
 from verification.review.services import (
