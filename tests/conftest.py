@@ -14,6 +14,7 @@ from functools import cache
 
 import pytest
 from django.conf import settings
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import ClaimStatus
@@ -134,6 +135,19 @@ def api_as() -> Callable[..., APIClient]:
         client = APIClient()
         if user is not None:
             client.force_authenticate(user)
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def api_token_as() -> Callable[..., APIClient]:
+    """Make an API client that sends the given user's token, as an API consumer does."""
+
+    def client_for(user) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
 
     return client_for

@@ -1,46 +1,24 @@
 """What is sent is what is stored: text comes back as sent, after NFC and `\\n` line endings only.
 
-Every write path of article, claim and source text is walked: the API (create, read, update,
-export), the admin forms and uploads.
+Every write path of article, claim and source text is walked: the API (create, read, update),
+the admin forms and uploads. The exports, verdicts and retractions: tests/verification/facts.
 """
-
-import csv
-import io
-import json
-import unicodedata
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from annotations.forms import ArticleCreateForm, ArticleForm
 from annotations.models import Article, Claim, Source
 from annotations.uploads import article_text_from_upload
+from tests.awkward_text import AWKWARD, canonical
 
 pytestmark = pytest.mark.django_db
 
-# Leading and trailing spaces, a tab, a no-break space, CRLF, a combining mark, emoji.
-AWKWARD = (
-    "  \tThe mayor\u00a0said the bridge cost 58 million euros.\r\n"
-    "Cafe\u0301 owners 👩\u200d👩\u200d👧 agreed 🇺🇦.\r\n\t  "
-)
 
-
-def canonical(text: str) -> str:
-    """The one documented normalisation: NFC and `\\n` line endings."""
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def test_an_article_created_through_the_api_keeps_its_leading_and_trailing_whitespace(annotator):
-    client = client_for(annotator)
+def test_an_article_created_through_the_api_keeps_its_leading_and_trailing_whitespace(
+    annotator, api_token_as
+):
+    client = api_token_as(annotator)
     created = client.post("/api/v1/articles/", {"title": "Bridge", "text": AWKWARD}, format="json")
     assert created.status_code == 201, created.data
     assert created.data["text"] == canonical(AWKWARD)
@@ -49,8 +27,8 @@ def test_an_article_created_through_the_api_keeps_its_leading_and_trailing_white
     assert Article.objects.get().text == canonical(AWKWARD)
 
 
-def test_an_article_updated_through_the_api_keeps_the_text_as_sent(annotator):
-    client = client_for(annotator)
+def test_an_article_updated_through_the_api_keeps_the_text_as_sent(annotator, api_token_as):
+    client = api_token_as(annotator)
     created = client.post("/api/v1/articles/", {"title": "Bridge", "text": "Old."}, format="json")
     updated = client.patch(
         f"/api/v1/articles/{created.data['id']}/", {"text": AWKWARD}, format="json"
@@ -59,8 +37,10 @@ def test_an_article_updated_through_the_api_keeps_the_text_as_sent(annotator):
     assert client.get(f"/api/v1/articles/{created.data['id']}/").data["text"] == canonical(AWKWARD)
 
 
-def test_a_quote_selector_whose_prefix_holds_the_leading_whitespace_anchors(annotator):
-    client = client_for(annotator)
+def test_a_quote_selector_whose_prefix_holds_the_leading_whitespace_anchors(
+    annotator, api_token_as
+):
+    client = api_token_as(annotator)
     created = client.post("/api/v1/articles/", {"title": "Bridge", "text": AWKWARD}, format="json")
     claim = client.post(
         "/api/v1/claims/",
@@ -82,8 +62,10 @@ def test_a_quote_selector_whose_prefix_holds_the_leading_whitespace_anchors(anno
     assert (position["start"], position["end"]) == (3, 12)
 
 
-def test_a_quote_selector_whose_suffix_holds_the_trailing_whitespace_anchors(annotator):
-    client = client_for(annotator)
+def test_a_quote_selector_whose_suffix_holds_the_trailing_whitespace_anchors(
+    annotator, api_token_as
+):
+    client = api_token_as(annotator)
     created = client.post("/api/v1/articles/", {"title": "Bridge", "text": AWKWARD}, format="json")
     claim = client.post(
         "/api/v1/claims/",
@@ -99,8 +81,8 @@ def test_a_quote_selector_whose_suffix_holds_the_trailing_whitespace_anchors(ann
     assert claim.data["selector"][0]["suffix"] == "\n\t  "
 
 
-def test_a_claim_text_and_a_pasted_source_keep_their_whitespace(annotator):
-    client = client_for(annotator)
+def test_a_claim_text_and_a_pasted_source_keep_their_whitespace(annotator, api_token_as):
+    client = api_token_as(annotator)
     article = client.post(
         "/api/v1/articles/", {"title": "Bridge", "text": AWKWARD}, format="json"
     ).data["id"]
@@ -124,8 +106,8 @@ def test_a_claim_text_and_a_pasted_source_keep_their_whitespace(annotator):
     assert Source.objects.get().text == canonical(AWKWARD)
 
 
-def test_a_quote_with_whitespace_around_it_is_stored_as_selected(annotator):
-    client = client_for(annotator)
+def test_a_quote_with_whitespace_around_it_is_stored_as_selected(annotator, api_token_as):
+    client = api_token_as(annotator)
     article = client.post(
         "/api/v1/articles/", {"title": "Bridge", "text": AWKWARD}, format="json"
     ).data["id"]
@@ -153,38 +135,6 @@ def test_a_plain_text_upload_keeps_its_text_as_written():
     upload = SimpleUploadedFile("bridge.txt", written.encode("utf-8"), "text/plain")
     _title, text = article_text_from_upload(upload)
     assert text == canonical(written)
-
-
-def test_the_exports_give_the_claim_text_and_quote_as_stored(annotator, reviewer, publisher):
-    from annotations.models import ClaimStatus
-    from annotations.services import claim_transition
-    from verification.facts.services import fact_publish
-    from verification.review.services import review_record
-
-    client = client_for(annotator)
-    article = client.post(
-        "/api/v1/articles/", {"title": "Bridge", "text": AWKWARD}, format="json"
-    ).data["id"]
-    claim_id = client.post(
-        "/api/v1/claims/",
-        {
-            "article": article,
-            "selector": [{"type": "TextPositionSelector", "start": 0, "end": 12}],
-            "text": " The mayor said so.\t",
-        },
-        format="json",
-    ).data["id"]
-    claim = Claim.objects.get(pk=claim_id)
-    claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
-    claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-    review_record(claim=claim, reviewer=reviewer, verdict="true", rationale="Minutes.")
-    fact_publish(claim=claim, publisher=publisher)
-    lines = b"".join(APIClient().get("/api/v1/facts/export.jsonl").streaming_content)
-    (record,) = [json.loads(line) for line in lines.decode().splitlines()]
-    assert (record["claim"], record["quote"]) == (" The mayor said so.\t", "  \tThe mayor")
-    body = b"".join(APIClient().get("/api/v1/facts/export.csv").streaming_content).decode()
-    (row,) = csv.DictReader(io.StringIO(body))
-    assert (row["claim"], row["quote"]) == (" The mayor said so.\t", "  \tThe mayor")
 
 
 def test_an_article_added_in_the_admin_keeps_its_text_as_pasted(client, annotator):
@@ -240,28 +190,3 @@ def test_a_draft_claim_changed_in_the_admin_keeps_its_text_as_written(client, an
     assert response.status_code == 302, response.context["adminform"].form.errors
     claim.refresh_from_db()
     assert claim.text == "  The mayor said so.\n"
-
-
-def test_a_verdicts_rationale_and_a_retraction_reason_are_kept_as_written(
-    roles, reviewer, publisher
-):
-    from tests.api.desk import desk_build
-    from verification.models import Fact, Review
-
-    ids = desk_build()
-    rationale = "  The minutes\u00a0say 58.\r\nCafe\u0301 owners agree.\t"
-    reviewed = client_for(reviewer).post(
-        f"/api/v1/claims/{ids.waiting}/review/",
-        {"verdict": "false", "rationale": rationale},
-        format="json",
-    )
-    assert reviewed.status_code == 201, reviewed.data
-    assert reviewed.data["rationale"] == canonical(rationale)
-    assert Review.objects.get(claim_id=ids.waiting).rationale == canonical(rationale)
-
-    reason = " The audit was withdrawn.\r\n"
-    retracted = client_for(publisher).post(
-        f"/api/v1/facts/{ids.fact}/retract/", {"reason": reason}, format="json"
-    )
-    assert retracted.status_code == 200, retracted.data
-    assert Fact.objects.get(pk=ids.fact).retraction_reason == canonical(reason)
