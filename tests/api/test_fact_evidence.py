@@ -3,68 +3,13 @@
 import pytest
 from rest_framework.test import APIClient
 
-from annotations.services import claim_create, source_add_text
-from tests.factories import ArticleFactory
-from verification import engine
-from verification.checks.services import (
-    check_run_finish,
-    check_run_request,
-    check_run_start,
-    claim_submit,
-)
+from tests.api.evidence import SOURCE_TEXT, run_finish, span_of
+from verification.checks.services import check_run_request
 from verification.facts.services import fact_publish
 from verification.models import Evidence
-from verification.review.services import evidence_add, queue_take_next, review_record
-from verification.sources.archive import source_archive
+from verification.review.services import evidence_add, review_record
 
 pytestmark = pytest.mark.django_db
-
-SOURCE_TEXT = (
-    "The council published its accounts on Monday.\n\n"
-    "The bridge cost 85 million euros, according to the audit office.\n\n"
-    "Work began in 2019."
-)
-
-
-def _finish(run, spans):
-    """Settle `run` with machine evidence at the given (start, end, score) spans."""
-    started = check_run_start(run_id=str(run.run_id))
-    snapshot = started.claim.sources.get().snapshots.get()
-    evidence = [
-        engine.EvidenceSpan(str(snapshot.pk), start, end, score, snapshot.text[start:end])
-        for start, end, score in spans
-    ]
-    result = engine.CheckResult(
-        stance="supports", confidence=0.7, evidence=evidence, findings=[], engine_version="t"
-    )
-    check_run_finish(run=started, result=result, problems=[])
-    return snapshot
-
-
-def _span(text: str, words: str) -> tuple[int, int]:
-    start = text.index(words)
-    return start, start + len(words)
-
-
-@pytest.fixture
-def claim_in_review(annotator, reviewer):
-    claim = claim_create(
-        article=ArticleFactory(),
-        user=annotator,
-        exact="Work began in 2019",
-        text="Work began in 2019.",
-    )
-    source = source_add_text(claim=claim, title="Audit report", text=SOURCE_TEXT, user=annotator)
-    source_archive(source=source)
-    run = claim_submit(claim=claim, user=annotator)
-    machine = [
-        (*_span(SOURCE_TEXT, "The council published its accounts on Monday."), 0.4),
-        (*_span(SOURCE_TEXT, "The bridge cost 85 million euros"), 0.08),
-    ]
-    snapshot = _finish(run, machine)
-    queue_take_next(reviewer=reviewer)
-    claim.refresh_from_db()
-    return claim, snapshot
 
 
 def _publish(claim, reviewer, publisher) -> dict:
@@ -79,7 +24,7 @@ def _publish(claim, reviewer, publisher) -> dict:
 
 def test_a_passage_the_reviewer_chose_comes_first_and_says_so(claim_in_review, reviewer, publisher):
     claim, snapshot = claim_in_review
-    start, end = _span(snapshot.text, "Work began in 2019.")
+    start, end = span_of(snapshot.text, "Work began in 2019.")
     evidence_add(claim=claim, snapshot=snapshot, start=start, end=end, user=reviewer)
 
     evidence = _publish(claim, reviewer, publisher)["evidence"]
@@ -98,10 +43,10 @@ def test_a_chosen_passage_the_machine_also_finds_on_a_rerun_stays_the_reviewers(
     claim_in_review, reviewer, publisher
 ):
     claim, snapshot = claim_in_review
-    start, end = _span(snapshot.text, "Work began in 2019.")
+    start, end = span_of(snapshot.text, "Work began in 2019.")
     evidence_add(claim=claim, snapshot=snapshot, start=start, end=end, user=reviewer)
     rerun = check_run_request(claim=claim, user=reviewer)
-    _finish(rerun, [(*_span(SOURCE_TEXT, "The council published"), 0.5), (start, end, 0.1)])
+    run_finish(rerun, [(*span_of(SOURCE_TEXT, "The council published"), 0.5), (start, end, 0.1)])
     assert Evidence.objects.filter(check_run=rerun).count() == 2
 
     evidence = _publish(claim, reviewer, publisher)["evidence"]

@@ -4,10 +4,9 @@ from rest_framework import serializers
 
 from annotations.models import SourceKind
 from verification.facts.matching import MIN_SCORE
+from verification.facts.rows import RowSerializer
 from verification.models import RATING_VALUES, Verdict
 from verification.selectors import fact_row_under_review
-
-_DATETIME = serializers.DateTimeField()
 
 
 class RetractSerializer(serializers.Serializer):
@@ -104,20 +103,21 @@ class MatchResponseSerializer(serializers.Serializer):
     results = MatchSerializer(many=True)
 
 
-class FactArticleSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    url = serializers.CharField(allow_blank=True)
-    publisher = serializers.CharField(allow_blank=True)
-    published_at = serializers.DateTimeField(allow_null=True)
+class FactArticleSerializer(RowSerializer):
+    id = serializers.IntegerField(source="article_id")
+    title = serializers.CharField(source="article_title")
+    url = serializers.CharField(allow_blank=True, source="article_url")
+    publisher = serializers.CharField(allow_blank=True, source="article_publisher")
+    published_at = serializers.DateTimeField(allow_null=True, source="article_published_at")
     language = serializers.CharField(
         allow_blank=True,
+        source="article_language",
         help_text="ISO 639 code of the article's language (detected, or set by a person); "
         '"" when not known.',
     )
 
 
-class FactEvidenceSerializer(serializers.Serializer):
+class FactEvidenceSerializer(RowSerializer):
     rank = serializers.IntegerField(
         help_text="Place in this list, from 1: passages a reviewer chose come first, then the "
         "machine's, best first."
@@ -146,25 +146,27 @@ class FactEvidenceSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class FactLinksSerializer(serializers.Serializer):
+class FactLinksSerializer(RowSerializer):
     self = serializers.URLField()
     claimreview = serializers.URLField()
     annotation = serializers.URLField()
 
 
-class FactSerializer(serializers.Serializer):
+# The one declaration of a fact's JSON: the schema reads these fields and `fact_dicts` renders
+# rows with them (rows.py), so a field declared here is in the schema and every response at once.
+class FactSerializer(RowSerializer):
     """The shape of a fact, for the schema; `fact_dicts` builds it (schemathesis checks both)."""
 
     id = serializers.IntegerField()
     claim_id = serializers.IntegerField()
-    claim = serializers.CharField()
+    claim = serializers.CharField(source="claim_text")
     quote = serializers.CharField()
     speaker = serializers.CharField(allow_blank=True)
     tags = serializers.ListField(child=serializers.CharField())
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     rating_value = serializers.IntegerField(allow_null=True, min_value=1, max_value=5)
     rationale = serializers.CharField()
-    article = FactArticleSerializer()
+    article = FactArticleSerializer(source="*")
     evidence = FactEvidenceSerializer(many=True)
     status = serializers.ChoiceField(choices=["published", "retracted"])
     source_flag = serializers.ChoiceField(
@@ -181,62 +183,26 @@ class FactSerializer(serializers.Serializer):
     links = FactLinksSerializer()
 
 
-def _when(value) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
-
-
 def fact_dicts(
     rows: list[dict], *, tags: dict[int, list[str]], evidence: dict[int, list[dict]], base_url: str
 ) -> list[dict]:
-    """Fact rows (selectors.fact_rows) with their tags and evidence, as the API's JSON."""
-    return [
-        {
-            "id": row["id"],
-            "claim_id": row["claim_id"],
-            "claim": row["claim_text"],
-            "quote": row["quote"],
-            "speaker": row["speaker"],
-            "tags": tags.get(row["claim_id"], []),
-            "verdict": row["verdict"],
-            "rating_value": RATING_VALUES[Verdict(row["verdict"])],
-            "rationale": row["rationale"],
-            "article": {
-                "id": row["article_id"],
-                "title": row["article_title"],
-                "url": row["article_url"],
-                "publisher": row["article_publisher"],
-                "published_at": _when(row["article_published_at"]),
-                "language": row["article_language"],
-            },
-            "evidence": [
-                {
-                    "rank": e["rank"],
-                    "chosen_by": e["chosen_by"],
-                    "source_id": e["source_id"],
-                    "source_url": e["source_url"],
-                    "source_title": e["source_title"],
-                    "source_kind": e["source_kind"],
-                    "snapshot_id": e["snapshot_id"],
-                    "archived_at": _when(e["archived_at"]),
-                    "start": e["start"],
-                    "end": e["end"],
-                    "score": e["score"],
-                    "text": e["text"],
-                }
-                for e in evidence.get(row["check_run_id"], [])
-            ],
-            "status": "retracted" if row["retracted_at"] else "published",
-            "source_flag": row["source_flag"],
-            "under_review": fact_row_under_review(row),
-            "published_at": _when(row["published_at"]),
-            "updated_at": _when(row["updated_at"]),
-            "retracted_at": _when(row["retracted_at"]),
-            "retraction_reason": row["retraction_reason"],
-            "links": {
-                "self": f"{base_url}{row['id']}/",
-                "claimreview": f"{base_url}{row['id']}/claimreview/",
-                "annotation": f"{base_url}{row['id']}/annotation/",
-            },
+    """Fact rows (selectors.fact_rows) with their tags and evidence, as the API's JSON.
+
+    Adds to each row the values FactSerializer reads that are not columns, then renders it.
+    """
+    render = FactSerializer.row_renderer()
+    facts = []
+    for row in rows:
+        url = f"{base_url}{row['id']}/"
+        row["tags"] = tags.get(row["claim_id"], [])
+        row["evidence"] = evidence.get(row["check_run_id"], [])
+        row["rating_value"] = RATING_VALUES[Verdict(row["verdict"])]
+        row["status"] = "retracted" if row["retracted_at"] else "published"
+        row["under_review"] = fact_row_under_review(row)
+        row["links"] = {
+            "self": url,
+            "claimreview": f"{url}claimreview/",
+            "annotation": f"{url}annotation/",
         }
-        for row in rows
-    ]
+        facts.append(render(row))
+    return facts

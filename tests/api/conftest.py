@@ -1,0 +1,11 @@
+"""Fixtures shared by the API tests."""
+
+import pytest
+
+from tests.api.evidence import claim_in_review_build
+
+
+@pytest.fixture
+def claim_in_review(annotator, reviewer):
+    """A claim in review whose check run found two machine passages; with its snapshot."""
+    return claim_in_review_build(annotator, reviewer)
