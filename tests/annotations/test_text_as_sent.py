@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from annotations.forms import ArticleCreateForm, ArticleForm
 from annotations.models import Article, Claim, Source
 from annotations.uploads import article_text_from_upload
-from tests.awkward_text import AWKWARD, canonical
+from tests.texts import AWKWARD, canonical
 
 pytestmark = pytest.mark.django_db
 

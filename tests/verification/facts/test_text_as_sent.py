@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from annotations.models import Claim
-from tests.awkward_text import AWKWARD, canonical
+from tests.texts import AWKWARD, canonical
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Text with the whitespace and marks a newsroom pastes, and the desk's one normalisation."""
+"""Text the tests share: what a newsroom pastes, the desk's one normalisation, a browser's count."""
 
 import unicodedata
 
@@ -12,3 +12,8 @@ AWKWARD = (
 def canonical(text: str) -> str:
     """The one documented normalisation: NFC and `\\n` line endings."""
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def utf16_units(text: str) -> int:
+    """Length in UTF-16 code units, as a browser counts a selection's offsets."""
+    return len(text.encode("utf-16-le")) // 2
