@@ -2,16 +2,11 @@
 
 from annotations.services import claim_create, source_add_text
 from tests.factories import ArticleFactory
+from tests.verification.runs import SOURCE_TEXT
 from verification import engine
 from verification.checks.services import check_run_finish, check_run_start, claim_submit
 from verification.review.services import queue_take_next
 from verification.sources.archive import source_archive
-
-SOURCE_TEXT = (
-    "The council published its accounts on Monday.\n\n"
-    "The bridge cost 85 million euros, according to the audit office.\n\n"
-    "Work began in 2019."
-)
 
 
 def run_finish(run, spans):
