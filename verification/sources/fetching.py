@@ -13,6 +13,9 @@ Server-side request forgery is the main risk, so every hop of a fetch goes throu
 
 A total deadline covers DNS, connect, headers and body; the body is capped while it streams, after
 content decoding, so a small gzip bomb cannot expand past the cap.
+
+:func:`post` sends one request through the same gate for other outbound traffic (webhooks), and
+:func:`host_port` names the address a URL connects to, for allow-lists.
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
+from functools import partial
+from typing import TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 from verification.sources.addresses import address_refusal
@@ -43,6 +48,9 @@ __all__ = [
     "address_refusal",
     "url_refusal",
     "fetch",
+    "host_port",
+    "post",
+    "PostAnswer",
     "resolve_host",
 ]
 
@@ -132,6 +140,20 @@ def url_refusal(url: str, policy: FetchPolicy = FetchPolicy()) -> str | None:  #
     ):
         return f"refused: {target.host} is a local host name"
     return None
+
+
+def host_port(url: str) -> str | None:
+    """``host:port`` that ``url`` connects to, or None if the URL is refused.
+
+    The host as the guard reads it (an IDNA name in lower case; an IPv6 literal in brackets), the
+    port filled in from the scheme: the form an allow-list of trusted internal hosts names.
+    """
+    try:
+        target = _parse_target(url)
+    except FetchError:
+        return None
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    return f"{host}:{target.port}"
 
 
 @dataclass(frozen=True)
@@ -355,43 +377,19 @@ class _Response:
     last_modified: str = ""
 
 
-def _exchange(
-    target: _Target,
-    address: str,
-    policy: FetchPolicy,
-    deadline: _Deadline,
-    conditions: dict[str, str] | None = None,
-) -> _Response:
-    """Send one GET to ``address`` and read the answer (the body only for a 2xx)."""
+@contextmanager
+def _pinned_connection(
+    target: _Target, address: str, deadline: _Deadline
+) -> Iterator[http.client.HTTPConnection]:
+    """A connection to the checked ``address`` for ``target``, cut at the deadline and closed
+    after; what goes wrong on the wire comes out as a FetchError."""
     connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     connection = connection_class(
         target.host, target.port, address=address, timeout=deadline.remaining()
     )
-    accept = ", ".join(policy.allowed_content_types) + ", */*;q=0.1"
     try:
         with _watchdog(connection, deadline):
-            connection.putrequest("GET", target.request_target, skip_accept_encoding=True)
-            connection.putheader("User-Agent", policy.user_agent)
-            connection.putheader("Accept", accept)
-            connection.putheader("Accept-Encoding", "gzip, deflate")
-            connection.putheader("Connection", "close")
-            for name, value in (conditions or {}).items():
-                connection.putheader(name, value)
-            connection.endheaders()
-            response = connection.getresponse()
-            if deadline.expired():
-                # The watchdog cut the socket mid-headers, which http.client reads as their end.
-                raise deadline.error()
-            status = response.status
-            if status in REDIRECT_STATUSES:
-                return _Response(status, "", response.getheader("Location"), b"")
-            if status == 304 and conditions:
-                return _Response(status, "", None, b"", *_validators(response))
-            if not 200 <= status < 300:
-                raise status_error(status)
-            content_type = _check_content_type(response.getheader("Content-Type"), policy)
-            body = _read_body(response, policy, deadline)
-            return _Response(status, content_type, None, body, *_validators(response))
+            yield connection
     except FetchError:
         raise
     except ssl.SSLCertVerificationError as exc:
@@ -407,6 +405,40 @@ def _exchange(
         raise _connection_error(target, exc) from exc
     finally:
         connection.close()
+
+
+def _exchange(
+    target: _Target,
+    address: str,
+    policy: FetchPolicy,
+    deadline: _Deadline,
+    conditions: dict[str, str] | None = None,
+) -> _Response:
+    """Send one GET to ``address`` and read the answer (the body only for a 2xx)."""
+    accept = ", ".join(policy.allowed_content_types) + ", */*;q=0.1"
+    with _pinned_connection(target, address, deadline) as connection:
+        connection.putrequest("GET", target.request_target, skip_accept_encoding=True)
+        connection.putheader("User-Agent", policy.user_agent)
+        connection.putheader("Accept", accept)
+        connection.putheader("Accept-Encoding", "gzip, deflate")
+        connection.putheader("Connection", "close")
+        for name, value in (conditions or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        if deadline.expired():
+            # The watchdog cut the socket mid-headers, which http.client reads as their end.
+            raise deadline.error()
+        status = response.status
+        if status in REDIRECT_STATUSES:
+            return _Response(status, "", response.getheader("Location"), b"")
+        if status == 304 and conditions:
+            return _Response(status, "", None, b"", *_validators(response))
+        if not 200 <= status < 300:
+            raise status_error(status)
+        content_type = _check_content_type(response.getheader("Content-Type"), policy)
+        body = _read_body(response, policy, deadline)
+        return _Response(status, content_type, None, body, *_validators(response))
 
 
 def _validators(response: http.client.HTTPResponse) -> tuple[str, str]:
@@ -485,7 +517,10 @@ def fetch(
         target = _parse_target(current)
         addresses = _checked_addresses(target, policy, deadline)
         with _host_slot(target.host, policy, deadline):
-            response = _exchange_any(target, addresses, policy, deadline, conditions)
+            exchange = partial(
+                _exchange, target, policy=policy, deadline=deadline, conditions=conditions
+            )
+            response = _on_any_address(addresses, exchange)
         if response.status not in REDIRECT_STATUSES:
             break
         if not response.location or not response.location.strip():
@@ -508,21 +543,52 @@ def fetch(
     )
 
 
-def _exchange_any(
-    target: _Target,
-    addresses: list[str],
-    policy: FetchPolicy,
-    deadline: _Deadline,
-    conditions: dict[str, str] | None = None,
-) -> _Response:
+_Answer = TypeVar("_Answer")
+
+
+def _on_any_address(addresses: list[str], attempt: Callable[[str], _Answer]) -> _Answer:
     """Try the checked addresses in order until one accepts the connection."""
     last_error: FetchError | None = None
     for address in addresses:
         try:
-            return _exchange(target, address, policy, deadline, conditions)
+            return attempt(address)
         except FetchError as exc:
             if not exc.reason.startswith(("connection refused", "could not connect")):
                 raise
             last_error = exc
     assert last_error is not None  # addresses is never empty
     raise last_error
+
+
+@dataclass(frozen=True)
+class PostAnswer:
+    """What a POST came back with: the status and the first ``max_bytes`` of the body, raw."""
+
+    status: int
+    body: bytes
+
+
+def post(url: str, *, body: bytes, headers: dict[str, str], policy: FetchPolicy) -> PostAnswer:
+    """POST ``body`` to ``url`` through the address guard; raise FetchError if it gets no answer.
+
+    The gate is :func:`fetch`'s: the URL is checked, the host resolved once, every address checked
+    (``policy.allow_private_addresses`` lets a trusted internal receiver through; metadata
+    addresses stay refused), and the connection goes to a checked address, TLS verifying the host
+    name. ``policy.timeout_seconds`` bounds it all. Redirects are not followed: a 3xx is an answer
+    like any other. The answer's body is read up to ``policy.max_bytes`` and the rest left unread;
+    content types and encodings are not checked.
+    """
+    deadline = _Deadline(policy.timeout_seconds)
+    target = _parse_target(url)
+    addresses = _checked_addresses(target, policy, deadline)
+    headers = {**headers, "Connection": "close"}
+
+    def attempt(address: str) -> PostAnswer:
+        with _pinned_connection(target, address, deadline) as connection:
+            connection.request("POST", target.request_target, body=body, headers=headers)
+            response = connection.getresponse()
+            if deadline.expired():
+                raise deadline.error()
+            return PostAnswer(response.status, response.read(policy.max_bytes))
+
+    return _on_any_address(addresses, attempt)

@@ -5,7 +5,7 @@ Signing follows the Standard Webhooks specification (standardwebhooks.com): the 
 base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}`` keyed with the secret's bytes (the base64 after
 ``whsec_``).
 
-The request passes the same gate as a source fetch (see ``verification.sources.fetching``): the
+The request passes the same gate as a source fetch (``verification.sources.fetching.post``): the
 host is resolved once, every address is checked, the connection goes to a checked address. A
 deployment names the internal receivers it trusts as ``host:port`` pairs; only those may be private
 (cloud metadata addresses stay refused even then). Redirects are never followed: a receiver that
@@ -17,24 +17,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import http.client
 import secrets
-import ssl
 import time
 from dataclasses import dataclass
 
-# The guard's own pieces, so a webhook passes exactly the gate a source fetch passes.
-from verification.sources.fetching import (
-    FetchError,
-    FetchPolicy,
-    _checked_addresses,
-    _connection_error,
-    _Deadline,
-    _parse_target,
-    _PinnedHTTPConnection,
-    _PinnedHTTPSConnection,
-    _watchdog,
-)
+from verification.sources.fetching import FetchError, FetchPolicy, host_port, post
+
+__all__ = ["DeliveryPolicy", "Outcome", "host_port", "secret_generate", "send", "sign"]
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix of every secret, not a secret
 USER_AGENT = "Factdesk-Webhooks/1.0"
@@ -76,32 +65,14 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-def host_port(url: str) -> str | None:
-    """``host:port`` of a URL as the allow-list names it, or None if the URL is refused."""
-    try:
-        target = _parse_target(url)
-    except FetchError:
-        return None
-    host = f"[{target.host}]" if ":" in target.host else target.host
-    return f"{host}:{target.port}"
-
-
 def send(*, url: str, webhook_id: str, secret: str, body: bytes, policy: DeliveryPolicy) -> Outcome:
     """POST ``body`` to ``url`` signed with ``secret``; never raises for what the receiver does."""
     started = time.monotonic()
-    deadline = _Deadline(policy.timeout_seconds)
 
     def outcome(status=None, excerpt="", error="", transient=False) -> Outcome:
         latency = int((time.monotonic() - started) * 1000)
         return Outcome(status, latency, excerpt, error, transient)
 
-    try:
-        target = _parse_target(url)
-        allowed = host_port(url) in policy.allowed_hosts
-        guard = FetchPolicy(allow_private_addresses=allowed, timeout_seconds=policy.timeout_seconds)
-        addresses = _checked_addresses(target, guard, deadline)
-    except FetchError as error:
-        return outcome(error=error.reason, transient=error.transient)
     timestamp = int(time.time())
     headers = {
         "Content-Type": "application/json",
@@ -111,53 +82,22 @@ def send(*, url: str, webhook_id: str, secret: str, body: bytes, policy: Deliver
         "webhook-signature": sign(
             secret=secret, webhook_id=webhook_id, timestamp=timestamp, body=body
         ),
-        "Connection": "close",
     }
-    last: Outcome | None = None
-    for address in addresses:
-        try:
-            status, excerpt = _post(target, address, headers, body, policy, deadline)
-        except FetchError as error:
-            last = outcome(error=error.reason, transient=error.transient)
-            if error.reason.startswith(("connection refused", "could not connect")):
-                continue  # the next checked address may answer
-            return last
-        if 300 <= status < 400:
-            return outcome(status, excerpt, "redirects are not followed; update the target URL")
-        transient = status >= 500 or status in (408, 429)
-        error = "" if 200 <= status < 300 else f"the receiver answered HTTP {status}"
-        return outcome(status, excerpt, error, transient)
-    assert last is not None  # addresses is never empty
-    return last
-
-
-def _post(target, address, headers, body, policy, deadline) -> tuple[int, str]:
-    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
-    connection = connection_class(
-        target.host, target.port, address=address, timeout=deadline.remaining()
+    guard = FetchPolicy(
+        # Only the receivers a deployment names may be private.
+        allow_private_addresses=host_port(url) in policy.allowed_hosts,
+        timeout_seconds=policy.timeout_seconds,
+        # Read at most the limit; the rest is not ours to store.
+        max_bytes=policy.max_response_bytes,
     )
     try:
-        with _watchdog(connection, deadline):
-            connection.request("POST", target.request_target, body=body, headers=headers)
-            response = connection.getresponse()
-            if deadline.expired():
-                raise deadline.error()
-            # Read at most the limit; the rest is not ours to store.
-            data = response.read(policy.max_response_bytes)
-            return response.status, data[: EXCERPT_CHARS * 4].decode("utf-8", "replace")[
-                :EXCERPT_CHARS
-            ]
-    except FetchError:
-        raise
-    except ssl.SSLCertVerificationError as exc:
-        raise FetchError(
-            f"refused: the certificate of {target.host} could not be verified"
-        ) from exc
-    except TimeoutError as exc:
-        raise deadline.error() from exc
-    except (ssl.SSLError, http.client.HTTPException, OSError) as exc:
-        if deadline.expired():
-            raise deadline.error() from exc
-        raise _connection_error(target, exc) from exc
-    finally:
-        connection.close()
+        answer = post(url, body=body, headers=headers, policy=guard)
+    except FetchError as error:
+        return outcome(error=error.reason, transient=error.transient)
+    status = answer.status
+    excerpt = answer.body[: EXCERPT_CHARS * 4].decode("utf-8", "replace")[:EXCERPT_CHARS]
+    if 300 <= status < 400:
+        return outcome(status, excerpt, "redirects are not followed; update the target URL")
+    transient = status >= 500 or status in (408, 429)
+    error = "" if 200 <= status < 300 else f"the receiver answered HTTP {status}"
+    return outcome(status, excerpt, error, transient)
