@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Case,
     Exists,
@@ -15,9 +16,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from annotations.models import Claim, ClaimStatus
-from verification.models import CheckRun, Evidence, Fact, Review, SourceSnapshot
+from verification.models import CheckRun, Evidence, Fact, Review, ReviewLease, SourceSnapshot
 
 _FACT_FILTER_LOOKUPS = {
     "verdict": "review__verdict",
@@ -29,6 +31,14 @@ _FACT_FILTER_LOOKUPS = {
     "published_after": "published_at__gte",
     "published_before": "published_at__lt",
 }
+
+
+def review_lease_held_by_other(claim: Claim, user: AbstractBaseUser) -> ReviewLease | None:
+    """The live lease of another reviewer on this claim, if there is one."""
+    lease = ReviewLease.objects.filter(claim=claim).select_related("reviewer").first()
+    if lease is not None and lease.reviewer_id != user.pk and lease.expires_at > timezone.now():
+        return lease
+    return None
 
 
 def fact_list(filters: dict | None = None) -> QuerySet[Fact]:

@@ -15,6 +15,7 @@ from verification.checks.services import (
 )
 from verification.enqueue import retry_countdown
 from verification.models import CheckRun
+from verification.review.services import review_lease_release_expired
 from verification.sources.archive import SourceUnavailable
 from verification.sources.services import source_fetch, source_recheck, sources_due_for_recheck
 
@@ -54,7 +55,7 @@ def _fail(run_id: str, error: str) -> None:
 @shared_task(acks_late=True)
 def check_run_sweep_task() -> dict[str, int]:
     """Re-enqueue stuck check runs and release expired review leases (run by beat)."""
-    return check_run_sweep()
+    return {**check_run_sweep(), "leases_released": review_lease_release_expired()}
 
 
 @shared_task(bind=True, acks_late=True, max_retries=4)

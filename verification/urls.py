@@ -2,13 +2,14 @@ from django.urls import path
 
 from verification.checks import views as checks_views
 from verification.facts import views as facts_views
+from verification.library import api as library_api
 from verification.review import views as review_views
 from verification.sources import views as sources_views
 
 urlpatterns = [
     path("articles/import/", sources_views.ArticleImportView.as_view(), name="article-import"),
     path("facts/", facts_views.FactListView.as_view(), name="fact-list"),
-    path("facts/match/", facts_views.FactMatchView.as_view(), name="fact-match"),
+    path("facts/match/", library_api.FactMatchView.as_view(), name="fact-match"),
     path(
         "facts/export.jsonl",
         facts_views.FactExportJSONLinesView.as_view(),

@@ -180,4 +180,4 @@ for claim_id in os.environ["SUBMIT_CLAIMS"].split(","):
     claim_submit(claim=Claim.objects.get(pk=int(claim_id)), user=user)
 """
 
-SWEEP = "from verification.checks.services import check_run_sweep; print(check_run_sweep())"
+SWEEP = "from verification.tasks import check_run_sweep_task; print(check_run_sweep_task())"

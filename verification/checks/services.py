@@ -20,7 +20,7 @@ from annotations.core.roles import (
 )
 from annotations.models import Claim, ClaimStatus
 from annotations.services import claim_transition
-from verification import engine
+from verification import engine, events, selectors
 from verification.enqueue import CHECK_RUN_EXECUTE, enqueue_on_commit, retry_countdown
 from verification.models import (
     OPEN_RUN_STATUSES,
@@ -30,10 +30,8 @@ from verification.models import (
     Finding,
     ReviewLease,
 )
-from verification.review.services import review_lease_held_by_other, review_lease_release_expired
 from verification.sources.archive import SourceUnavailable
 from verification.sources.services import source_snapshot_for_check
-from verification.webhooks import events as webhook_events
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +86,7 @@ def check_run_refusal(
         return TransitionError(
             f"A {ClaimStatus(claim.status).label.lower()} claim cannot be re-checked."
         )
-    lease = review_lease_held_by_other(claim, user)
+    lease = selectors.review_lease_held_by_other(claim, user)
     if lease is not None:
         return PermissionDenied(
             f"{lease.reviewer} holds this claim in review until {lease.expires_at:%H:%M}; "
@@ -360,7 +358,7 @@ def check_run_finish(*, run: CheckRun, result: "engine.CheckResult", problems: l
             reason = "Machine check done, but no source could be read: see the source findings."
         else:
             reason = f"Machine check done: {result.stance} ({result.confidence:.0%} confidence)."
-        webhook_events.check_finished(run=run)
+        events.check_finished(run=run)
         _claim_to_review(run.claim, reason=reason)
 
 
@@ -408,7 +406,7 @@ def check_run_fail(*, run: CheckRun, error: str) -> None:
             progress="failed",
         )
         if changed == 1:
-            webhook_events.check_finished(run=run)
+            events.check_finished(run=run)
             _claim_to_review(run.claim, reason=f"Machine check failed: {error}")
 
 
@@ -457,5 +455,4 @@ def check_run_sweep() -> dict[str, int]:
         if changed == 1:
             _run_enqueue(run)
             requeued += 1
-    released = review_lease_release_expired()
-    return {"requeued": requeued, "failed": failed, "leases_released": released}
+    return {"requeued": requeued, "failed": failed}

@@ -15,12 +15,11 @@ from annotations.core.roles import (
 )
 from annotations.models import AnchorState, Claim, ClaimStatus
 from annotations.services import claim_transition
+from verification import events
 from verification.facts import matching
-from verification.library import services as library_services
 from verification.models import (
     Fact,
 )
-from verification.webhooks import events as webhook_events
 
 S = ClaimStatus
 
@@ -60,8 +59,7 @@ def fact_publish(*, claim: Claim, publisher: AbstractBaseUser) -> Fact:
             },
         )
         matching.fact_index(fact)
-        library_services.fact_on_publish(fact=fact)
-        webhook_events.fact_published(fact=fact)
+        events.fact_published(fact=fact)
     return fact
 
 
@@ -87,8 +85,7 @@ def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
         fact.retraction_reason = reason
         fact.save(update_fields=["retracted_at", "retracted_by", "retraction_reason", "updated_at"])
         matching.fact_unindex(fact)
-        library_services.fact_on_retract(fact=fact)
-        webhook_events.fact_retracted(fact=fact)
+        events.fact_retracted(fact=fact)
     return fact
 
 

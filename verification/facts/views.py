@@ -1,4 +1,8 @@
-"""The facts API: list, detail, JSON-LD documents, matching, export, publish and retract."""
+"""The facts API: list, detail, JSON-LD documents, export, publish and retract.
+
+Matching (`facts/match/`) is the library's: it ranks desk facts and earlier fact-checks together
+(verification/library/api.py).
+"""
 
 from django.conf import settings
 from django.http import Http404, StreamingHttpResponse
@@ -8,7 +12,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, negotiation, pagination, permissions, renderers, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from annotations.core.api import CONFLICT, has_perm
@@ -23,14 +26,10 @@ from verification.facts.renderers import (
 from verification.facts.serializers import (
     FactFilterSerializer,
     FactSerializer,
-    MatchRequestSerializer,
-    MatchResponseSerializer,
     RetractSerializer,
     fact_dicts,
 )
 from verification.facts.services import fact_publish, fact_retract
-from verification.library.api import match_payload
-from verification.library.matching import library_match
 from verification.models import Fact
 
 
@@ -165,23 +164,6 @@ class ClaimAnnotationView(_WebAnnotationView):
             ),
         )
         return self.annotation_response(document)
-
-
-class FactMatchView(APIView):
-    permission_classes = [PublicReadPermission]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "match"
-
-    @extend_schema(request=MatchRequestSerializer, responses=MatchResponseSerializer)
-    def post(self, request):
-        data = MatchRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        matches = library_match(
-            data.validated_data["text"],
-            limit=data.validated_data["limit"],
-            min_score=data.validated_data["min_score"],
-        )
-        return Response({"results": [match_payload(m, request) for m in matches]})
 
 
 class ClaimPublishView(APIView):

@@ -1,8 +1,32 @@
-"""The shape of one match in `POST facts/match/` (the serializer in serializers.py documents it)."""
+"""`POST facts/match/`: desk facts and earlier fact-checks ranked together, and one match's shape
+(the serializers in verification/facts/serializers.py document it)."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
-from verification.library.matching import FACT, LibraryMatch
+from verification.facts.serializers import MatchRequestSerializer, MatchResponseSerializer
+from verification.facts.views import PublicReadPermission
+from verification.library.matching import FACT, LibraryMatch, library_match
+
+
+class FactMatchView(APIView):
+    permission_classes = [PublicReadPermission]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "match"
+
+    @extend_schema(request=MatchRequestSerializer, responses=MatchResponseSerializer)
+    def post(self, request):
+        data = MatchRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        matches = library_match(
+            data.validated_data["text"],
+            limit=data.validated_data["limit"],
+            min_score=data.validated_data["min_score"],
+        )
+        return Response({"results": [match_payload(m, request) for m in matches]})
 
 
 def match_payload(match: LibraryMatch, request) -> dict:

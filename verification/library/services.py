@@ -226,10 +226,10 @@ def fact_vector_remove(*, fact_id: int) -> None:
 
 
 def fact_on_publish(*, fact: Fact) -> None:
-    """Called by fact_publish inside its transaction: embed the fact after commit."""
+    """Listens to fact_publish (inside its transaction): embed the fact after commit."""
     enqueue_on_commit(FACT_EMBED_TASK, fact.pk)
 
 
 def fact_on_retract(*, fact: Fact) -> None:
-    """Called by fact_retract inside its transaction: the fact leaves matching at once."""
+    """Listens to fact_retract (inside its transaction): the fact leaves matching at once."""
     fact_vector_remove(fact_id=fact.pk)

@@ -19,7 +19,7 @@ from annotations.core.roles import (
 from annotations.models import Claim, ClaimStatus, Source
 from annotations.services import claim_history_note, claim_transition
 from annotations.text import shorten
-from verification import selectors
+from verification import events, selectors
 from verification.models import (
     OPEN_RUN_STATUSES,
     Evidence,
@@ -28,7 +28,6 @@ from verification.models import (
     SourceSnapshot,
     Verdict,
 )
-from verification.webhooks import events as webhook_events
 
 S = ClaimStatus
 
@@ -152,16 +151,8 @@ def review_lease_release_expired() -> int:
     return released
 
 
-def review_lease_held_by_other(claim: Claim, user: AbstractBaseUser) -> ReviewLease | None:
-    """The live lease of another reviewer on this claim, if there is one."""
-    lease = ReviewLease.objects.filter(claim=claim).select_related("reviewer").first()
-    if lease is not None and lease.reviewer_id != user.pk and lease.expires_at > timezone.now():
-        return lease
-    return None
-
-
 def _require_not_held_by_other(claim: Claim, user: AbstractBaseUser) -> None:
-    lease = review_lease_held_by_other(claim, user)
+    lease = selectors.review_lease_held_by_other(claim, user)
     if lease is not None:
         raise PermissionDenied(f"{lease.reviewer} holds this claim until {lease.expires_at:%H:%M}.")
 
@@ -192,7 +183,7 @@ def review_record(
             check_run=claim.check_runs.order_by("-created_at").first(),
         )
         ReviewLease.objects.filter(claim=claim).delete()
-        webhook_events.review_recorded(review=review)
+        events.review_recorded(review=review)
     return review
 
 

@@ -18,10 +18,10 @@ from annotations import services as annotation_services
 from annotations.core.errors import TransitionError
 from annotations.models import Claim, ClaimStatus, Source, SourceKind, SourceState
 from annotations.services import claim_transition
+from verification import events
 from verification.enqueue import SOURCE_FETCH, enqueue_on_commit
 from verification.models import Fact, SourceSnapshot
 from verification.sources.archive import SourceUnavailable, source_archive
-from verification.webhooks import events as webhook_events
 
 logger = logging.getLogger(__name__)
 
@@ -176,4 +176,4 @@ def _flag_facts(source: Source, *, flag: str, note: str) -> None:
                 )
             except TransitionError:
                 logger.info("Claim %s left published before its re-check.", fact.claim_id)
-            webhook_events.source_changed(source=source, fact=fact, change=flag, note=note)
+            events.source_changed(source=source, fact=fact, change=flag, note=note)

@@ -11,7 +11,15 @@ class WebhooksConfig(AppConfig):
         # Claims change status in annotations, which must not import verification: it calls
         # the listeners it is given (as verification's own app does for facts).
         from annotations import services as annotation_services
-        from verification.webhooks.events import claim_status_changed
+        from verification import events
+        from verification.webhooks import events as webhook_events
 
-        if claim_status_changed not in annotation_services.CLAIM_STATUS_LISTENERS:
-            annotation_services.CLAIM_STATUS_LISTENERS.append(claim_status_changed)
+        if webhook_events.claim_status_changed not in annotation_services.CLAIM_STATUS_LISTENERS:
+            annotation_services.CLAIM_STATUS_LISTENERS.append(webhook_events.claim_status_changed)
+        # Likewise the services of checks, review, facts and sources announce their changes
+        # (verification.events) and webhooks, above them all, turns each into an event.
+        events.listen(events.CHECK_FINISHED, webhook_events.check_finished)
+        events.listen(events.REVIEW_RECORDED, webhook_events.review_recorded)
+        events.listen(events.FACT_PUBLISHED, webhook_events.fact_published)
+        events.listen(events.FACT_RETRACTED, webhook_events.fact_retracted)
+        events.listen(events.SOURCE_CHANGED, webhook_events.source_changed)

@@ -1,4 +1,5 @@
-"""The events the desk's services emit: one call each, inside the transaction of the change.
+"""The webhook events: one listener each for what the desk's services announce
+(verification.events, registered in apps.py), called inside the transaction of the change.
 
 Each builds its payload only when a subscription wants the event (see services.event_emit).
 """

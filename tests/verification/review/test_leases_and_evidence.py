@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from annotations.models import ClaimStatus
 from tests.verification.runs import finish_with
-from verification.checks.services import check_run_request, check_run_sweep
+from verification.checks.services import check_run_request
 from verification.models import Evidence, ReviewLease, SourceSnapshot
 from verification.review.services import (
     evidence_add,
@@ -18,6 +18,7 @@ from verification.review.services import (
     review_lease_release,
     review_lease_renew,
 )
+from verification.tasks import check_run_sweep_task
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_a_renewed_lease_moves_its_expiry_forward(checked_claim, reviewer, setti
 def test_a_lease_released_by_the_sweeper_cannot_be_renewed(checked_claim, reviewer):
     queue_take_next(reviewer=reviewer)
     ReviewLease.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert check_run_sweep()["leases_released"] == 1
+    assert check_run_sweep_task()["leases_released"] == 1
     with pytest.raises(ValidationError, match="no longer hold"):
         review_lease_renew(claim=checked_claim, reviewer=reviewer)
 
