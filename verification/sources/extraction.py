@@ -95,6 +95,7 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 PDF_TYPES = frozenset({"application/pdf"})
 TEXT_TYPES = frozenset({"text/plain"})
 
+
 @dataclass(frozen=True)
 class Extracted:
     title: str
