@@ -480,19 +480,25 @@ def claim_source_refusal(claim: Claim) -> str | None:
     return None
 
 
-def _require_claim_takes_sources(claim: Claim) -> None:
-    refusal = claim_source_refusal(claim)
+def _require_claim_takes_sources(claim: Claim | None) -> None:
+    refusal = None if claim is None else claim_source_refusal(claim)
     if refusal is not None:
         raise TransitionError(refusal)
 
 
-def source_add_url(
-    *, claim: Claim, url: str, user: AbstractBaseUser | None, title: str = ""
-) -> Source:
-    """Attach a web source; a URL already known is reused so it is fetched and archived once."""
+def source_url_clean(url: str) -> str:
+    """`url` if it can be a source; a ValidationError on `url` saying why not."""
     problem = source_url_problem(url)
     if problem:
         raise ValidationError({"url": problem})
+    return url
+
+
+def source_add_url(
+    *, claim: Claim | None, url: str, user: AbstractBaseUser | None, title: str = ""
+) -> Source:
+    """Attach a web source; a URL already known is reused so it is fetched and archived once."""
+    source_url_clean(url)
     _require_claim_takes_sources(claim)
     with transaction.atomic():
         source, _ = Source.objects.get_or_create(
@@ -500,13 +506,25 @@ def source_add_url(
             url=url,
             defaults={"title": title, "created_by": _user_or_none(user)},
         )
-        source.claims.add(claim)
+        _attach(source, claim)
     return source
 
 
 def source_add_text(
-    *, claim: Claim, title: str, text: str, user: AbstractBaseUser | None
+    *, claim: Claim | None, title: str, text: str, user: AbstractBaseUser | None
 ) -> Source:
+    text = source_text_clean(text=text, title=title)
+    _require_claim_takes_sources(claim)
+    with transaction.atomic():
+        source = Source.objects.create(
+            kind=SourceKind.TEXT, title=title.strip(), text=text, created_by=_user_or_none(user)
+        )
+        _attach(source, claim)
+    return source
+
+
+def source_text_clean(*, text: str, title: str) -> str:
+    """Pasted source text in canonical form; a ValidationError if it or its title is missing."""
     text = anchoring.canonical_text(text)
     if not text.strip():
         raise ValidationError({"text": _("The pasted source has no text.")})
@@ -517,17 +535,11 @@ def source_add_text(
                 "ruling, an email): it is the source's only name for reviewers and readers."
             }
         )
-    _require_claim_takes_sources(claim)
-    with transaction.atomic():
-        source = Source.objects.create(
-            kind=SourceKind.TEXT, title=title.strip(), text=text, created_by=_user_or_none(user)
-        )
-        source.claims.add(claim)
-    return source
+    return text
 
 
 def source_add_file(
-    *, claim: Claim, uploaded, user: AbstractBaseUser | None, title: str = ""
+    *, claim: Claim | None, uploaded, user: AbstractBaseUser | None, title: str = ""
 ) -> Source:
     _require_claim_takes_sources(claim)
     with transaction.atomic():
@@ -537,8 +549,14 @@ def source_add_file(
             file=uploaded,
             created_by=_user_or_none(user),
         )
-        source.claims.add(claim)
+        _attach(source, claim)
     return source
+
+
+def _attach(source: Source, claim: Claim | None) -> None:
+    # No claim: a source added on its own (the source admin allows it), attached later.
+    if claim is not None:
+        source.claims.add(claim)
 
 
 def _user_or_none(user: AbstractBaseUser | None) -> AbstractBaseUser | None:

@@ -27,7 +27,7 @@ from verification.models import CheckRun, Evidence, Fact, Finding, Review, Sourc
 from verification.review import admin_views, queue_views
 from verification.sources.article_import import article_import_url
 from verification.sources.language import snapshot_language_set
-from verification.sources.services import source_add, source_archive_later, source_retry
+from verification.sources.services import source_add, source_retry, source_save
 
 
 class SnapshotLanguageForm(forms.ModelForm):
@@ -228,10 +228,30 @@ class ArchivedSourceAdmin(SourceAdmin):
     inlines = [SnapshotInline]
     actions = ["retry_fetch"]
 
+    def save_form(self, request, form, change: bool) -> Source:
+        """The service adds or changes the source (validated, fetched after commit), with its
+        claims; the admin goes on with the source it saved."""
+        data = form.cleaned_data
+        uploaded = data.get("file") if "file" in form.changed_data else None
+        return source_save(
+            claims=list(data.get("claims") or []),
+            user=request.user,
+            source=form.instance if change else None,
+            url=data.get("url") or "",
+            text=data.get("text") or "",
+            title=data.get("title") or "",
+            # A new upload; False (cleared) or the file already there is not one.
+            uploaded=uploaded or None,
+        )
+
     def save_model(self, request, obj: Source, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if not change:
-            source_archive_later(source=obj)
+        """Saved by source_save in save_form."""
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        """The claims were set by source_save; the snapshots inline is read-only and saves
+        nothing (saving it only readies the admin's change message)."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def response_add(self, request, obj: Source, post_url_continue=None):
         """Back to the claim the source was added from (the claim page's "Add a source")."""

@@ -6,6 +6,7 @@ snapshot and any state change are written in short transactions.
 
 import logging
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -40,33 +41,108 @@ def source_add(
     title: str = "",
     uploaded=None,
 ) -> Source:
-    """Attach a source to a claim and archive it in the background once the transaction commits."""
-    if not (user and user.is_authenticated and user.has_perm("annotations.add_source")):
-        raise PermissionDenied("You do not have permission to add sources.")
+    """Attach a source to a claim and archive it in the background (see source_save)."""
+    return source_save(
+        claims=[claim], user=user, url=url, text=text, title=title, uploaded=uploaded
+    )
+
+
+def source_save(
+    *,
+    claims: Sequence[Claim],
+    user: AbstractBaseUser,
+    source: Source | None = None,
+    url: str = "",
+    text: str = "",
+    title: str = "",
+    uploaded=None,
+) -> Source:
+    """Add a source to claims, or change `source`; fetch it in the background after commit.
+
+    Every way a source is added or changed comes here: the API, the claim and source admin
+    pages, the review page. One of `url`, `uploaded` (a new file) or `text` says what it is read
+    from; a change that leaves all three empty keeps a file source's file. A new or changed
+    source, and a known address that failed before, is queued for fetching once the transaction
+    commits; a source newly attached to a published or retracted claim is refused.
+    """
+    perm, doing = ("change_source", "change") if source else ("add_source", "add")
+    if not (user and user.is_authenticated and user.has_perm(f"annotations.{perm}")):
+        raise PermissionDenied(f"You do not have permission to {doing} sources.")
+    claims = list(claims)
     with transaction.atomic():
-        if url:
-            source = annotation_services.source_add_url(
-                claim=claim, url=url, title=title, user=user
+        if source is None:
+            source = _source_create(
+                claims, user, url=url, text=text, title=title, uploaded=uploaded
             )
-        elif uploaded is not None:
-            source = annotation_services.source_add_file(
-                claim=claim, uploaded=uploaded, title=title, user=user
-            )
-        elif text:
-            source = annotation_services.source_add_text(
-                claim=claim, title=title, text=text, user=user
-            )
+            fetch = source.state in (SourceState.PENDING, SourceState.FAILED)
         else:
-            raise ValidationError("Give a URL, a file or pasted text.")
-        if source.state in (SourceState.PENDING, SourceState.FAILED):
+            fetch = _source_change(
+                source, claims, url=url, text=text, title=title, uploaded=uploaded
+            )
+        if fetch:
             _enqueue_fetch(source)
     return source
 
 
-def source_archive_later(*, source: Source) -> None:
-    """Queue a fetch of a source that has no snapshot yet, once the transaction commits."""
-    if source.state == SourceState.PENDING:
-        _enqueue_fetch(source)
+def _source_create(claims: list[Claim], user, *, url, text, title, uploaded) -> Source:
+    first, others = (claims[0], claims[1:]) if claims else (None, [])
+    if url:
+        source = annotation_services.source_add_url(claim=first, url=url, title=title, user=user)
+    elif uploaded is not None:
+        source = annotation_services.source_add_file(
+            claim=first, uploaded=uploaded, title=title, user=user
+        )
+    elif text:
+        source = annotation_services.source_add_text(claim=first, title=title, text=text, user=user)
+    else:
+        raise ValidationError("Give a URL, a file or pasted text.")
+    for claim in others:
+        _require_open(claim)
+    source.claims.add(*others)
+    return source
+
+
+def _source_change(source: Source, claims: list[Claim], *, url, text, title, uploaded) -> bool:
+    """Save a changed source; return whether what it is read from changed (so fetch it)."""
+    current = Source.objects.select_for_update().get(pk=source.pk)
+    attached = set(current.claims.values_list("pk", flat=True))
+    for claim in claims:
+        if claim.pk not in attached:
+            _require_open(claim)
+    if url:
+        kind = SourceKind.URL
+        annotation_services.source_url_clean(url)
+    elif uploaded is not None or (current.kind == SourceKind.FILE and not text):
+        kind = SourceKind.FILE
+    elif text:
+        kind = SourceKind.TEXT
+        text = annotation_services.source_text_clean(text=text, title=title)
+        title = title.strip()
+    else:
+        raise ValidationError("Give a URL, a file or pasted text.")
+    content = {
+        "kind": kind,
+        "url": url if kind == SourceKind.URL else "",
+        "text": text if kind == SourceKind.TEXT else "",
+        "file": uploaded or (current.file if kind == SourceKind.FILE else ""),
+    }
+    changed = uploaded is not None or any(
+        getattr(current, name) != value for name, value in content.items() if name != "file"
+    )
+    for name, value in {**content, "title": title}.items():
+        setattr(current, name, value)
+    if changed:
+        current.state, current.failure_reason = SourceState.PENDING, ""
+    current.save()
+    current.claims.set(claims)
+    source.refresh_from_db()
+    return changed
+
+
+def _require_open(claim: Claim) -> None:
+    refusal = annotation_services.claim_source_refusal(claim)
+    if refusal is not None:
+        raise TransitionError(refusal)
 
 
 def source_retry(*, source: Source, user: AbstractBaseUser) -> None:
