@@ -1,5 +1,6 @@
 """manage.py import_claimreviews PATH_OR_URL...: ClaimReview JSON-LD or JSON Lines."""
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -53,8 +54,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave the vectors to the Celery workers instead of computing them here.",
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Threads computing vectors (default: one per core; the writes overlap them).",
+        )
 
-    def handle(self, *args, sources, no_embed=False, **options):
+    def handle(self, *args, sources, no_embed=False, threads=None, **options):
+        if threads is not None and threads < 1:
+            raise CommandError("--threads must be at least 1.")
         refused = 0
         started = time.monotonic()
         totals = services.ImportReport()
@@ -65,7 +74,12 @@ class Command(BaseCommand):
                 reason = getattr(error, "reason", None) or str(error)
                 raise CommandError(f"{source}: {reason}") from error
             progress = _Progress(Path(source).name or source, total, sys.stderr)
-            report = services.factchecks_import(items=items, embed=not no_embed, progress=progress)
+            report = services.factchecks_import(
+                items=items,
+                embed=not no_embed,
+                progress=progress,
+                encode_threads=threads or os.cpu_count() or 1,
+            )
             progress.close()
             for problem in report.refused:
                 self.stderr.write(f"{source}: {problem} (skipped)")
