@@ -193,6 +193,31 @@ class DeskCollector:
             "Fact-checks of other outlets imported into the matching library.",
             value=FactCheck.objects.count(),
         )
+        yield from self._library_snapshot()
+
+    def _library_snapshot(self):
+        from verification.library.snapshots import snapshot_status
+
+        status = snapshot_status()
+        yield GaugeMetricFamily(
+            "factdesk_library_snapshot_vectors",
+            "Vectors in the library's HNSW snapshot (0: none, the library is searched exactly).",
+            value=status["vectors"],
+        )
+        yield GaugeMetricFamily(
+            "factdesk_library_snapshot_built_timestamp_seconds",
+            "When the library's HNSW snapshot was built (Unix time; 0: never).",
+            value=status["built_at"],
+        )
+        checked = GaugeMetricFamily(
+            "factdesk_library_snapshot_checked_timestamp_seconds",
+            "When beat last looked at the snapshot, labelled with what it did "
+            "(built, skipped, failed).",
+            labels=["outcome"],
+        )
+        if status["outcome"]:
+            checked.add_metric([status["outcome"]], status["checked_at"])
+        yield checked
 
     def _run_durations(self, CheckRun, CheckRunStatus):  # noqa: N803 - model classes
         histogram = HistogramMetricFamily(

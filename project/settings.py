@@ -450,7 +450,16 @@ FACTDESK_LIBRARY_FEED_MAX_BYTES = env_int(
 FACTDESK_LIBRARY_FEED_INTERVAL_SECONDS = env_int(
     "FACTDESK_LIBRARY_FEED_INTERVAL_SECONDS", 3600, minimum=60
 )
+# The HNSW snapshot is rebuilt by a worker once this many vectors changed since it was made
+# (verification/library/snapshots.py), with this many faiss threads.
+FACTDESK_LIBRARY_SNAPSHOT_CHANGES = env_int("FACTDESK_LIBRARY_SNAPSHOT_CHANGES", 10_000, minimum=1)
+FACTDESK_LIBRARY_SNAPSHOT_THREADS = env_int("FACTDESK_LIBRARY_SNAPSHOT_THREADS", 1, minimum=1)
 CELERY_BEAT_SCHEDULE |= {
+    "library-index-snapshot": {
+        "task": "verification.library.tasks.index_snapshot_refresh_task",
+        "schedule": 900.0,
+        "options": {"expires": 900.0},
+    },
     "library-feeds-refresh": {
         "task": "verification.library.tasks.feeds_refresh_due_task",
         "schedule": float(FACTDESK_LIBRARY_FEED_INTERVAL_SECONDS),

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from verification.library import feeds, lexical, services
+from verification.library import feeds, lexical, services, snapshots
 
 _RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "retry_jitter": True}
 
@@ -37,3 +37,11 @@ def feed_refresh_task(feed_id: int) -> str:
 @shared_task(acks_late=True, max_retries=3, **_RETRY)
 def feeds_refresh_due_task() -> int:
     return feeds.feeds_refresh_due()
+
+
+# A rebuild at a million vectors takes minutes on one thread, longer than the broker's
+# visibility timeout: the message is acknowledged on receipt (a rebuild lost with its worker is
+# simply redone at beat's next tick), and the task has its own time limits. Never retried.
+@shared_task(acks_late=False, soft_time_limit=3300, time_limit=3600)
+def index_snapshot_refresh_task() -> str:
+    return snapshots.snapshot_refresh().outcome

@@ -192,6 +192,14 @@ def _snapshot_stamp() -> float | None:
         return None
 
 
+def _snapshot_file(directory: Path) -> str | None:
+    """The file name the current meta.json points at, if any."""
+    try:
+        return json.loads((directory / "meta.json").read_text()).get("file")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def _latest() -> dict[int, datetime | None]:
     """The newest change of each kind: two index probes in one query."""
     with connection.cursor() as cursor:
@@ -265,12 +273,21 @@ def index_reset() -> None:
         _index = None
 
 
-def snapshot_build(*, directory: Path | None = None) -> dict:
-    """Write an HNSW snapshot of every live vector with its watermarks; return its description."""
+def snapshot_build(*, directory: Path | None = None, threads: int | None = None) -> dict:
+    """Write an HNSW snapshot of every live vector with its watermarks; return its description.
+
+    `threads` bounds faiss's threads for this build (None: every core). Snapshot files older than
+    the one it replaces are deleted: a process that read the previous meta.json an instant ago
+    can still open the previous file.
+    """
     import faiss
 
     directory = directory or snapshot_dir()
     directory.mkdir(parents=True, exist_ok=True)
+    if threads is not None:
+        faiss.omp_set_num_threads(max(1, threads))
+    previous = _snapshot_file(directory)
+    started = time.time()
     latest = _latest()
     inner = faiss.IndexHNSWSQ(
         encoding.DIMENSIONS, faiss.ScalarQuantizer.QT_8bit, 16, faiss.METRIC_INNER_PRODUCT
@@ -293,7 +310,7 @@ def snapshot_build(*, directory: Path | None = None) -> dict:
         if keys:
             trained = _add(hnsw, keys, vectors, trained)
             count += len(keys)
-    name = f"vectors-{int(time.time())}.faiss"
+    name = f"vectors-{time.time_ns()}.faiss"
     faiss.write_index(hnsw, str(directory / name))
     meta = {
         "file": name,
@@ -303,8 +320,12 @@ def snapshot_build(*, directory: Path | None = None) -> dict:
         # The watermarks read before the scan: anything changed during it is re-read as a delta.
         "watermarks": {str(k): (v.isoformat() if v else None) for k, v in latest.items()},
         "vendor": connection.vendor,
+        "built_at": datetime.fromtimestamp(started, UTC).isoformat(),
     }
     temporary = directory / "meta.json.tmp"
     temporary.write_text(json.dumps(meta))
     temporary.replace(directory / "meta.json")
+    for old in directory.glob("vectors-*.faiss"):
+        if old.name not in (name, previous):
+            old.unlink(missing_ok=True)
     return meta
