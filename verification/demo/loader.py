@@ -1,6 +1,8 @@
-"""The demo desk: the seed article with its main claims, and a follow-up that distorts some.
+"""The demo desk: the seed article with its main claims, a follow-up that distorts some, and
+a few earlier fact-checks of such claims for the library (all written for the demo).
 
-Loading is idempotent: articles are keyed by title, claims by (article, quote), sources by title.
+Loading is idempotent: articles are keyed by title, claims by (article, quote), sources by title,
+earlier fact-checks by url (the library's upsert: loading twice changes nothing).
 """
 
 from dataclasses import dataclass
@@ -16,10 +18,15 @@ from annotations import services as annotation_services
 from annotations.core.roles import group_ensure, roles_ensure
 from annotations.models import Article, Claim, ClaimKind, ClaimStatus, Source, SourceKind
 from verification.checks.services import claim_submit
+from verification.library import services as library_services
+from verification.library.claimreview import read_records
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED_TITLE = "Russia threatens to arm North Korea if South Korea sends weapons to Ukraine"
 FOLLOW_UP_TITLE = "DEMO (written for Factdesk, not a real article): Medvedev warns Seoul"
+# ClaimReview records written for the demo (publisher factcheck.example.org, headlines marked
+# DEMO), about claims like the seed article's, so the Already checked panel has matches.
+FACTCHECKS_FILE = "factchecks.jsonl"
 
 
 @dataclass(frozen=True)
@@ -172,7 +179,13 @@ def demo_load(*, password_file: Path, submit: bool = True) -> dict:
     desk_admin_ensure()
     credentials = _demo_accounts(password_file)
     user = get_user_model().objects.get(username="demo")
-    report = {"articles": 0, "claims": 0, "submitted": 0, "accounts": credentials}
+    report = {
+        "articles": 0,
+        "claims": 0,
+        "submitted": 0,
+        "factchecks": 0,
+        "accounts": credentials,
+    }
     with transaction.atomic():
         seed_text = _read("seed-article.txt")
         seed, created = _article(SEED_TITLE, seed_text, user)
@@ -200,7 +213,19 @@ def demo_load(*, password_file: Path, submit: bool = True) -> dict:
                 if claim.status == ClaimStatus.DRAFT:
                     claim_submit(claim=claim, user=user)
                     report["submitted"] += 1
+    report["factchecks"] = _factchecks_load()
     return report
+
+
+def _factchecks_load() -> int:
+    """Import the demo's earlier fact-checks with their vectors; return how many were new."""
+    imported = library_services.factchecks_import(
+        items=read_records(_read(FACTCHECKS_FILE), name=FACTCHECKS_FILE)
+    )
+    if imported.refused:
+        problems = "; ".join(str(problem) for problem in imported.refused)
+        raise CommandError(f"Demo file {FACTCHECKS_FILE} has bad records: {problems}.")
+    return imported.created
 
 
 def _demo_accounts(password_file: Path) -> list[tuple[str, str]]:

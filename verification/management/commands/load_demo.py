@@ -19,7 +19,8 @@ class Command(BaseCommand):
             password_file=Path(settings.DATA_DIR) / "demo-accounts.txt", submit=not no_submit
         )
         self.stdout.write(
-            f"demo: {report['articles']} article(s), {report['claims']} claim(s) added, "
+            f"demo: {report['articles']} article(s), {report['claims']} claim(s) and "
+            f"{report['factchecks']} earlier fact-check(s) added, "
             f"{report['submitted']} submitted for checking"
         )
         for name, password in report["accounts"]:
