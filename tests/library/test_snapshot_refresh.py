@@ -176,3 +176,24 @@ def test_the_snapshot_scores_match_the_exact_search(policy):
     stored = FactCheck.objects.get(pk=found[1])
     assert stored.claim_reviewed == CLAIMS[3]
     assert np.isclose(found[2], float(encoding.from_bytes(stored.embedding) @ query), atol=0.05)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_keeps_searching_while_it_loads_a_new_snapshot_beside_its_index(policy):
+    _import(range(6))
+    snapshots.snapshot_refresh()
+    vectors.index_reset()
+    first = vectors.index()
+    first.refresh(force=True)
+    assert first._base.ntotal == 6  # noqa: SLF001
+    _import(range(6, 9))
+    assert snapshots.snapshot_refresh().outcome == "built"
+    ferry = FactCheck.objects.get(claim_reviewed=CLAIMS[6])
+    # This search notices the new snapshot, starts loading it and is answered by `first`.
+    assert _search(CLAIMS[6])[0] == ferry.pk
+    assert first.replacing is not None
+    first.replacing.join(timeout=60)
+    current = vectors.index()
+    assert current is not first
+    assert current._base.ntotal == 9  # noqa: SLF001
+    assert _search(CLAIMS[6])[0] == ferry.pk

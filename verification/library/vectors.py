@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.dateparse import parse_datetime
 
 from verification.library import encoding
@@ -73,6 +73,7 @@ class VectorIndex:
         self._loaded = False
         self._checked_at = 0.0
         self._snapshot_stamp: float | None = None
+        self.replacing: threading.Thread | None = None
 
     def __len__(self) -> int:
         return len(self._slot) + (self._base.ntotal if self._base is not None else 0)
@@ -85,7 +86,7 @@ class VectorIndex:
             return
         with self._lock:
             if self._loaded and _snapshot_stamp() != self._snapshot_stamp:
-                self.__init__()  # a new snapshot was written: start again from it
+                self._replace_in_background()
             if not self._loaded:
                 self._load()
             latest = _latest()
@@ -95,6 +96,20 @@ class VectorIndex:
                 ):
                     self._apply(kind, _rows(kind, since=self._watermarks[kind]))
             self._checked_at = time.monotonic()
+
+    def _replace_in_background(self) -> None:
+        """A new snapshot was written: load it beside this index, which serves meanwhile.
+
+        Loading a snapshot of a million vectors takes a second or two; doing it here would hold
+        every request of this process for that time. For the moment of the swap the process
+        holds both indexes (about 0.5 GB more at a million vectors).
+        """
+        if self.replacing is not None:
+            return
+        self.replacing = threading.Thread(
+            target=_replace, args=(self,), name="library-index-reload", daemon=True
+        )
+        self.replacing.start()
 
     def _load(self) -> None:
         meta_path = snapshot_dir() / "meta.json"
@@ -248,6 +263,24 @@ def _add(hnsw, keys: list[int], vectors: list[np.ndarray], trained: bool) -> boo
 
 _index: VectorIndex | None = None
 _index_lock = threading.Lock()
+
+
+def _replace(old: VectorIndex) -> None:
+    """Make an index from the current snapshot and the database, then put it in `old`'s place."""
+    fresh = VectorIndex()
+    try:
+        fresh.refresh(force=True)
+    except (DatabaseError, OSError) as error:
+        logger.warning("Library index: the new snapshot could not be loaded (%s)", error)
+        old.replacing = None  # the next refresh tries again
+        return
+    finally:
+        connection.close()  # this thread's own connection
+    global _index  # noqa: PLW0603 - one index per process, by design
+    with _index_lock:
+        if _index is old:
+            fresh._pid = getattr(old, "_pid", None)  # noqa: SLF001
+            _index = fresh
 
 
 def index() -> VectorIndex:
