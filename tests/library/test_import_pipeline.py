@@ -87,3 +87,13 @@ def test_an_encoder_failure_stops_the_import_and_says_why(small_batches, monkeyp
     with pytest.raises(RuntimeError, match="artifact missing"):
         services.factchecks_import(items=[_record(n) for n in range(6)])
     assert FactCheck.objects.count() == 0
+
+
+def test_the_command_refuses_fewer_than_one_thread(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "checks.jsonl"
+    path.write_text("")
+    with pytest.raises(CommandError, match="--threads must be at least 1"):
+        call_command("import_claimreviews", str(path), "--threads", "0")

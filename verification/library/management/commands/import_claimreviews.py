@@ -57,7 +57,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=os.cpu_count() or 1,
+            default=_cores(),
             help="Threads computing vectors (default: one per core; the writes overlap them).",
         )
 
@@ -78,7 +78,7 @@ class Command(BaseCommand):
                 items=items,
                 embed=not no_embed,
                 progress=progress,
-                encode_threads=threads or os.cpu_count() or 1,
+                encode_threads=threads or _cores(),
             )
             progress.close()
             for problem in report.refused:
@@ -108,6 +108,14 @@ class Command(BaseCommand):
             return _lines(path), total
         items = list(read_records(path.read_bytes(), name=source))
         return iter(items), len(items)
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the whole machine's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def _lines(path: Path):
