@@ -443,6 +443,9 @@ LOGGING = {
 FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS = env_float(
     "FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS", 1.0, minimum=0.0
 )
+# Re-order the first stage's best 20 matches with the cross-encoder (verification/engine/
+# reranker.py), fused with the first stage's order by reciprocal rank; off: first stage alone.
+FACTDESK_MATCH_RERANK = env_bool("FACTDESK_MATCH_RERANK", True)
 # Feeds larger than a source page: a fact-checker's whole ClaimReview feed.
 FACTDESK_LIBRARY_FEED_MAX_BYTES = env_int(
     "FACTDESK_LIBRARY_FEED_MAX_BYTES", 50 * 1024 * 1024, minimum=1024

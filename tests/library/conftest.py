@@ -6,7 +6,13 @@ import re
 import numpy as np
 import pytest
 
+from annotations.models import ClaimStatus
+from annotations.services import claim_create, claim_transition
+from tests.factories import ArticleFactory
+from verification.facts.services import fact_publish
 from verification.library import encoding, vectors
+from verification.library import services as library_services
+from verification.review.services import review_record
 
 _WORD = re.compile(r"\w+")
 
@@ -46,3 +52,21 @@ def fresh_index(settings, tmp_path, monkeypatch):
     vectors.index_reset()
     yield
     vectors.index_reset()
+
+
+@pytest.fixture
+def publish(annotator, reviewer, publisher):
+    """Publish a desk fact with this claim text and embed it as the worker would."""
+
+    def publish_one(text: str):
+        article = ArticleFactory(text=f"Report. {text}. More later.")
+        claim = claim_create(article=article, user=annotator, exact=text)
+        claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
+        claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
+        review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
+        fact = fact_publish(claim=claim, publisher=publisher)
+        # What the worker does after commit (fact_embed_task), run here directly.
+        assert library_services.fact_embed(fact_id=fact.pk)
+        return fact
+
+    return publish_one

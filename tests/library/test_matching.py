@@ -16,13 +16,12 @@ from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
 from tests.integration.processes import database_url_of_test_db
-from verification.facts.services import fact_publish, fact_retract
+from verification.facts.services import fact_retract
 from verification.library import services as library_services
 from verification.library import vectors
 from verification.library.claimreview import read_records
 from verification.library.matching import library_match
 from verification.library.models import FactVector
-from verification.review.services import review_record
 
 URL = "/api/v1/facts/match/"
 REPO = Path(__file__).resolve().parents[2]
@@ -42,22 +41,6 @@ def _review(n: int, claim: str, rating: str = "False") -> dict:
 
 def _import(*reviews: dict):
     return library_services.factchecks_import(items=read_records(json.dumps(list(reviews))))
-
-
-@pytest.fixture
-def publish(annotator, reviewer, publisher):
-    def publish_one(text: str):
-        article = ArticleFactory(text=f"Report. {text}. More later.")
-        claim = claim_create(article=article, user=annotator, exact=text)
-        claim_transition(claim=claim, to_status=ClaimStatus.SUBMITTED, actor=annotator)
-        claim_transition(claim=claim, to_status=ClaimStatus.NEEDS_REVIEW, actor=None)
-        review_record(claim=claim, reviewer=reviewer, verdict="false", rationale="No.")
-        fact = fact_publish(claim=claim, publisher=publisher)
-        # What the worker does after commit (fact_embed_task), run here directly.
-        assert library_services.fact_embed(fact_id=fact.pk)
-        return fact
-
-    return publish_one
 
 
 def _results(text: str, **extra) -> list[dict]:

@@ -59,7 +59,20 @@ class Reranker:
         return [float(x) for x in out]
 
     def _run(self, session, batch) -> np.ndarray:
-        return session.run(["logits"], padded(batch))[0].reshape(-1)
+        from onnxruntime.capi.onnxruntime_pybind11_state import (
+            Fail,
+            InvalidArgument,
+            RuntimeException,
+        )
+
+        # A model that loads but cannot run these inputs (another export, a damaged graph) is
+        # as unusable as a missing one: the caller falls back instead of failing the request.
+        try:
+            return session.run(["logits"], padded(batch))[0].reshape(-1)
+        except (Fail, InvalidArgument, RuntimeException) as error:
+            raise RerankerUnavailable(
+                f"artifact in {self.artifact_dir} cannot run ({error})"
+            ) from error
 
     def _load(self) -> tuple:
         return self._artifact.load()

@@ -81,7 +81,10 @@ class MatchSerializer(serializers.Serializer):
         allow_null=True, help_text="The desk fact's id (`facts/{id}/`); null for a fact-check."
     )
     score = serializers.FloatField(
-        help_text="0..1: the closer of meaning (sentence vectors) and shared words."
+        help_text="0..1: how close the match is, from meaning (sentence vectors) and shared "
+        "words (a desk fact: the larger of the two; a fact-check: 0.8 meaning + 0.2 words). "
+        "`min_score` filters on it. It is not the order of `results`: the re-ranker may put a "
+        "match above one with a higher score."
     )
     claim = serializers.CharField()
     matched_text = serializers.CharField(
@@ -100,7 +103,13 @@ class MatchSerializer(serializers.Serializer):
 
 
 class MatchResponseSerializer(serializers.Serializer):
-    results = MatchSerializer(many=True)
+    results = MatchSerializer(
+        many=True,
+        help_text="Best first, in the re-ranked order: the 20 best by `score` are re-read by a "
+        "cross-encoder and placed by reciprocal-rank fusion of its order and theirs, the rest "
+        "follow by `score`; so scores need not descend. With the re-ranker off "
+        "(`FACTDESK_MATCH_RERANK=0`) or unavailable, the order is by `score`.",
+    )
 
 
 class FactArticleSerializer(RowSerializer):

@@ -17,7 +17,14 @@ class FactMatchView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "match"
 
-    @extend_schema(request=MatchRequestSerializer, responses=MatchResponseSerializer)
+    @extend_schema(
+        request=MatchRequestSerializer,
+        responses=MatchResponseSerializer,
+        description="Desk facts and earlier fact-checks close to `text` in meaning or words. "
+        "Each match has a `score` (0..1, what `min_score` filters on); the order of `results` "
+        "is the re-ranked one (a cross-encoder over the 20 best, fused with their order by "
+        "reciprocal rank), so a match may come before one with a higher score.",
+    )
     def post(self, request):
         data = MatchRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
