@@ -65,9 +65,13 @@ def source_save(
     source, and a known address that failed before, is queued for fetching once the transaction
     commits; a source newly attached to a published or retracted claim is refused.
     """
-    perm, doing = ("change_source", "change") if source else ("add_source", "add")
-    if not (user and user.is_authenticated and user.has_perm(f"annotations.{perm}")):
-        raise PermissionDenied(f"You do not have permission to {doing} sources.")
+    perm, refusal = (
+        ("annotations.add_source", "You do not have permission to add sources.")
+        if source is None
+        else ("annotations.change_source", "You do not have permission to change sources.")
+    )
+    if not (user and user.is_authenticated and user.has_perm(perm)):
+        raise PermissionDenied(refusal)
     claims = list(claims)
     with transaction.atomic():
         if source is None:
