@@ -21,6 +21,7 @@ from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory, UserFactory
 from tests.local_site import LocalSite, running
+from tests.texts import ARTICLE_TEXT
 
 CHROMIUM = os.environ.get("FACTDESK_CHROMIUM", "/usr/bin/chromium")
 
@@ -151,6 +152,16 @@ def api_token_as() -> Callable[..., APIClient]:
         return client
 
     return client_for
+
+
+@pytest.fixture
+def article_id(annotator, api_token_as) -> int:
+    """An article (tests/texts.py: ARTICLE_TEXT) made through the API by the annotator."""
+    response = api_token_as(annotator).post(
+        "/api/v1/articles/", {"title": "Arms deal", "text": ARTICLE_TEXT}, format="json"
+    )
+    assert response.status_code == 201, response.data
+    return response.data["id"]
 
 
 @pytest.fixture

@@ -9,6 +9,13 @@ AWKWARD = (
 )
 
 
+# An article the API tests make through the API (tests/conftest.py: article_id).
+ARTICLE_TEXT = (
+    "Kirby also exposed the identity of Ashot Mkrtychev, a 56-year-old Slovakian man 🙂, "
+    "for trying to broker deals between Russia and North Korea."
+)
+
+
 def canonical(text: str) -> str:
     """The one documented normalisation: NFC and `\\n` line endings."""
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))

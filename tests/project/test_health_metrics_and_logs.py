@@ -7,7 +7,7 @@ import pytest
 
 from project.logging import JsonFormatter, RequestIdFilter, request_id_var
 from project.metrics import failure_reason_kind
-from tests.api.desk import desk_build
+from tests.desk import desk_build
 
 
 def test_healthz_answers_without_touching_the_database(client):

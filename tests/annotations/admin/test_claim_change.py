@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from annotations.models import Claim
 from annotations.services import claim_create
-from tests.api.desk import desk_build
+from tests.desk import desk_build
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

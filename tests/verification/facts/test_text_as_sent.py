@@ -51,7 +51,7 @@ def test_the_exports_give_the_claim_text_and_quote_as_stored(
 def test_a_verdicts_rationale_and_a_retraction_reason_are_kept_as_written(
     roles, reviewer, publisher, api_token_as
 ):
-    from tests.api.desk import desk_build
+    from tests.desk import desk_build
     from verification.models import Fact, Review
 
     ids = desk_build()

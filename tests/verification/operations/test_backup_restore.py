@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from annotations.models import Claim, Source
 from annotations.services import source_add_file
-from tests.api.desk import desk_build
+from tests.desk import desk_build
 from verification.models import Fact, SourceSnapshot
 from verification.operations.backup import BackupRefused, backup_create, backup_restore
 from verification.sources.archive import source_archive

@@ -3,7 +3,7 @@
 import pytest
 
 from annotations.models import Claim, ClaimStatus
-from tests.api.desk import desk_build
+from tests.desk import desk_build
 from verification.models import ReviewLease
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from tests.api.desk import desk_build
+from tests.desk import desk_build
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ sources by host."""
 import pytest
 
 from annotations.models import Claim
-from tests.api.desk import desk_build
+from tests.desk import desk_build
 
 pytestmark = pytest.mark.django_db
 

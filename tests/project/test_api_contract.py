@@ -1,9 +1,9 @@
 """The public API contract of DESIGN.md, walked end to end with token authentication."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.texts import ARTICLE_TEXT
 from verification.checks.services import check_run_execute
 from verification.facts.services import fact_publish
 from verification.models import CheckRun
@@ -11,33 +11,15 @@ from verification.review.services import review_record
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE_TEXT = (
-    "Kirby also exposed the identity of Ashot Mkrtychev, a 56-year-old Slovakian man 🙂, "
-    "for trying to broker deals between Russia and North Korea."
-)
 SOURCE_TEXT = (
     "The White House named Ashot Mkrtychev, a 56-year-old Slovakian national, as the broker."
 )
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-@pytest.fixture
-def article_id(annotator):
-    response = client_for(annotator).post(
-        "/api/v1/articles/", {"title": "Arms deal", "text": ARTICLE_TEXT}, format="json"
-    )
-    assert response.status_code == 201, response.data
-    return response.data["id"]
-
-
-def test_a_claim_from_a_quote_selector_alone_gets_both_selectors(annotator, article_id):
-    response = client_for(annotator).post(
+def test_a_claim_from_a_quote_selector_alone_gets_both_selectors(
+    annotator, article_id, api_token_as
+):
+    response = api_token_as(annotator).post(
         "/api/v1/claims/",
         {
             "article": article_id,
@@ -63,8 +45,10 @@ def test_a_claim_from_a_quote_selector_alone_gets_both_selectors(annotator, arti
     assert response.data["status"] == "draft"
 
 
-def test_a_position_selector_outside_the_text_is_a_400_naming_the_selector(annotator, article_id):
-    response = client_for(annotator).post(
+def test_a_position_selector_outside_the_text_is_a_400_naming_the_selector(
+    annotator, article_id, api_token_as
+):
+    response = api_token_as(annotator).post(
         "/api/v1/claims/",
         {
             "article": article_id,
@@ -76,8 +60,8 @@ def test_a_position_selector_outside_the_text_is_a_400_naming_the_selector(annot
     assert "selector" in response.data
 
 
-def test_a_quote_not_in_the_article_is_a_400(annotator, article_id):
-    response = client_for(annotator).post(
+def test_a_quote_not_in_the_article_is_a_400(annotator, article_id, api_token_as):
+    response = api_token_as(annotator).post(
         "/api/v1/claims/",
         {
             "article": article_id,
@@ -89,8 +73,8 @@ def test_a_quote_not_in_the_article_is_a_400(annotator, article_id):
     assert "not found" in str(response.data["selector"])
 
 
-def test_an_outsider_cannot_create_articles_or_claims(outsider, article_id):
-    client = client_for(outsider)
+def test_an_outsider_cannot_create_articles_or_claims(outsider, article_id, api_token_as):
+    client = api_token_as(outsider)
     assert (
         client.post("/api/v1/articles/", {"title": "x", "text": "y"}, format="json").status_code
         == 403
@@ -112,8 +96,8 @@ def test_anonymous_writes_are_refused(article_id):
     )
 
 
-def test_patching_the_text_reanchors_the_claims(annotator, article_id):
-    client = client_for(annotator)
+def test_patching_the_text_reanchors_the_claims(annotator, article_id, api_token_as):
+    client = api_token_as(annotator)
     claim = client.post(
         "/api/v1/claims/",
         {
@@ -137,9 +121,9 @@ def test_patching_the_text_reanchors_the_claims(annotator, article_id):
 
 
 def test_the_whole_flow_from_claim_to_published_fact(
-    annotator, reviewer, publisher, article_id, django_capture_on_commit_callbacks
+    annotator, reviewer, publisher, article_id, django_capture_on_commit_callbacks, api_token_as
 ):
-    annotating = client_for(annotator)
+    annotating = api_token_as(annotator)
     claim = annotating.post(
         "/api/v1/claims/",
         {
@@ -163,7 +147,7 @@ def test_the_whole_flow_from_claim_to_published_fact(
     check_run_execute(run_id=str(CheckRun.objects.get(claim_id=claim["id"]).run_id))
     assert annotating.get(f"/api/v1/claims/{claim['id']}/").data["status"] == "needs_review"
 
-    reviewing = client_for(reviewer)
+    reviewing = api_token_as(reviewer)
     checks = reviewing.get(f"/api/v1/claims/{claim['id']}/checks/").data
     assert checks[0]["status"] == "succeeded"
     assert "56-year-old" in checks[0]["evidence"][0]["text"]
@@ -180,7 +164,7 @@ def test_the_whole_flow_from_claim_to_published_fact(
     assert reviewing.post("/api/v1/queue/next/").status_code == 204
     assert reviewing.post(f"/api/v1/claims/{claim['id']}/publish/").status_code == 403
 
-    published = client_for(publisher).post(f"/api/v1/claims/{claim['id']}/publish/")
+    published = api_token_as(publisher).post(f"/api/v1/claims/{claim['id']}/publish/")
     assert published.status_code == 201
     fact_id = published.data["id"]
 
@@ -210,7 +194,7 @@ def test_the_whole_flow_from_claim_to_published_fact(
 
 
 def test_a_publisher_retracts_a_fact_and_it_stays_listed_as_retracted(
-    reviewer, publisher, article_id, annotator
+    reviewer, publisher, article_id, annotator, api_token_as
 ):
     from annotations.models import Article, Claim, ClaimStatus
     from annotations.services import claim_create, claim_transition
@@ -224,7 +208,7 @@ def test_a_publisher_retracts_a_fact_and_it_stays_listed_as_retracted(
         claim=claim, reviewer=reviewer, verdict="unverifiable", rationale="No record."
     )
     fact = fact_publish(claim=claim, publisher=publisher)
-    response = client_for(publisher).post(
+    response = api_token_as(publisher).post(
         f"/api/v1/facts/{fact.pk}/retract/", {"reason": "Wrong article."}, format="json"
     )
     assert response.status_code == 200

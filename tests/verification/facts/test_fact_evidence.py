@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.evidence import run_finish, span_of
+from tests.verification.facts.evidence import run_finish, span_of
 from tests.verification.runs import SOURCE_TEXT
 from verification.checks.services import check_run_request
 from verification.facts.services import fact_publish

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from annotations.models import Claim
-from tests.api.desk import desk_build, fact_words_edit
+from tests.desk import desk_build, fact_words_edit
 
 pytestmark = pytest.mark.django_db
 

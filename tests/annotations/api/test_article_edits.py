@@ -1,10 +1,10 @@
-"""Editing an article through the API: each claim's selectors stay on the same words, and a
-fact's updated_at moves when its claim does."""
+"""Editing an article through the API: each claim's selectors stay on the same words (the
+fact's updated_at: tests/verification/facts/test_updated_at_after_article_edits.py)."""
 
 import pytest
 
 from annotations.models import Article, Claim
-from tests.api.desk import desk_build, fact_words_edit
+from tests.desk import desk_build, fact_words_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -47,26 +47,3 @@ def test_saving_an_unchanged_text_reports_each_claims_anchor_as_it_is(api_as, ro
     )
     assert response.status_code == 200, response.content
     assert response.json()["reanchored"] == {"kept": 3, "moved": 0, "fuzzy": 1, "orphaned": 0}
-
-
-def test_a_published_claim_moved_by_an_edit_shows_a_newer_updated_at(api_as, roles, annotator):
-    ids = desk_build()
-    before = api_as().get(f"/api/v1/facts/{ids.fact}/").json()
-    article = Article.objects.get(pk=ids.article)
-    api_as(annotator).patch(
-        f"/api/v1/articles/{article.pk}/", {"text": "Update: " + article.text}, format="json"
-    )
-    after = api_as().get(f"/api/v1/facts/{ids.fact}/").json()
-    assert after["under_review"] is False  # moved, same words: still published as it was
-    assert after["updated_at"] > before["updated_at"]
-    since = api_as().get("/api/v1/facts/", {"updated_after": after["updated_at"]}).json()
-    assert [fact["id"] for fact in since["results"]] == [ids.fact]
-
-
-def test_a_fact_sent_back_to_review_by_an_edit_shows_a_newer_updated_at(api_as, roles, annotator):
-    ids = desk_build()
-    before = api_as().get(f"/api/v1/facts/{ids.fact}/").json()
-    fact_words_edit(api_as, annotator, ids, "two yeers late")
-    after = api_as().get(f"/api/v1/facts/{ids.fact}/").json()
-    assert after["under_review"] is True
-    assert after["updated_at"] > before["updated_at"]

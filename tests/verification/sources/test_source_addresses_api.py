@@ -2,25 +2,17 @@
 
 import pytest
 
-from tests.api.test_contract import ARTICLE_TEXT, client_for
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def article_id(annotator):
-    response = client_for(annotator).post(
-        "/api/v1/articles/", {"title": "Arms deal", "text": ARTICLE_TEXT}, format="json"
-    )
-    return response.data["id"]
 
 
 @pytest.mark.parametrize(
     "url",
     ["http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://files.internal/report"],
 )
-def test_an_internal_source_address_is_a_400_and_nothing_is_attached(annotator, article_id, url):
-    annotating = client_for(annotator)
+def test_an_internal_source_address_is_a_400_and_nothing_is_attached(
+    annotator, article_id, url, api_token_as
+):
+    annotating = api_token_as(annotator)
     claim = annotating.post(
         "/api/v1/claims/",
         {

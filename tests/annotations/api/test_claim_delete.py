@@ -22,7 +22,7 @@ def test_the_annotator_who_marked_a_draft_deletes_it(api_as, draft, annotator):
     assert response.status_code == 204
     assert not Claim.objects.filter(pk=draft.pk).exists()
     # Cited by this draft alone, its source would be an orphan: it goes too (another claim's
-    # sources stay: tests/integrity/test_claim_delete_guards.py).
+    # sources stay: tests/annotations/test_claim_delete_guards.py).
     assert not Source.objects.exists()
 
 

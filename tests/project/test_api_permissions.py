@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.desk import desk_build
+from tests.desk import desk_build
 
 pytestmark = pytest.mark.django_db
 

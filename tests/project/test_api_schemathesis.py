@@ -3,8 +3,6 @@
 No generated request may cause a server error, and every response must match the schema.
 """
 
-from pathlib import Path
-
 import pytest
 import schemathesis
 from django.core import signals
@@ -15,10 +13,11 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from project.wsgi import application
-from tests.api.desk import desk_build
+from tests import paths
+from tests.desk import desk_build
 from tests.factories import UserFactory
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = paths.ROOT
 schema = schemathesis.openapi.from_path(ROOT / "schema.yml")
 schema.app = application
 

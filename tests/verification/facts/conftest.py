@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.evidence import claim_in_review_build
+from tests.verification.facts.evidence import claim_in_review_build
 
 
 @pytest.fixture
