@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fetching.pdfs import make_pdf  # noqa: E402
+from tests.pdfs import make_pdf  # noqa: E402
 from verification.sources import extraction  # noqa: E402
 
 WORDS = (

@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from annotations import documents
 from annotations.uploads import article_text_from_upload, refuse_oversized_upload
-from tests.fetching.pdfs import make_pdf
+from tests.pdfs import make_pdf
 from verification.sources.extraction import extract
 
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.models import Article
 from annotations.uploads import html_to_text
-from tests.fetching.pdfs import make_pdf
+from tests.pdfs import make_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from annotations.models import Source, SourceKind, SourceState
 from annotations.services import claim_create
 from tests.factories import ArticleFactory
-from tests.workflow.test_claim_page import add_source
+from tests.verification.admin_pages import add_source
 from verification import enqueue
 from verification.sources.services import source_save
 

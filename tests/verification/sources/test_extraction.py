@@ -8,6 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import paths
+from tests.pdfs import make_pdf
 from verification.sources import extraction
 from verification.sources.extraction import (
     EXTRACTOR_NAME,
@@ -16,11 +18,10 @@ from verification.sources.extraction import (
     extract,
 )
 
-from .conftest import FIXTURES
-from .pdfs import make_pdf
+FETCHING = paths.FIXTURES / "fetching"
 
-ARTICLE = (FIXTURES / "article.html").read_bytes()
-CP1252_PAGE = (FIXTURES / "windows-1252.html").read_bytes()
+ARTICLE = (FETCHING / "article.html").read_bytes()
+CP1252_PAGE = (FETCHING / "windows-1252.html").read_bytes()
 
 
 def test_html_extraction_keeps_the_article_paragraphs_separated_by_blank_lines():
@@ -96,7 +97,7 @@ def test_plain_text_uses_its_declared_charset_and_replaces_bad_bytes_otherwise()
 
 
 def test_pdf_text_is_extracted_page_by_page():
-    extracted = extract((FIXTURES / "report.pdf").read_bytes(), "application/pdf")
+    extracted = extract((FETCHING / "report.pdf").read_bytes(), "application/pdf")
     assert extracted.title == "Annual Transport Report 2023"
     assert extracted.text == (
         "Annual Transport Report 2023\n"
@@ -234,7 +235,7 @@ def test_fuzzed_html_either_extracts_or_raises_extraction_error(soup, encoding):
     cuts=st.lists(st.tuples(st.integers(0, 2000), st.binary(max_size=8)), min_size=1, max_size=6)
 )
 def test_mutated_pdf_either_extracts_or_raises_extraction_error(cuts):
-    pdf = bytearray((FIXTURES / "report.pdf").read_bytes())
+    pdf = bytearray((FETCHING / "report.pdf").read_bytes())
     for position, replacement in cuts:
         at = position % len(pdf)
         pdf[at : at + len(replacement)] = replacement

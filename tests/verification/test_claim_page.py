@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from annotations.models import ClaimStatus, Source, SourceKind
 from annotations.services import claim_create, claim_transition, source_add_file, source_add_text
 from tests.factories import ArticleFactory
+from tests.verification.admin_pages import add_source
 from verification.checks.services import check_run_execute, claim_submit
 from verification.models import CheckRun
 from verification.sources.archive import SourceUnavailable, source_archive
@@ -24,15 +25,6 @@ def page_of(client, claim) -> str:
     response = client.get(f"/admin/annotations/claim/{claim.pk}/change/")
     assert response.status_code == 200
     return response.content.decode()
-
-
-def add_source(client, data: dict, query: str = ""):
-    """Post the source admin's add form, with the management data of its inlines."""
-    form = client.get(f"/admin/annotations/source/add/{query}")
-    for inline in form.context["inline_admin_formsets"]:
-        prefix = inline.formset.prefix
-        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
-    return client.post(f"/admin/annotations/source/add/{query}", data)
 
 
 def test_a_claim_without_sources_says_so_and_offers_to_add_one(client, annotator, claim):

@@ -2,11 +2,12 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
-from .conftest import FIXTURES
+from tests import paths
 
-MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
+FETCHING = paths.FIXTURES / "fetching"
+
+MANAGE = paths.ROOT / "manage.py"
 
 
 def _run(*args):
@@ -20,7 +21,7 @@ def _run(*args):
 
 
 def test_fetch_url_prints_the_title_hash_and_first_lines_of_a_local_page(site):
-    body = (FIXTURES / "article.html").read_bytes()
+    body = (FETCHING / "article.html").read_bytes()
     site.routes["/article"] = lambda h: site.redirect(h, "/article.html", 301)
     site.routes["/article.html"] = lambda h: site.send(h, 200, body, "text/html; charset=utf-8")
 

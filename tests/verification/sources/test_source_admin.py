@@ -81,7 +81,7 @@ def test_the_source_page_lists_its_snapshots(client, annotator):
 def test_a_source_added_from_a_claim_takes_its_kind_from_what_was_filled_in(
     client, annotator, data, kind
 ):
-    from tests.workflow.test_claim_page import add_source
+    from tests.verification.admin_pages import add_source
 
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
     client.force_login(annotator)
@@ -95,7 +95,7 @@ def test_a_source_added_from_a_claim_takes_its_kind_from_what_was_filled_in(
 
 
 def test_a_source_with_nothing_filled_in_asks_for_an_address_a_file_or_text(client, annotator):
-    from tests.workflow.test_claim_page import add_source
+    from tests.verification.admin_pages import add_source
 
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
     client.force_login(annotator)
@@ -116,7 +116,7 @@ def test_published_claims_offer_no_add_a_source(client, annotator, reviewer, pub
 
 
 def test_the_source_form_takes_one_of_address_file_or_text(client, annotator):
-    from tests.workflow.test_claim_page import add_source
+    from tests.verification.admin_pages import add_source
 
     claim = claim_create(article=ArticleFactory(), user=annotator, exact="the bridge cost 56")
     client.force_login(annotator)
@@ -135,7 +135,7 @@ def test_the_source_form_takes_one_of_address_file_or_text(client, annotator):
 def test_the_source_form_attaches_no_source_to_a_published_claim(
     client, annotator, reviewer, publisher
 ):
-    from tests.workflow.test_claim_page import add_source
+    from tests.verification.admin_pages import add_source
 
     claim = _published_claim(annotator, reviewer, publisher)
     client.force_login(annotator)
