@@ -16,7 +16,7 @@ from tests.integration.processes import (
     start_worker,
     wait_for,
 )
-from tests.webhooks.receiver import Receiver
+from tests.verification.webhooks.receiver import Receiver
 from verification.webhooks import services
 from verification.webhooks.models import Delivery, DeliveryStatus
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.webhooks.receiver import Receiver
+from tests.verification.webhooks.receiver import Receiver
 from verification.sources import fetching
 from verification.sources.fetching import FetchError, FetchPolicy, host_port, post
 

@@ -7,7 +7,7 @@ import pytest
 from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
-from tests.library.conftest import WordEncoder
+from tests.verification.word_encoder import WordEncoder
 from verification.library import encoding, vectors
 from verification.library.claimreview import read_records
 from verification.library.services import factchecks_import

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests import paths
 from verification.sources import fetching
 from verification.webhooks import delivery as http
 from verification.webhooks import services
@@ -74,7 +75,7 @@ def test_an_event_reaches_the_receiver_signed_with_its_id_type_time_and_object(
 
 
 def test_a_tampered_body_or_another_secret_fails_verification(subscription, receiver):
-    from tests.webhooks.receiver import verify
+    from tests.verification.webhooks.receiver import verify
 
     _emit()
     services.delivery_attempt(delivery_id=str(Delivery.objects.get().pk))
@@ -342,9 +343,8 @@ def test_the_sweeper_enqueues_due_deliveries_it_finds_unheld(subscription, monke
 def test_the_readmes_verification_snippet_accepts_a_real_delivery_and_refuses_a_forgery(
     subscription, receiver
 ):
-    from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = (paths.ROOT / "README.md").read_text()
     snippet = readme.split("```python\nimport base64, hashlib, hmac, time\n", 1)[1]
     namespace: dict = {}
     exec("import base64, hashlib, hmac, time\n" + snippet.split("```", 1)[0], namespace)  # noqa: S102

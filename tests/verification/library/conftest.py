@@ -1,41 +1,15 @@
 """Library fixtures: a fresh per-process vector index for every test, refreshed on every match."""
 
-import hashlib
-import re
-
-import numpy as np
 import pytest
 
 from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
+from tests.verification.word_encoder import WordEncoder
 from verification.facts.services import fact_publish
 from verification.library import encoding, vectors
 from verification.library import services as library_services
 from verification.review.services import review_record
-
-_WORD = re.compile(r"\w+")
-
-
-class WordEncoder:
-    """A bag of hashed words: cosine tracks shared words, deterministic and instant.
-
-    Tests of the library's plumbing (storage, index refresh, fusion, API) use it so they do not
-    depend on the learned encoder's quality; tests marked `meaning` use the real one.
-    """
-
-    name = "test-words"
-
-    def encode(self, texts):
-        out = np.zeros((len(texts), encoding.DIMENSIONS), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in _WORD.findall(text.lower()):
-                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
-                out[row, int.from_bytes(digest, "little") % encoding.DIMENSIONS] += 1.0
-            norm = np.linalg.norm(out[row])
-            if norm:
-                out[row] /= norm
-        return out
 
 
 @pytest.fixture(autouse=True)

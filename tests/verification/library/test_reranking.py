@@ -10,7 +10,8 @@ import shutil
 import pytest
 from rest_framework.test import APIClient
 
-from tests.library.test_matching import _import, _review
+from tests.verification.library.records import import_reviews as _import
+from tests.verification.library.records import review as _review
 from verification.engine.reranker import ARTIFACT_DIR, Reranker, RerankerUnavailable
 from verification.library import encoding, matching
 from verification.library.matching import library_match

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.factories import UserFactory
-from tests.webhooks.receiver import Receiver
+from tests.verification.webhooks.receiver import Receiver
 from verification.webhooks import services
 from verification.webhooks.models import SUBSCRIBABLE_EVENTS
 

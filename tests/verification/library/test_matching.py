@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -14,33 +13,18 @@ from rest_framework.test import APIClient
 
 from annotations.models import ClaimStatus
 from annotations.services import claim_create, claim_transition
+from tests import paths
 from tests.factories import ArticleFactory
 from tests.integration.processes import database_url_of_test_db
+from tests.verification.library.records import import_reviews as _import
+from tests.verification.library.records import review as _review
 from verification.facts.services import fact_retract
-from verification.library import services as library_services
 from verification.library import vectors
-from verification.library.claimreview import read_records
 from verification.library.matching import library_match
 from verification.library.models import FactVector
 
 URL = "/api/v1/facts/match/"
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _review(n: int, claim: str, rating: str = "False") -> dict:
-    return {
-        "@type": "ClaimReview",
-        "url": f"https://checks.example.org/{n}",
-        "claimReviewed": claim,
-        "headline": f"Headline {n}",
-        "datePublished": "2024-05-01",
-        "author": {"@type": "Organization", "name": "Checks Weekly"},
-        "reviewRating": {"@type": "Rating", "alternateName": rating},
-    }
-
-
-def _import(*reviews: dict):
-    return library_services.factchecks_import(items=read_records(json.dumps(list(reviews))))
+REPO = paths.ROOT
 
 
 def _results(text: str, **extra) -> list[dict]:
@@ -152,7 +136,7 @@ CHILD = """
 import json, sys
 import django
 django.setup()
-from tests.library.conftest import WordEncoder
+from tests.verification.word_encoder import WordEncoder
 from verification.library import encoding, matching
 encoding.encoder_factory = WordEncoder
 for line in sys.stdin:
