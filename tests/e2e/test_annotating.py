@@ -5,18 +5,19 @@ Everything after that is checked through the page, as the annotator sees it.
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
 from annotations import services
 from annotations.models import ClaimStatus
+from tests import paths
 from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD, UserFactory
+from tests.texts import utf16_units as _units
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = paths.ROOT / "docs"
 XSS = "<img src=x onerror=alert(1)>"
 PHRASE = "said 🚀 the bridge opened"
 TEXT = (
@@ -63,10 +64,6 @@ window.fdClaimId = (text) => Object.entries(
 ).find(([, claim]) => claim.text === text)[0];
 true;  // Playwright calls a script whose value is a function: end on a plain value.
 """
-
-
-def _units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _open(page, url: str) -> None:

@@ -9,20 +9,21 @@ right-to-left text makes a claim of exactly the selected words.
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
 from annotations import services
+from tests import paths
 from tests.e2e.conftest import sign_in
-from tests.e2e.test_annotating import JS_HELPERS, _units
+from tests.e2e.test_annotating import JS_HELPERS
 from tests.factories import PASSWORD, UserFactory
+from tests.texts import utf16_units as _units
 from verification.checks.services import claim_submit
 from verification.tasks import check_run_execute_task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = paths.ROOT / "docs"
 
 # Per language: the article, the words to mark with the mouse, the claim checked beforehand
 # (its words and its source), and labels the page must show in that language.
