@@ -6,7 +6,7 @@ column lives outside the model state (Django never reads it), so `makemigrations
 SQLite: an external-content FTS5 table kept in step by triggers. Django rebuilds a SQLite table
 (dropping its triggers) when a later migration alters it: such a migration must recreate them
 and rebuild the content (call `sqlite_triggers`, then `sqlite_rebuild`);
-tests/library/test_fulltext_schema.py fails over the migrated schema otherwise.
+tests/verification/library/test_fulltext_schema.py fails over the migrated schema otherwise.
 """
 
 from django.db import migrations
