@@ -6,6 +6,7 @@ from annotations.services import claim_create, source_add_text
 from tests.factories import ArticleFactory
 from tests.verification.runs import SOURCE_TEXT, finish_with
 from verification.checks.services import claim_submit
+from verification.library import vectors
 
 
 @pytest.fixture
@@ -25,3 +26,14 @@ def checked_claim(annotator):
     finish_with(run)
     claim.refresh_from_db()
     return claim
+
+
+@pytest.fixture
+def library_index_fresh(settings, tmp_path, monkeypatch):
+    """An empty fact-check library index with no snapshot (not the one under var/), refreshed on
+    every match; reset again afterwards."""
+    settings.FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS = 0
+    monkeypatch.setattr(vectors, "snapshot_dir", lambda: tmp_path / "library-index")
+    vectors.index_reset()
+    yield
+    vectors.index_reset()

@@ -5,20 +5,15 @@ from django.contrib.auth import get_user_model
 
 from annotations.models import Claim
 from verification.demo.loader import FOLLOW_UP_TITLE, SEED_TITLE, demo_load
-from verification.library import encoding, vectors
+from verification.library import encoding
 from verification.library.models import FactCheck
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fresh_index(settings, tmp_path, monkeypatch):
+def fresh_index(library_index_fresh):
     """The real encoder, an empty index and no snapshot (not the one under var/)."""
-    settings.FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS = 0
-    monkeypatch.setattr(vectors, "snapshot_dir", lambda: tmp_path / "library-index")
-    vectors.index_reset()
-    yield
-    vectors.index_reset()
 
 
 def test_the_demo_loads_its_fact_checks_with_vectors_once(tmp_path):

@@ -7,7 +7,7 @@ from annotations.services import claim_create, claim_transition
 from tests.factories import ArticleFactory
 from tests.verification.word_encoder import WordEncoder
 from verification.facts.services import fact_publish
-from verification.library import encoding, vectors
+from verification.library import encoding
 from verification.library import services as library_services
 from verification.review.services import review_record
 
@@ -19,13 +19,8 @@ def word_encoder(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def fresh_index(settings, tmp_path, monkeypatch):
+def fresh_index(library_index_fresh):
     """Every test starts with an empty index and no snapshot (not the one under var/)."""
-    settings.FACTDESK_LIBRARY_INDEX_REFRESH_SECONDS = 0
-    monkeypatch.setattr(vectors, "snapshot_dir", lambda: tmp_path / "library-index")
-    vectors.index_reset()
-    yield
-    vectors.index_reset()
 
 
 @pytest.fixture
