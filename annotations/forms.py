@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from annotations import anchoring, selectors, services
@@ -283,8 +284,10 @@ class ClaimCreateForm(forms.ModelForm):
             label=_("Selected words"),
             help_text=""
             if problem
-            else "The quote is exactly what you selected; to change it, go back to the "
-            "article and select again.",
+            else _(
+                "The quote is exactly what you selected; to change it, go back to the "
+                "article and select again."
+            ),
         )
 
     def clean_tag_names(self) -> list[str]:
@@ -295,7 +298,8 @@ class ClaimCreateForm(forms.ModelForm):
             name = slugify(raw)
             if not name:
                 raise ValidationError(
-                    f"“{raw.strip()}” is not a usable tag; use letters or digits."
+                    gettext("“%(tag)s” is not a usable tag; use letters or digits.")
+                    % {"tag": raw.strip()}
                 )
             names.append(name[:64])
         return names
@@ -396,9 +400,11 @@ def _check_text_version(article: Article, version) -> None:
         raise ValidationError(_("The selection's text version is not a number.")) from None
     if version != article.text_version:
         raise ValidationError(
-            "The article text changed after you selected the words (version "
-            f"{version}, now {article.text_version}); go back to the article and select "
-            "them again."
+            gettext(
+                "The article text changed after you selected the words (version %(version)s, "
+                "now %(current)s); go back to the article and select them again."
+            )
+            % {"version": version, "current": article.text_version}
         )
 
 
@@ -408,7 +414,7 @@ def _selection_codepoints(article: Article, start, end) -> tuple[int, int]:
         start_unit, end_unit = int(start), int(end)
     except (TypeError, ValueError):
         raise ValidationError(
-            "The selection needs a start and an end (whole numbers); select the words again."
+            _("The selection needs a start and an end (whole numbers); select the words again.")
         ) from None
     try:
         span = (
@@ -416,7 +422,9 @@ def _selection_codepoints(article: Article, start, end) -> tuple[int, int]:
             anchoring.utf16_to_codepoint(article.text, end_unit),
         )
     except anchoring.AnchoringError as error:
-        raise ValidationError(f"The selection cannot be used: {error}.") from None
+        raise ValidationError(
+            gettext("The selection cannot be used: %(reason)s.") % {"reason": error}
+        ) from None
     if span[0] >= span[1]:
         raise ValidationError(_("The selection is empty; select at least one character."))
     return span

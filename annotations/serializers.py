@@ -1,6 +1,8 @@
 """API shapes for articles, claims and sources (the public contract in DESIGN.md)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from annotations.language import language_code_clean
@@ -32,8 +34,10 @@ class ArticleSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "language", "text_version", "created_at", "updated_at")
         extra_kwargs = {
             "language": {
-                "help_text": "ISO 639-1 code of the text's language, detected from the text "
-                '("" when unsure); PATCH it to correct the detection.'
+                "help_text": _(
+                    "ISO 639-1 code of the text's language, detected from the text "
+                    '("" when unsure); PATCH it to correct the detection.'
+                )
             }
         }
         # The text is stored as sent (NFC, "\n" line ends: anchoring.canonical_text), never
@@ -69,7 +73,7 @@ class ArticleUpdateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=8,
-        help_text='Correct the detected language (ISO 639-1, like es); "" detects it again.',
+        help_text=_('Correct the detected language (ISO 639-1, like es); "" detects it again.'),
     )
 
     def validate_language(self, value: str) -> str:
@@ -91,9 +95,13 @@ class SelectorSerializer(serializers.Serializer):
 
     def validate(self, data):
         if data["type"] == "TextQuoteSelector" and not data.get("exact"):
-            raise serializers.ValidationError("A TextQuoteSelector needs a non-empty `exact`.")
+            raise serializers.ValidationError(
+                gettext("A TextQuoteSelector needs a non-empty `exact`.")
+            )
         if data["type"] == "TextPositionSelector" and ("start" not in data or "end" not in data):
-            raise serializers.ValidationError("A TextPositionSelector needs `start` and `end`.")
+            raise serializers.ValidationError(
+                gettext("A TextPositionSelector needs `start` and `end`.")
+            )
         return data
 
 
@@ -105,7 +113,7 @@ class ClaimCreateSerializer(serializers.Serializer):
         allow_blank=True,
         trim_whitespace=False,
         max_length=MAX_CLAIM_CHARS,
-        help_text="The claim as a checkable sentence; the quoted words when left out.",
+        help_text=_("The claim as a checkable sentence; the quoted words when left out."),
     )
     speaker = serializers.CharField(required=False, allow_blank=True, max_length=MAX_SPEAKER_CHARS)
     kind = serializers.ChoiceField(choices=ClaimKind.choices, default=ClaimKind.OTHER)
@@ -114,7 +122,7 @@ class ClaimCreateSerializer(serializers.Serializer):
     def validate_selector(self, selectors):
         types = [s["type"] for s in selectors]
         if len(types) != len(set(types)):
-            raise serializers.ValidationError("Give each selector type at most once.")
+            raise serializers.ValidationError(gettext("Give each selector type at most once."))
         return selectors
 
 
@@ -152,7 +160,7 @@ class SourceCreateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=500,
-        help_text="Required with `text`: where the pasted text comes from.",
+        help_text=_("Required with `text`: where the pasted text comes from."),
     )
     text = serializers.CharField(required=False, trim_whitespace=False)
     file = serializers.FileField(required=False)
@@ -161,7 +169,7 @@ class SourceCreateSerializer(serializers.Serializer):
         given = [k for k in ("url", "text", "file") if data.get(k)]
         if len(given) != 1:
             raise serializers.ValidationError(
-                "Give exactly one of `url`, `text` (with `title`) or `file`."
+                gettext("Give exactly one of `url`, `text` (with `title`) or `file`.")
             )
         return data
 

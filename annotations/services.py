@@ -7,8 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from annotations import anchoring, selectors
 from annotations.core.errors import TransitionError
@@ -58,8 +58,11 @@ class ClaimAlreadyMarked(TransitionError):
 
     def __init__(self, claim: Claim) -> None:
         super().__init__(
-            f"Already marked as claim {claim.pk}: those words of the article are a claim "
-            "already; work on that one instead of marking them again."
+            gettext(
+                "Already marked as claim %(claim)s: those words of the article are a claim "
+                "already; work on that one instead of marking them again."
+            )
+            % {"claim": claim.pk}
         )
         self.claim = claim
 
@@ -91,18 +94,25 @@ def claim_transition(
     with transaction.atomic():
         current = Claim.objects.filter(pk=claim.pk).values_list("status", flat=True).first()
         if current is None:
-            raise TransitionError(f"Claim {claim.pk} does not exist.")
+            raise TransitionError(gettext("Claim %(claim)s does not exist.") % {"claim": claim.pk})
         if current not in allowed:
             raise TransitionError(
-                f"Claim {claim.pk} is {ClaimStatus(current).label.lower()}; "
-                f"it cannot become {ClaimStatus(to_status).label.lower()} from there."
+                gettext("Claim %(claim)s is %(status)s; it cannot become %(to)s from there.")
+                % {
+                    "claim": claim.pk,
+                    "status": ClaimStatus(current).label.lower(),
+                    "to": ClaimStatus(to_status).label.lower(),
+                }
             )
         now = timezone.now()
         changed = Claim.objects.filter(pk=claim.pk, status=current).update(
             status=to_status, status_changed_at=now, updated_at=now
         )
         if changed != 1:
-            raise TransitionError(f"Claim {claim.pk} was changed by someone else; reload it.")
+            raise TransitionError(
+                gettext("Claim %(claim)s was changed by someone else; reload it.")
+                % {"claim": claim.pk}
+            )
         _history_record(
             claim=claim, from_status=current, to_status=to_status, actor=actor, reason=reason
         )
@@ -141,9 +151,9 @@ def article_create(
 ) -> Article:
     text = anchoring.canonical_text(text)
     if not text.strip():
-        raise ValidationError({"text": _("The article has no text.")})
+        raise ValidationError({"text": gettext("The article has no text.")})
     if not title.strip():
-        raise ValidationError({"title": _("The article needs a title.")})
+        raise ValidationError({"title": gettext("The article needs a title.")})
     article = Article(
         title=title.strip(),
         text=text,
@@ -168,7 +178,7 @@ def article_update_text(
     """
     text = anchoring.canonical_text(text)
     if not text.strip():
-        raise ValidationError({"text": _("The article has no text.")})
+        raise ValidationError({"text": gettext("The article has no text.")})
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         if text == article.text:
@@ -289,23 +299,29 @@ def claim_create(
     """
     if start is None and end is None and not exact:
         raise ValidationError(
-            {"selector": "Give a TextQuoteSelector, a TextPositionSelector or both."}
+            {"selector": gettext("Give a TextQuoteSelector, a TextPositionSelector or both.")}
         )
     if (start is None) != (end is None):
-        raise ValidationError({"selector": _("A TextPositionSelector needs both start and end.")})
+        raise ValidationError(
+            {"selector": gettext("A TextPositionSelector needs both start and end.")}
+        )
     if start is not None:
         if not 0 <= start < end <= len(article.text):
             raise ValidationError(
                 {
-                    "selector": f"Positions {start}-{end} are outside the article's text "
-                    f"(0-{len(article.text)}) or empty."
+                    "selector": gettext(
+                        "Positions %(start)s-%(end)s are outside the article's text "
+                        "(0-%(length)s) or empty."
+                    )
+                    % {"start": start, "end": end, "length": len(article.text)}
                 }
             )
         if exact and article.text[start:end] != anchoring.canonical_text(exact):
             raise ValidationError(
                 {
-                    "selector": "The TextQuoteSelector's exact text is not the text at the given "
-                    "positions."
+                    "selector": gettext(
+                        "The TextQuoteSelector's exact text is not the text at the given positions."
+                    )
                 }
             )
     else:
@@ -313,7 +329,9 @@ def claim_create(
             article.text, anchoring.canonical_text(exact), prefix=prefix, suffix=suffix
         )
         if match is None or match.score < 1.0:
-            raise ValidationError({"selector": _("The quoted text was not found in the article.")})
+            raise ValidationError(
+                {"selector": gettext("The quoted text was not found in the article.")}
+            )
         start, end = match.start, match.end
     selector = anchoring.describe(article.text, start, end)
     # The claim's sentence is kept as written (the quote when none is given); only the
@@ -323,17 +341,31 @@ def claim_create(
     if len(text) > MAX_CLAIM_CHARS:
         raise ValidationError(
             {
-                "text": f"A claim is at most {MAX_CLAIM_CHARS:,} characters (the checker reads no "
-                f"more) and this one has {len(text):,}: state it as one checkable sentence, or "
-                "select fewer words."
+                "text": gettext(
+                    "A claim is at most %(limit)s characters (the checker reads no more) and "
+                    "this one has %(length)s: state it as one checkable sentence, or select "
+                    "fewer words."
+                )
+                % {
+                    "limit": formats.number_format(MAX_CLAIM_CHARS, force_grouping=True),
+                    "length": formats.number_format(len(text), force_grouping=True),
+                }
             }
         )
     if len(speaker) > MAX_SPEAKER_CHARS:
         raise ValidationError(
-            {"speaker": f"A speaker's name is at most {MAX_SPEAKER_CHARS} characters."}
+            {
+                "speaker": gettext("A speaker's name is at most %(limit)s characters.")
+                % {"limit": MAX_SPEAKER_CHARS}
+            }
         )
     if kind not in ClaimKind.values:
-        raise ValidationError({"kind": f"Unknown kind {kind!r}; use one of {ClaimKind.values}."})
+        raise ValidationError(
+            {
+                "kind": gettext("Unknown kind %(kind)r; use one of %(choices)s.")
+                % {"kind": kind, "choices": ClaimKind.values}
+            }
+        )
     with transaction.atomic():
         # Claims of one article are created one at a time, so two people marking the same words
         # at once cannot both pass the check below (PostgreSQL; SQLite writes one at a time).
@@ -363,7 +395,7 @@ def claim_update(
 ) -> Claim:
     """Change a claim's wording, speaker or kind; its anchor in the article stays as it is."""
     if not (user and user.is_authenticated and user.has_perm("annotations.change_claim")):
-        raise PermissionDenied(_("You do not have permission to change claims."))
+        raise PermissionDenied(gettext("You do not have permission to change claims."))
     claim.text, claim.speaker, claim.kind = text, speaker, kind
     claim.save(update_fields=["text", "speaker", "kind", "updated_at"])
     return claim
@@ -384,7 +416,7 @@ def claim_delete_refusal(
     that is kept. Its creator may delete it, and so may whoever may delete any draft.
     """
     if not (user and user.is_authenticated):
-        return PermissionDenied(_("Sign in to delete claims."))
+        return PermissionDenied(gettext("Sign in to delete claims."))
     own = claim.created_by_id == user.pk and user.has_perm(PERM_CLAIM_ADD)
     if not (own or user.has_perm(PERM_CLAIM_DELETE)):
         return PermissionDenied(
@@ -417,7 +449,10 @@ def claim_delete(*, claim: Claim, user: AbstractBaseUser | None) -> None:
         )
         if not locked:
             raise TransitionError(
-                f"Claim {claim.pk} was submitted or deleted by someone else meanwhile; reload it."
+                gettext(
+                    "Claim %(claim)s was submitted or deleted by someone else meanwhile; reload it."
+                )
+                % {"claim": claim.pk}
             )
         cited = list(Source.objects.filter(claims=claim.pk).values_list("pk", flat=True))
         own_sources = list(
@@ -455,7 +490,9 @@ def source_url_problem(url: str) -> str | None:
     for check in SOURCE_URL_CHECKS:
         reason = check(url)
         if reason:
-            return f"This address cannot be a source: {reason.removeprefix('refused: ')}."
+            return gettext("This address cannot be a source: %(reason)s.") % {
+                "reason": reason.removeprefix("refused: ")
+            }
     return None
 
 
@@ -467,13 +504,13 @@ def claim_source_refusal(claim: Claim) -> str | None:
     """
     status = Claim.objects.filter(pk=claim.pk).values_list("status", flat=True).first()
     if status == S.PUBLISHED:
-        return (
+        return gettext(
             "This claim is published: its verdict rests on the sources it was checked with. "
             "To check it against another source, a publisher retracts the fact and the words "
             "are marked again as a new claim."
         )
     if status == S.RETRACTED:
-        return (
+        return gettext(
             "This claim's fact is retracted, so the claim is closed: mark its words again as a "
             "new claim to check them against another source."
         )
@@ -527,12 +564,14 @@ def source_text_clean(*, text: str, title: str) -> str:
     """Pasted source text in canonical form; a ValidationError if it or its title is missing."""
     text = anchoring.canonical_text(text)
     if not text.strip():
-        raise ValidationError({"text": _("The pasted source has no text.")})
+        raise ValidationError({"text": gettext("The pasted source has no text.")})
     if not title.strip():
         raise ValidationError(
             {
-                "title": "Pasted text needs a title saying where it comes from (a report, a "
-                "ruling, an email): it is the source's only name for reviewers and readers."
+                "title": gettext(
+                    "Pasted text needs a title saying where it comes from (a report, a ruling, "
+                    "an email): it is the source's only name for reviewers and readers."
+                )
             }
         )
     return text
@@ -571,9 +610,11 @@ def article_update(
     allowed = {"title", "url", "publisher", "published_at"}
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationError({field: _("This field cannot be changed.") for field in unknown})
+        raise ValidationError(
+            {field: gettext("This field cannot be changed.") for field in unknown}
+        )
     if "title" in fields and not str(fields["title"]).strip():
-        raise ValidationError({"title": _("The article needs a title.")})
+        raise ValidationError({"title": gettext("The article needs a title.")})
     if fields:
         Article.objects.filter(pk=article.pk).update(**fields, updated_at=timezone.now())
     if language is not None:

@@ -14,6 +14,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext
 
 from annotations import anchoring, documents
 from annotations.decoding import NotText, decode_html, decode_text
@@ -34,7 +36,11 @@ def refuse_oversized_upload(upload) -> None:
         documents.refuse_oversized(upload.size, max_upload_bytes())
     except documents.UnreadableDocument:
         raise ValidationError(
-            f"The file is {upload.size:,} bytes; the limit is {max_upload_bytes():,} bytes."
+            gettext("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {
+                "size": formats.number_format(upload.size, force_grouping=True),
+                "limit": formats.number_format(max_upload_bytes(), force_grouping=True),
+            }
         ) from None
 
 

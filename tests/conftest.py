@@ -82,6 +82,18 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start and leave each test in the default language: a request activates the reader's
+    language in the thread (as it does for every request in production), and services called
+    directly afterwards would otherwise speak it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def roles(db):
     from annotations.core.roles import roles_ensure

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from annotations.admin import ArticleAdmin, ClaimAdmin, RecordAdmin, SourceAdmin
@@ -110,7 +111,7 @@ class CheckRunAdmin(RecordAdmin):
     list_select_related = ("claim",)
     inlines = [EvidenceInline, FindingInline]
 
-    @admin.display(description="confidence", ordering="confidence")
+    @admin.display(description=_("confidence"), ordering="confidence")
     def confidence_percent(self, obj: CheckRun) -> str:
         return "—" if obj.confidence is None else percent(obj.confidence)
 
@@ -153,19 +154,19 @@ class FactAdmin(RecordAdmin):
     list_filter = ("review__verdict", UnderReviewFilter, "source_flag")
     list_select_related = ("claim", "review", "published_by")
 
-    @admin.display(description="verdict", ordering="review__verdict")
+    @admin.display(description=_("verdict"), ordering="review__verdict")
     def verdict(self, obj: Fact) -> str:
         return obj.review.get_verdict_display()
 
-    @admin.display(description="under review", boolean=True)
+    @admin.display(description=_("under review"), boolean=True)
     def under_review(self, obj: Fact) -> bool:
         return obj.retracted_at is None and obj.claim.status != ClaimStatus.PUBLISHED
 
 
 class ArticleImportForm(forms.Form):
-    url = forms.URLField(max_length=2000, assume_scheme="https", label="Web address")
+    url = forms.URLField(max_length=2000, assume_scheme="https", label=_("Web address"))
     title = forms.CharField(
-        max_length=500, required=False, help_text="Leave empty to use the page's headline."
+        max_length=500, required=False, help_text=_("Leave empty to use the page's headline.")
     )
 
 
@@ -194,7 +195,9 @@ class ImportableArticleAdmin(ArticleAdmin):
                     form.add_error("url", message)
             else:
                 self.message_user(
-                    request, f"Imported “{shorten(article.title)}”; mark its claims below."
+                    request,
+                    gettext("Imported “%(title)s”; mark its claims below.")
+                    % {"title": shorten(article.title)},
                 )
                 return redirect("admin:annotations_article_change", article.pk)
         context = {
@@ -259,12 +262,14 @@ class ArchivedSourceAdmin(SourceAdmin):
         staying = any(key in request.POST for key in ("_continue", "_addanother", "_popup"))
         if not staying and claim_id.isdigit() and obj.claims.filter(pk=int(claim_id)).exists():
             self.message_user(
-                request, f"Source “{shorten(str(obj))}” added; it is archived in the background."
+                request,
+                gettext("Source “%(source)s” added; it is archived in the background.")
+                % {"source": shorten(str(obj))},
             )
             return redirect("admin:annotations_claim_change", int(claim_id))
         return super().response_add(request, obj, post_url_continue)
 
-    @admin.action(description="Fetch the selected failed sources again", permissions=["change"])
+    @admin.action(description=_("Fetch the selected failed sources again"), permissions=["change"])
     def retry_fetch(self, request, queryset) -> None:
         retried = 0
         for source in queryset:
@@ -273,15 +278,26 @@ class ArchivedSourceAdmin(SourceAdmin):
                 retried += 1
             except ValidationError as error:
                 self.message_user(
-                    request, f"“{shorten(str(source))}”: {' '.join(error.messages)}", messages.ERROR
+                    request,
+                    gettext("“%(source)s”: %(reason)s")
+                    % {"source": shorten(str(source)), "reason": " ".join(error.messages)},
+                    messages.ERROR,
                 )
             except PermissionDenied as error:
                 self.message_user(request, str(error), messages.ERROR)
         if retried:
-            self.message_user(request, f"{retried} source(s) queued for another fetch.")
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s source queued for another fetch.",
+                    "%(count)s sources queued for another fetch.",
+                    retried,
+                )
+                % {"count": retried},
+            )
 
 
-@admin.action(description="Submit selected draft claims for checking", permissions=["change"])
+@admin.action(description=_("Submit selected draft claims for checking"), permissions=["change"])
 def submit_for_checking(modeladmin, request, queryset) -> None:
     submitted, refused = 0, []
     for claim in queryset:
@@ -289,9 +305,18 @@ def submit_for_checking(modeladmin, request, queryset) -> None:
             claim_submit(claim=claim, user=request.user)
             submitted += 1
         except (TransitionError, ValidationError, PermissionDenied) as error:
-            refused.append(f"“{claim}”: {' '.join(getattr(error, 'messages', [str(error)]))}")
+            reason = " ".join(getattr(error, "messages", [str(error)]))
+            refused.append(gettext("“%(claim)s”: %(reason)s") % {"claim": claim, "reason": reason})
     if submitted:
-        modeladmin.message_user(request, f"{submitted} claim(s) submitted; checks are queued.")
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)s claim submitted; its check is queued.",
+                "%(count)s claims submitted; their checks are queued.",
+                submitted,
+            )
+            % {"count": submitted},
+        )
     for message in refused:
         modeladmin.message_user(request, message, messages.ERROR)
 
@@ -363,14 +388,14 @@ class VerifiableClaimAdmin(ClaimAdmin):
             return redirect("admin:annotations_claim_change", claim_id)
         claim = self.get_object(request, str(claim_id))
         if claim is None:
-            raise Http404("No such claim.")
+            raise Http404(gettext("No such claim."))
         try:
             if claim.status == ClaimStatus.DRAFT:
                 claim_submit(claim=claim, user=request.user)
-                self.message_user(request, "Submitted; the check is queued.")
+                self.message_user(request, gettext("Submitted; the check is queued."))
             else:
                 check_run_request(claim=claim, user=request.user)
-                self.message_user(request, "The check is queued again.")
+                self.message_user(request, gettext("The check is queued again."))
         except (TransitionError, ValidationError, PermissionDenied) as error:
             self.message_user(
                 request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR
@@ -380,7 +405,7 @@ class VerifiableClaimAdmin(ClaimAdmin):
     def get_list_display(self, request):
         return (*super().get_list_display(request), "latest_check")
 
-    @admin.display(description="latest check", ordering="check_status")
+    @admin.display(description=_("latest check"), ordering="check_status")
     def latest_check(self, obj: Claim) -> str:
         status = getattr(obj, "check_status", None)
         if status is None:

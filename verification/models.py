@@ -14,22 +14,29 @@ from annotations.text import shorten
 class SourceSnapshot(models.Model):
     """An immutable archived copy of a source as it was at one fetch."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="snapshots")
-    fetched_at = models.DateTimeField()
-    requested_url = models.URLField(max_length=2000, blank=True)
-    final_url = models.URLField(max_length=2000, blank=True)
-    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    content_type = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    raw = models.FileField(upload_to="snapshots/%Y/%m/", blank=True)
-    title = models.CharField(max_length=500, blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("source")
+    )
+    fetched_at = models.DateTimeField(verbose_name=_("fetched at"))
+    requested_url = models.URLField(max_length=2000, blank=True, verbose_name=_("requested URL"))
+    final_url = models.URLField(max_length=2000, blank=True, verbose_name=_("final URL"))
+    http_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("HTTP status")
+    )
+    content_type = models.CharField(max_length=100, verbose_name=_("content type"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("sha256"))
+    size = models.PositiveBigIntegerField(verbose_name=_("size"))
+    raw = models.FileField(upload_to="snapshots/%Y/%m/", blank=True, verbose_name=_("raw"))
+    title = models.CharField(max_length=500, blank=True, verbose_name=_("title"))
     published_on = models.DateField(
         null=True,
         blank=True,
-        help_text="Publication date stated by the page; relative dates in it are read from it.",
+        help_text=_("Publication date stated by the page; relative dates in it are read from it."),
+        verbose_name=_("published on"),
     )
-    text = models.TextField(help_text="Extracted main text; evidence offsets point into it.")
+    text = models.TextField(
+        help_text=_("Extracted main text; evidence offsets point into it."), verbose_name=_("text")
+    )
     # Detected from the text when archived (annotations.language); a person may correct it on
     # the snapshot's admin page, the one field of the record that can change.
     language = models.CharField(
@@ -41,8 +48,8 @@ class SourceSnapshot(models.Model):
             "skip other languages."
         ),
     )
-    extractor = models.CharField(max_length=50)
-    extractor_version = models.CharField(max_length=50)
+    extractor = models.CharField(max_length=50, verbose_name=_("extractor"))
+    extractor_version = models.CharField(max_length=50, verbose_name=_("extractor version"))
 
     class Meta:
         verbose_name = _("source snapshot")
@@ -80,27 +87,42 @@ class CheckRun(models.Model):
     `run_id` keys the Celery task so a redelivered message finds the same run and does nothing new.
     """
 
-    run_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="check_runs")
+    run_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("run ID")
+    )
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="check_runs", verbose_name=_("claim")
+    )
     status = models.CharField(
-        max_length=10, choices=CheckRunStatus.choices, default=CheckRunStatus.QUEUED
+        max_length=10,
+        choices=CheckRunStatus.choices,
+        default=CheckRunStatus.QUEUED,
+        verbose_name=_("status"),
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    progress = models.CharField(max_length=200, blank=True)
-    sources_total = models.PositiveSmallIntegerField(default=0)
-    sources_done = models.PositiveSmallIntegerField(default=0)
-    stance = models.CharField(max_length=20, choices=Stance.choices, blank=True)
-    confidence = models.FloatField(null=True, blank=True)
-    engine_version = models.CharField(max_length=50, blank=True)
-    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    progress = models.CharField(max_length=200, blank=True, verbose_name=_("progress"))
+    sources_total = models.PositiveSmallIntegerField(default=0, verbose_name=_("sources total"))
+    sources_done = models.PositiveSmallIntegerField(default=0, verbose_name=_("sources done"))
+    stance = models.CharField(
+        max_length=20, choices=Stance.choices, blank=True, verbose_name=_("stance")
+    )
+    confidence = models.FloatField(null=True, blank=True, verbose_name=_("confidence"))
+    engine_version = models.CharField(max_length=50, blank=True, verbose_name=_("engine version"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
     deadline_at = models.DateTimeField(
-        help_text="The sweeper re-enqueues an open run still not finished by then."
+        help_text=_("The sweeper re-enqueues an open run still not finished by then."),
+        verbose_name=_("deadline at"),
     )
 
     class Meta:
@@ -131,20 +153,25 @@ class CheckRun(models.Model):
 class Evidence(models.Model):
     """A passage of an archived source bearing on the claim (code points, end exclusive)."""
 
-    check_run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="evidence")
-    snapshot = models.ForeignKey(SourceSnapshot, on_delete=models.CASCADE, related_name="+")
-    rank = models.PositiveSmallIntegerField()
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    score = models.FloatField()
-    text = models.TextField()
+    check_run = models.ForeignKey(
+        CheckRun, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("check run")
+    )
+    snapshot = models.ForeignKey(
+        SourceSnapshot, on_delete=models.CASCADE, related_name="+", verbose_name=_("snapshot")
+    )
+    rank = models.PositiveSmallIntegerField(verbose_name=_("rank"))
+    start = models.PositiveIntegerField(verbose_name=_("start"))
+    end = models.PositiveIntegerField(verbose_name=_("end"))
+    score = models.FloatField(verbose_name=_("score"))
+    text = models.TextField(verbose_name=_("text"))
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Empty when the machine found it.",
+        help_text=_("Empty when the machine found it."),
+        verbose_name=_("added by"),
     )
 
     class Meta:
@@ -168,18 +195,27 @@ class Evidence(models.Model):
 class Finding(models.Model):
     """One explained check result: a sentence a reviewer can verify against its spans."""
 
-    check_run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="findings")
-    position = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=20)
-    outcome = models.CharField(max_length=20)
-    message = models.TextField()
-    claim_start = models.PositiveIntegerField(null=True, blank=True)
-    claim_end = models.PositiveIntegerField(null=True, blank=True)
-    snapshot = models.ForeignKey(
-        SourceSnapshot, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    check_run = models.ForeignKey(
+        CheckRun, on_delete=models.CASCADE, related_name="findings", verbose_name=_("check run")
     )
-    source_start = models.PositiveIntegerField(null=True, blank=True)
-    source_end = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
+    kind = models.CharField(max_length=20, verbose_name=_("kind"))
+    outcome = models.CharField(max_length=20, verbose_name=_("outcome"))
+    message = models.TextField(verbose_name=_("message"))
+    claim_start = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("claim start"))
+    claim_end = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("claim end"))
+    snapshot = models.ForeignKey(
+        SourceSnapshot,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("snapshot"),
+    )
+    source_start = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("source start")
+    )
+    source_end = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("source end"))
 
     class Meta:
         verbose_name = _("finding")
@@ -219,16 +255,26 @@ RATING_VALUES = {
 class Review(models.Model):
     """A reviewer's verdict and rationale on a claim; the latest one is the current verdict."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("claim")
+    )
     check_run = models.ForeignKey(
-        CheckRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+        CheckRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+        verbose_name=_("check run"),
     )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewer"),
     )
-    verdict = models.CharField(max_length=20, choices=Verdict.choices)
-    rationale = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices, verbose_name=_("verdict"))
+    rationale = models.TextField(verbose_name=_("rationale"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("review")
@@ -271,17 +317,29 @@ class ReviewLease(models.Model):
 class Fact(models.Model):
     """A published verdict: what the API serves. Retracted facts stay, marked with the reason."""
 
-    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="fact")
-    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+")
+    claim = models.OneToOneField(
+        Claim, on_delete=models.PROTECT, related_name="fact", verbose_name=_("claim")
+    )
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, related_name="+", verbose_name=_("review")
+    )
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
     )
-    published_at = models.DateTimeField(db_index=True)
-    retracted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(db_index=True, verbose_name=_("published at"))
+    retracted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("retracted at"))
     retracted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("retracted by"),
     )
-    retraction_reason = models.TextField(blank=True)
+    retraction_reason = models.TextField(blank=True, verbose_name=_("retraction reason"))
     source_flag = models.CharField(
         max_length=20,
         blank=True,
@@ -290,11 +348,14 @@ class Fact(models.Model):
             ("source_changed", "Source changed"),
             ("source_gone", "Source gone"),
         ],
-        help_text="Set by the periodic re-check when a cited source changed or vanished.",
+        help_text=_("Set by the periodic re-check when a cited source changed or vanished."),
+        verbose_name=_("source flag"),
     )
-    source_flag_note = models.CharField(max_length=500, blank=True)
+    source_flag_note = models.CharField(
+        max_length=500, blank=True, verbose_name=_("source flag note")
+    )
     # Indexed for the facts API's updated_after, which syncing clients poll with a recent time.
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("fact")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from annotations.core.errors import TransitionError
-from annotations.core.roles import role_refusal
+from annotations.core.roles import role_refusal_lazy
 
 
 def has_perm(*codes: str) -> type[permissions.BasePermission]:
@@ -19,7 +20,7 @@ def has_perm(*codes: str) -> type[permissions.BasePermission]:
 
     class HasPerm(permissions.BasePermission):
         # Names the roles that may, not the permission: API users know their role (a group).
-        message = role_refusal(codes)
+        message = role_refusal_lazy(codes)
 
         def has_permission(self, request, view) -> bool:
             user = request.user
@@ -49,8 +50,11 @@ def api_exception_handler(exc, context):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
         return Response(
             {
-                "detail": f"The request body is over the limit of {limit:.0f} MB "
-                "(FACTDESK_MAX_UPLOAD_BYTES)."
+                "detail": gettext(
+                    "The request body is over the limit of %(limit)s MB "
+                    "(FACTDESK_MAX_UPLOAD_BYTES)."
+                )
+                % {"limit": f"{limit:.0f}"}
             },
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
@@ -58,7 +62,9 @@ def api_exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):
-        return Response({"detail": str(exc) or "Not allowed."}, status=status.HTTP_403_FORBIDDEN)
+        return Response(
+            {"detail": str(exc) or gettext("Not allowed.")}, status=status.HTTP_403_FORBIDDEN
+        )
     elif isinstance(exc, TransitionError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return exception_handler(exc, context)

@@ -2,6 +2,9 @@
 
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 _VIEW_ALL = [
     "annotations.view_article",
@@ -46,21 +49,21 @@ ROLES: dict[str, list[str]] = {
 # What each permission lets a person do, in the words a refusal uses ("Only publishers can
 # publish facts."). A permission not listed is named after its model ("change sources").
 PERMISSION_ACTIONS = {
-    "annotations.add_article": "add articles",
-    "annotations.change_article": "edit articles",
-    "annotations.add_claim": "mark claims",
-    "annotations.change_claim": "submit claims",
-    "annotations.add_source": "attach sources",
-    "annotations.change_source": "retry sources",
-    "annotations.delete_claim": "delete draft claims",
-    "verification.view_checkrun": "read check runs",
-    "verification.view_sourcesnapshot": "read source snapshots",
-    "verification.add_checkrun": "re-run checks",
-    "verification.add_review": "review claims",
-    "verification.add_evidence": "add evidence",
-    "verification.delete_evidence": "remove evidence",
-    "verification.add_fact": "publish facts",
-    "verification.change_fact": "retract facts",
+    "annotations.add_article": _("add articles"),
+    "annotations.change_article": _("edit articles"),
+    "annotations.add_claim": _("mark claims"),
+    "annotations.change_claim": _("submit claims"),
+    "annotations.add_source": _("attach sources"),
+    "annotations.change_source": _("retry sources"),
+    "annotations.delete_claim": _("delete draft claims"),
+    "verification.view_checkrun": _("read check runs"),
+    "verification.view_sourcesnapshot": _("read source snapshots"),
+    "verification.add_checkrun": _("re-run checks"),
+    "verification.add_review": _("review claims"),
+    "verification.add_evidence": _("add evidence"),
+    "verification.delete_evidence": _("remove evidence"),
+    "verification.add_fact": _("publish facts"),
+    "verification.change_fact": _("retract facts"),
 }
 # The permission each verification service checks (the admin pages ask the same questions).
 PERM_REVIEW = "verification.add_review"
@@ -71,6 +74,12 @@ PERM_RERUN = "verification.add_checkrun"
 PERM_EVIDENCE_ADD = "verification.add_evidence"
 PERM_EVIDENCE_REMOVE = "verification.delete_evidence"
 
+# The roles as a refusal names them ("Only reviewers can ...").
+ROLE_NAMES = {
+    "annotator": _("annotators"),
+    "reviewer": _("reviewers"),
+    "publisher": _("publishers"),
+}
 _VERBS = {"view": "read", "add": "add", "change": "change", "delete": "delete"}
 
 
@@ -80,16 +89,33 @@ def role_refusal(codes: list[str] | tuple[str, ...], action: str = "") -> str:
         actions = []
         for code in codes:
             if code in PERMISSION_ACTIONS:
-                actions.append(PERMISSION_ACTIONS[code])
+                actions.append(str(PERMISSION_ACTIONS[code]))
             else:
-                verb, _, model = code.partition(".")[2].partition("_")
+                verb, _sep, model = code.partition(".")[2].partition("_")
                 actions.append(f"{_VERBS.get(verb, verb)} {model}s")
-        action = " and ".join(actions)
-    names = [f"{name}s" for name, granted in ROLES.items() if set(codes) <= set(granted)]
+        action = _listed(actions)
+    else:
+        # The callers pass one of PERMISSION_ACTIONS' phrases, so the catalog has it.
+        action = gettext(action)
+    names = [
+        str(ROLE_NAMES.get(name, f"{name}s"))
+        for name, granted in ROLES.items()
+        if set(codes) <= set(granted)
+    ]
     if not names:
-        return f"No role can {action}; ask an administrator."
-    who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"Only {who} can {action}."
+        return gettext("No role can %(action)s; ask an administrator.") % {"action": action}
+    return gettext("Only %(roles)s can %(action)s.") % {"roles": _listed(names), "action": action}
+
+
+def _listed(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c" in the active language."""
+    if len(items) == 1:
+        return items[0]
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+role_refusal_lazy = lazy(role_refusal, str)
+"""role_refusal, read when shown: for refusals made at import time (API permission classes)."""
 
 
 def permission_require(user: AbstractBaseUser, permission: str, action: str) -> None:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from annotations.core.errors import TransitionError
 from annotations.core.roles import (
@@ -53,7 +54,11 @@ def claim_submit(*, claim: Claim, user: AbstractBaseUser) -> CheckRun:
     permission_require(user, PERM_SUBMIT, "submit claims")
     if not claim.sources.exists():
         raise ValidationError(
-            {"sources": "This claim has no sources: attach at least one before submitting it."}
+            {
+                "sources": gettext(
+                    "This claim has no sources: attach at least one before submitting it."
+                )
+            }
         )
     with transaction.atomic():
         claim_transition(
@@ -84,18 +89,24 @@ def check_run_refusal(
         return PermissionDenied(role_refusal([PERM_RERUN]))
     if claim.status in (S.DRAFT, S.PUBLISHED, S.RETRACTED):
         return TransitionError(
-            f"A {ClaimStatus(claim.status).label.lower()} claim cannot be re-checked."
+            gettext("A %(status)s claim cannot be re-checked.")
+            % {"status": ClaimStatus(claim.status).label.lower()}
         )
     lease = selectors.review_lease_held_by_other(claim, user)
     if lease is not None:
         return PermissionDenied(
-            f"{lease.reviewer} holds this claim in review until {lease.expires_at:%H:%M}; "
-            "only they can check it again."
+            gettext(
+                "%(reviewer)s holds this claim in review until %(time)s; only they can check it "
+                "again."
+            )
+            % {"reviewer": lease.reviewer, "time": f"{lease.expires_at:%H:%M}"}
         )
     if claim.status == S.REVIEWED and not user.has_perm(PERM_REVIEW):
         return PermissionDenied(
-            "This claim has a verdict waiting for a publisher; only a reviewer can check it "
-            "again (it would go back to the review queue)."
+            gettext(
+                "This claim has a verdict waiting for a publisher; only a reviewer can check it "
+                "again (it would go back to the review queue)."
+            )
         )
     return None
 
@@ -109,7 +120,9 @@ def _check_run_create(*, claim: Claim, user: AbstractBaseUser | None) -> CheckRu
                 deadline_at=_deadline(),
             )
     except IntegrityError:
-        raise TransitionError("A check of this claim is already queued or running.") from None
+        raise TransitionError(
+            gettext("A check of this claim is already queued or running.")
+        ) from None
     _run_enqueue(run)
     return run
 

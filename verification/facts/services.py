@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from annotations.anchoring import canonical_text
 from annotations.core.errors import TransitionError
@@ -29,15 +30,17 @@ def fact_publish(*, claim: Claim, publisher: AbstractBaseUser) -> Fact:
     permission_require(publisher, PERM_PUBLISH, "publish facts")
     review = claim.reviews.order_by("-created_at", "-id").first()
     if review is None:
-        raise TransitionError("This claim has no verdict to publish; review it first.")
+        raise TransitionError(gettext("This claim has no verdict to publish; review it first."))
     if review.reviewer_id == publisher.pk and not settings.FACTDESK_SINGLE_PERSON_DESK:
         raise PermissionDenied(
-            "You gave this verdict, so someone else must publish it (four-eyes rule)."
+            gettext("You gave this verdict, so someone else must publish it (four-eyes rule).")
         )
     if claim.anchor_state == AnchorState.ORPHANED:
         raise TransitionError(
-            "The claim's words are no longer in the article (it was edited), so the fact "
-            "would point at nothing; mark the words again in the current text as a new claim."
+            gettext(
+                "The claim's words are no longer in the article (it was edited), so the fact "
+                "would point at nothing; mark the words again in the current text as a new claim."
+            )
         )
     with transaction.atomic():
         claim_transition(claim=claim, to_status=S.PUBLISHED, actor=publisher, reason="Published.")
@@ -74,9 +77,11 @@ def fact_retract(*, fact: Fact, user: AbstractBaseUser, reason: str) -> Fact:
             "You gave this verdict, so another publisher must retract it (four-eyes rule)."
         )
     if fact.retracted_at is not None:
-        raise TransitionError("This fact is already retracted.")
+        raise TransitionError(gettext("This fact is already retracted."))
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the fact is retracted; readers will see it."})
+        raise ValidationError(
+            {"reason": gettext("Say why the fact is retracted; readers will see it.")}
+        )
     with transaction.atomic():
         reason = canonical_text(reason)
         claim_transition(claim=fact.claim, to_status=S.RETRACTED, actor=user, reason=reason)

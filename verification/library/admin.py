@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from verification.library import feeds
 from verification.library.models import ClaimReviewFeed, FactCheck
@@ -22,9 +24,11 @@ class FactCheckAdmin(admin.ModelAdmin):
         f.name for f in FactCheck._meta.fields if f.name not in ("embedding",) and f.editable
     ] + ["imported_at", "updated_at", "indexed_at"]
 
-    @admin.display(description="link")
+    @admin.display(description=_("link"))
     def link(self, factcheck: FactCheck) -> str:
-        return format_html('<a href="{}" rel="noopener noreferrer">open</a>', factcheck.url)
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer">{}</a>', factcheck.url, gettext("open")
+        )
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -34,7 +38,7 @@ class FactCheckAdmin(admin.ModelAdmin):
 
 
 class FeedForm(forms.ModelForm):
-    url = forms.URLField(max_length=2000, assume_scheme="https", label="Feed address")
+    url = forms.URLField(max_length=2000, assume_scheme="https", label=_("Feed address"))
 
     class Meta:
         model = ClaimReviewFeed
@@ -44,7 +48,9 @@ class FeedForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         refusal = fetching.url_refusal(url, feeds.feed_policy())
         if refusal:
-            raise forms.ValidationError(f"This address would be refused: {refusal}")
+            raise forms.ValidationError(
+                gettext("This address would be refused: %(reason)s") % {"reason": refusal}
+            )
         return url
 
 
@@ -85,9 +91,18 @@ class ClaimReviewFeedAdmin(admin.ModelAdmin):
         if not change:
             enqueue_on_commit("verification.library.tasks.feed_refresh_task", obj.pk)
 
-    @admin.action(description="Read the selected feeds now", permissions=["change"])
+    @admin.action(description=_("Read the selected feeds now"), permissions=["change"])
     def read_now(self, request, queryset) -> None:
         ids = list(queryset.values_list("id", flat=True))
         for feed_id in ids:
             enqueue_on_commit("verification.library.tasks.feed_refresh_task", feed_id)
-        self.message_user(request, f"{len(ids)} feed(s) queued for reading.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s feed queued for reading.",
+                "%(count)s feeds queued for reading.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS,
+        )

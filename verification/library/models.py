@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from verification.models import Fact
 
@@ -14,39 +15,49 @@ class FactCheck(models.Model):
     the watermark every process's vector index refreshes from (see vectors.py).
     """
 
-    url = models.URLField(max_length=2000, unique=True)
-    claim_reviewed = models.TextField()
-    headline = models.TextField(blank=True)
-    rating_name = models.CharField("verdict", max_length=200, blank=True)
-    rating_value = models.FloatField(null=True, blank=True)
-    best_rating = models.FloatField(null=True, blank=True)
-    worst_rating = models.FloatField(null=True, blank=True)
-    author_name = models.CharField(max_length=300, blank=True)
-    publisher_name = models.CharField(max_length=300, blank=True)
-    claim_author = models.CharField(max_length=300, blank=True)
-    reviewed_on = models.DateField(null=True, blank=True)
-    language = models.CharField(max_length=35, blank=True)
-    appearance_urls = models.JSONField(default=list, blank=True)
+    url = models.URLField(max_length=2000, unique=True, verbose_name=_("URL"))
+    claim_reviewed = models.TextField(verbose_name=_("claim reviewed"))
+    headline = models.TextField(blank=True, verbose_name=_("headline"))
+    rating_name = models.CharField(_("verdict"), max_length=200, blank=True)
+    rating_value = models.FloatField(null=True, blank=True, verbose_name=_("rating value"))
+    best_rating = models.FloatField(null=True, blank=True, verbose_name=_("best rating"))
+    worst_rating = models.FloatField(null=True, blank=True, verbose_name=_("worst rating"))
+    author_name = models.CharField(max_length=300, blank=True, verbose_name=_("author name"))
+    publisher_name = models.CharField(max_length=300, blank=True, verbose_name=_("publisher name"))
+    claim_author = models.CharField(max_length=300, blank=True, verbose_name=_("claim author"))
+    reviewed_on = models.DateField(null=True, blank=True, verbose_name=_("reviewed on"))
+    language = models.CharField(max_length=35, blank=True, verbose_name=_("language"))
+    appearance_urls = models.JSONField(default=list, blank=True, verbose_name=_("appearance URLs"))
     feed = models.ForeignKey(
         "library.ClaimReviewFeed",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="factchecks",
+        verbose_name=_("feed"),
     )
     fingerprint = models.CharField(
-        max_length=64, help_text="SHA-256 of the kept fields: a re-import that changes nothing."
+        max_length=64,
+        help_text=_("SHA-256 of the kept fields: a re-import that changes nothing."),
+        verbose_name=_("fingerprint"),
     )
-    imported_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    embedding = models.BinaryField(null=True, blank=True, editable=False)
-    embedding_model = models.CharField(max_length=100, blank=True, editable=False)
+    imported_at = models.DateTimeField(auto_now_add=True, verbose_name=_("imported at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    embedding = models.BinaryField(
+        null=True, blank=True, editable=False, verbose_name=_("embedding")
+    )
+    embedding_model = models.CharField(
+        max_length=100, blank=True, editable=False, verbose_name=_("embedding model")
+    )
     # Serves the index refresh ("what changed since my watermark") as an index range scan.
-    indexed_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    indexed_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, editable=False, verbose_name=_("indexed at")
+    )
 
     class Meta:
         ordering = ["-reviewed_on", "-id"]
-        verbose_name = "earlier fact-check"
+        verbose_name = _("earlier fact-check")
+        verbose_name_plural = _("earlier fact-checks")
         indexes = [
             # The embedding sweeper finds fact-checks still waiting for a vector.
             models.Index(
@@ -78,38 +89,59 @@ class FactVector(models.Model):
 
 
 class FeedStatus(models.TextChoices):
-    NEW = "new", "Not read yet"
-    OK = "ok", "Read"
-    UNCHANGED = "unchanged", "Unchanged (304)"
-    PARTIAL = "partial", "Read, some records refused"
-    FAILED = "failed", "Failed"
+    NEW = "new", _("Not read yet")
+    OK = "ok", _("Read")
+    UNCHANGED = "unchanged", _("Unchanged (304)")
+    PARTIAL = "partial", _("Read, some records refused")
+    FAILED = "failed", _("Failed")
 
 
 class ClaimReviewFeed(models.Model):
     """A ClaimReview feed a desk admin follows; beat re-reads it with a conditional GET."""
 
-    url = models.URLField(max_length=2000, unique=True)
-    name = models.CharField(max_length=200, blank=True)
-    enabled = models.BooleanField(default=True)
+    url = models.URLField(max_length=2000, unique=True, verbose_name=_("URL"))
+    name = models.CharField(max_length=200, blank=True, verbose_name=_("name"))
+    enabled = models.BooleanField(default=True, verbose_name=_("enabled"))
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField(auto_now_add=True)
-    etag = models.CharField(max_length=500, blank=True, editable=False)
-    last_modified = models.CharField(max_length=100, blank=True, editable=False)
-    last_run_at = models.DateTimeField(null=True, blank=True, editable=False)
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("added at"))
+    etag = models.CharField(max_length=500, blank=True, editable=False, verbose_name=_("etag"))
+    last_modified = models.CharField(
+        max_length=100, blank=True, editable=False, verbose_name=_("last modified")
+    )
+    last_run_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("last run at")
+    )
     last_status = models.CharField(
-        max_length=20, choices=FeedStatus.choices, default=FeedStatus.NEW, editable=False
+        max_length=20,
+        choices=FeedStatus.choices,
+        default=FeedStatus.NEW,
+        editable=False,
+        verbose_name=_("last status"),
     )
-    last_error = models.TextField(blank=True, editable=False)
-    last_created = models.PositiveIntegerField(default=0, editable=False)
-    last_updated = models.PositiveIntegerField(default=0, editable=False)
-    last_unchanged = models.PositiveIntegerField(default=0, editable=False)
-    last_refused = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.TextField(blank=True, editable=False, verbose_name=_("last error"))
+    last_created = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("last created")
+    )
+    last_updated = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("last updated")
+    )
+    last_unchanged = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("last unchanged")
+    )
+    last_refused = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("last refused")
+    )
 
     class Meta:
         ordering = ["name", "url"]
-        verbose_name = "ClaimReview feed"
+        verbose_name = _("ClaimReview feed")
+        verbose_name_plural = _("ClaimReview feeds")
 
     def __str__(self) -> str:
         return self.name or self.url

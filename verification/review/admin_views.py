@@ -383,7 +383,9 @@ def _int(value: str | None, name: str) -> int:
     try:
         return int(value or "")
     except ValueError:
-        raise ValidationError({name: f"{name} must be a whole number."}) from None
+        raise ValidationError(
+            {name: _("%(name)s must be a whole number.") % {"name": name}}
+        ) from None
 
 
 def _error_text(error: Exception) -> str:
@@ -450,7 +452,7 @@ def _evidence_add(request, claim):
     snapshot_id = _int(request.POST.get("snapshot"), "snapshot")
     snapshot = SourceSnapshot.objects.filter(pk=snapshot_id).first()
     if snapshot is None:
-        raise ValidationError({"snapshot": "No such snapshot."})
+        raise ValidationError({"snapshot": _("No such snapshot.")})
     evidence = evidence_add(
         claim=claim,
         snapshot=snapshot,
@@ -469,7 +471,7 @@ def _evidence_remove(request, claim):
         .first()
     )
     if evidence is None:
-        raise ValidationError("That evidence is already gone.")
+        raise ValidationError(_("That evidence is already gone."))
     evidence_remove(evidence=evidence, user=request.user)
     return _("Evidence removed.")
 
@@ -493,7 +495,7 @@ def _publish(request, claim):
 def _retract(request, claim):
     fact = Fact.objects.filter(claim=claim).select_related("claim").first()
     if fact is None:
-        raise ValidationError("This claim has no published fact to retract.")
+        raise ValidationError(_("This claim has no published fact to retract."))
     fact_retract(fact=fact, user=request.user, reason=request.POST.get("reason", ""))
     return _("The fact is retracted; it stays visible, marked with your reason.")
 
@@ -502,7 +504,7 @@ def _reuse(request, claim):
     """Attach an earlier fact-check of the library as a source, to reuse its verdict."""
     factcheck = FactCheck.objects.filter(url=request.POST.get("url", "")).first()
     if factcheck is None:
-        raise ValidationError("That earlier fact-check is not in the library.")
+        raise ValidationError(_("That earlier fact-check is not in the library."))
     source_add(
         claim=claim,
         user=request.user,

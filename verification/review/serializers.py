@@ -1,5 +1,6 @@
 """The review API's shapes: a queued claim, a verdict to record, a recorded review."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from annotations.models import ClaimKind
@@ -13,12 +14,12 @@ class QueueFilterSerializer(serializers.Serializer):
     article = serializers.IntegerField(required=False, min_value=1)
     kind = serializers.ChoiceField(choices=ClaimKind.choices, required=False)
     stance = serializers.ChoiceField(
-        choices=[*Stance.choices, ("failed", "The check failed")],
+        choices=[*Stance.choices, ("failed", _("The check failed"))],
         required=False,
-        help_text="The latest check's stance, or `failed` for claims whose check failed.",
+        help_text=_("The latest check's stance, or `failed` for claims whose check failed."),
     )
     mine = serializers.BooleanField(
-        required=False, default=False, help_text="Only the claims you hold."
+        required=False, default=False, help_text=_("Only the claims you hold.")
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from annotations.anchoring import canonical_text
 from annotations.core.errors import TransitionError
@@ -67,9 +68,11 @@ def queue_take(*, claim: Claim, reviewer: AbstractBaseUser) -> ReviewLease:
     if lease is not None:
         if lease.reviewer_id == reviewer.pk:
             return lease
-        raise PermissionDenied(f"{lease.reviewer} holds this claim until {lease.expires_at:%H:%M}.")
+        raise _held_by_other(lease)
     if not _lease_take(claim=claim, reviewer=reviewer, reason="Taken from the queue."):
-        raise ValidationError("This claim is not waiting for review any more; reload the queue.")
+        raise ValidationError(
+            gettext("This claim is not waiting for review any more; reload the queue.")
+        )
     return ReviewLease.objects.get(claim=claim)
 
 
@@ -100,7 +103,9 @@ def review_lease_renew(*, claim: Claim, reviewer: AbstractBaseUser) -> ReviewLea
     )
     if renewed != 1:
         raise ValidationError(
-            "You no longer hold this claim (your lease ended); take it again from the queue."
+            gettext(
+                "You no longer hold this claim (your lease ended); take it again from the queue."
+            )
         )
     return ReviewLease.objects.get(claim=claim)
 
@@ -117,8 +122,10 @@ def review_lease_release(*, claim: Claim, reviewer: AbstractBaseUser) -> None:
         if not deleted:
             _require_not_held_by_other(claim, reviewer)
             raise TransitionError(
-                "You do not hold this claim (it was never taken by you, or your lease ended), "
-                "so there is nothing to release."
+                gettext(
+                    "You do not hold this claim (it was never taken by you, or your lease "
+                    "ended), so there is nothing to release."
+                )
             )
         try:
             claim_transition(
@@ -151,10 +158,17 @@ def review_lease_release_expired() -> int:
     return released
 
 
+def _held_by_other(lease: ReviewLease) -> PermissionDenied:
+    return PermissionDenied(
+        gettext("%(reviewer)s holds this claim until %(time)s.")
+        % {"reviewer": lease.reviewer, "time": f"{lease.expires_at:%H:%M}"}
+    )
+
+
 def _require_not_held_by_other(claim: Claim, user: AbstractBaseUser) -> None:
     lease = selectors.review_lease_held_by_other(claim, user)
     if lease is not None:
-        raise PermissionDenied(f"{lease.reviewer} holds this claim until {lease.expires_at:%H:%M}.")
+        raise _held_by_other(lease)
 
 
 def review_record(
@@ -164,11 +178,14 @@ def review_record(
     permission_require(reviewer, PERM_REVIEW, "review claims")
     if verdict not in Verdict.values:
         raise ValidationError(
-            {"verdict": f"Unknown verdict {verdict!r}; use one of {Verdict.values}."}
+            {
+                "verdict": gettext("Unknown verdict %(verdict)r; use one of %(choices)s.")
+                % {"verdict": verdict, "choices": Verdict.values}
+            }
         )
     if not rationale.strip():
         raise ValidationError(
-            {"rationale": "Explain the verdict: the rationale is published with it."}
+            {"rationale": gettext("Explain the verdict: the rationale is published with it.")}
         )
     _require_not_held_by_other(claim, reviewer)
     with transaction.atomic():
@@ -196,21 +213,32 @@ def evidence_add(
     """
     permission_require(user, PERM_EVIDENCE_ADD, "add evidence")
     if claim.status not in REVIEWABLE:
-        raise TransitionError("Evidence can be changed only while the claim is being reviewed.")
+        raise TransitionError(
+            gettext("Evidence can be changed only while the claim is being reviewed.")
+        )
     _require_not_held_by_other(claim, user)
     if not Source.objects.filter(pk=snapshot.source_id, claims=claim).exists():
-        raise ValidationError({"snapshot": "That snapshot is not of one of this claim's sources."})
+        raise ValidationError(
+            {"snapshot": gettext("That snapshot is not of one of this claim's sources.")}
+        )
     if not (0 <= start < end <= len(snapshot.text)):
         raise ValidationError(
-            {"end": f"Select a passage inside the source text (0–{len(snapshot.text)})."}
+            {
+                "end": gettext("Select a passage inside the source text (0–%(length)s).")
+                % {"length": len(snapshot.text)}
+            }
         )
     if not snapshot.text[start:end].strip():
-        raise ValidationError({"end": "The selection holds only white space."})
+        raise ValidationError({"end": gettext("The selection holds only white space.")})
     run = claim.check_runs.order_by("-created_at", "-id").first()
     if run is None:
-        raise TransitionError("This claim has not been checked yet; there is no run to add to.")
+        raise TransitionError(
+            gettext("This claim has not been checked yet; there is no run to add to.")
+        )
     if run.status in OPEN_RUN_STATUSES:
-        raise TransitionError("A check of this claim is running; add evidence when it is done.")
+        raise TransitionError(
+            gettext("A check of this claim is running; add evidence when it is done.")
+        )
     rank = (run.evidence.order_by("-rank").values_list("rank", flat=True).first() or 0) + 1
     try:
         with transaction.atomic():
@@ -228,7 +256,7 @@ def evidence_add(
                 claim=claim, actor=user, reason=f"Evidence added: “{shorten(evidence.text, 200)}”"
             )
     except IntegrityError:
-        raise ValidationError("That passage is already evidence for this claim.") from None
+        raise ValidationError(gettext("That passage is already evidence for this claim.")) from None
     return evidence
 
 
@@ -237,7 +265,9 @@ def evidence_remove(*, evidence: Evidence, user: AbstractBaseUser) -> None:
     permission_require(user, PERM_EVIDENCE_REMOVE, "remove evidence")
     claim = evidence.check_run.claim
     if claim.status not in REVIEWABLE:
-        raise TransitionError("Evidence can be changed only while the claim is being reviewed.")
+        raise TransitionError(
+            gettext("Evidence can be changed only while the claim is being reviewed.")
+        )
     _require_not_held_by_other(claim, user)
     with transaction.atomic():
         claim_history_note(

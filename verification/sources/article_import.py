@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from annotations.models import Article
 from annotations.services import article_create
@@ -15,16 +16,23 @@ def article_import_url(*, url: str, user: AbstractBaseUser, title: str = "") -> 
     Fetch and extraction failures become a ValidationError on `url` with the reason in words.
     """
     if not (user and user.is_authenticated and user.has_perm("annotations.add_article")):
-        raise PermissionDenied("You do not have permission to add articles.")
+        raise PermissionDenied(gettext("You do not have permission to add articles."))
     try:
         result = fetching.fetch(url, fetch_policy())
         extracted = extraction.extract(result.body, result.content_type, url=result.final_url)
     except fetching.FetchError as error:
-        raise ValidationError({"url": f"The page could not be fetched: {error.reason}."}) from None
+        raise ValidationError(
+            {
+                "url": gettext("The page could not be fetched: %(reason)s.")
+                % {"reason": error.reason}
+            }
+        ) from None
     except extraction.ExtractionError as error:
-        raise ValidationError({"url": f"No article text could be extracted: {error}."}) from None
+        raise ValidationError(
+            {"url": gettext("No article text could be extracted: %(reason)s.") % {"reason": error}}
+        ) from None
     if not extracted.text.strip():
-        raise ValidationError({"url": "The page has no article text to annotate."})
+        raise ValidationError({"url": gettext("The page has no article text to annotate.")})
     return article_create(
         title=(title or extracted.title or result.final_url)[:500],
         text=extracted.text,

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from annotations import services as annotation_services
 from annotations.core.errors import TransitionError
@@ -66,9 +67,9 @@ def source_save(
     commits; a source newly attached to a published or retracted claim is refused.
     """
     perm, refusal = (
-        ("annotations.add_source", "You do not have permission to add sources.")
+        ("annotations.add_source", gettext("You do not have permission to add sources."))
         if source is None
-        else ("annotations.change_source", "You do not have permission to change sources.")
+        else ("annotations.change_source", gettext("You do not have permission to change sources."))
     )
     if not (user and user.is_authenticated and user.has_perm(perm)):
         raise PermissionDenied(refusal)
@@ -99,7 +100,7 @@ def _source_create(claims: list[Claim], user, *, url, text, title, uploaded) -> 
     elif text:
         source = annotation_services.source_add_text(claim=first, title=title, text=text, user=user)
     else:
-        raise ValidationError("Give a URL, a file or pasted text.")
+        raise ValidationError(gettext("Give a URL, a file or pasted text."))
     for claim in others:
         _require_open(claim)
     source.claims.add(*others)
@@ -123,7 +124,7 @@ def _source_change(source: Source, claims: list[Claim], *, url, text, title, upl
         text = annotation_services.source_text_clean(text=text, title=title)
         title = title.strip()
     else:
-        raise ValidationError("Give a URL, a file or pasted text.")
+        raise ValidationError(gettext("Give a URL, a file or pasted text."))
     content = {
         "kind": kind,
         "url": url if kind == SourceKind.URL else "",
@@ -152,9 +153,12 @@ def _require_open(claim: Claim) -> None:
 def source_retry(*, source: Source, user: AbstractBaseUser) -> None:
     """Queue a failed source for another fetch."""
     if not (user and user.is_authenticated and user.has_perm("annotations.change_source")):
-        raise PermissionDenied("You do not have permission to retry sources.")
+        raise PermissionDenied(gettext("You do not have permission to retry sources."))
     if source.state != SourceState.FAILED:
-        raise ValidationError(f"Only failed sources are retried; this one is {source.state}.")
+        raise ValidationError(
+            gettext("Only failed sources are retried; this one is %(state)s.")
+            % {"state": source.get_state_display().lower()}
+        )
     Source.objects.filter(pk=source.pk).update(state=SourceState.PENDING, failure_reason="")
     _enqueue_fetch(source)
 

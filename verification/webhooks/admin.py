@@ -8,6 +8,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from annotations.text import shorten
 from verification.webhooks import selectors, services
@@ -23,9 +26,9 @@ MANAGE = "webhooks.change_subscription"
 
 
 class SubscriptionForm(forms.ModelForm):
-    target_url = forms.URLField(max_length=2000, assume_scheme="https", label="Target URL")
+    target_url = forms.URLField(max_length=2000, assume_scheme="https", label=_("Target URL"))
     events = forms.MultipleChoiceField(
-        choices=[(e, f"{e}: {EventType(e).label}") for e in SUBSCRIBABLE_EVENTS],
+        choices=[(e, format_lazy("{}: {}", e, EventType(e).label)) for e in SUBSCRIBABLE_EVENTS],
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -49,6 +52,18 @@ class SubscriptionForm(forms.ModelForm):
         return data
 
 
+# The columns of a subscription's recent deliveries table.
+_LOG_COLUMNS = (
+    _("Time"),
+    _("Event"),
+    _("Status"),
+    _("Latency"),
+    _("Error"),
+    _("Response"),
+    _("Next retry"),
+)
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     form = SubscriptionForm
@@ -65,32 +80,36 @@ class SubscriptionAdmin(admin.ModelAdmin):
         return [
             (None, {"fields": main}),
             (
-                "Signing",
+                _("Signing"),
                 {
                     "fields": ("secret",),
-                    "description": "Receivers check the webhook-signature header with this secret "
-                    "(Standard Webhooks).",
+                    "description": _(
+                        "Receivers check the webhook-signature header with this secret "
+                        "(Standard Webhooks)."
+                    ),
                 },
             ),
-            ("Health", {"fields": ("disabled_reason", "disabled_at")}),
-            ("Delivery log", {"fields": ("recent_deliveries",)}),
+            (_("Health"), {"fields": ("disabled_reason", "disabled_at")}),
+            (_("Delivery log"), {"fields": ("recent_deliveries",)}),
         ]
 
-    @admin.display(description="State")
+    @admin.display(description=_("State"))
     def state(self, obj: Subscription) -> str:
         if obj.is_active:
-            return "failing" if obj.failing_since else "ok"
-        return f"off: {shorten(obj.disabled_reason, 80)}" if obj.disabled_reason else "off"
+            return gettext("failing") if obj.failing_since else gettext("ok")
+        if obj.disabled_reason:
+            return gettext("off: %(reason)s") % {"reason": shorten(obj.disabled_reason, 80)}
+        return gettext("off")
 
-    @admin.display(description="Failures in a row")
+    @admin.display(description=_("Failures in a row"))
     def failures(self, obj: Subscription) -> int:
         return obj.consecutive_failures
 
-    @admin.display(description="Last 20 tries")
+    @admin.display(description=_("Last 20 tries"))
     def recent_deliveries(self, obj: Subscription) -> str:
         attempts = list(selectors.delivery_log(subscription=obj)[:20])
         if not attempts:
-            return "Nothing sent yet."
+            return gettext("Nothing sent yet.")
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -108,13 +127,19 @@ class SubscriptionAdmin(admin.ModelAdmin):
             ),
         )
         log_url = reverse("admin:webhooks_deliveryattempt_changelist")
+        head = format_html_join(
+            "",
+            "<th>{}</th>",
+            ((label,) for label in _LOG_COLUMNS),
+        )
         return format_html(
-            "<table><thead><tr><th>Time</th><th>Event</th><th>Status</th><th>Latency</th>"
-            "<th>Error</th><th>Response</th><th>Next retry</th></tr></thead><tbody>{}</tbody>"
-            '</table><p><a href="{}?delivery__subscription__id__exact={}">Full log</a></p>',
+            "<table><thead><tr>{}</tr></thead><tbody>{}</tbody>"
+            '</table><p><a href="{}?delivery__subscription__id__exact={}">{}</a></p>',
+            head,
             rows,
             log_url,
             obj.pk,
+            gettext("Full log"),
         )
 
     def save_model(self, request, obj, form, change):
@@ -128,12 +153,20 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.subscription_delete(subscription=obj)
 
-    @admin.action(description="Send test event", permissions=["change"])
+    @admin.action(description=_("Send test event"), permissions=["change"])
     def send_test_event(self, request, queryset):
         for subscription in queryset:
             services.subscription_send_test(subscription=subscription)
+        count = queryset.count()
         self.message_user(
-            request, f"Test event queued for {queryset.count()} subscription(s).", messages.SUCCESS
+            request,
+            ngettext(
+                "Test event queued for %(count)s subscription.",
+                "Test event queued for %(count)s subscriptions.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
         )
 
 
@@ -156,7 +189,14 @@ class _LogAdmin(admin.ModelAdmin):
         for delivery in deliveries:
             services.delivery_redeliver(delivery=delivery)
         self.message_user(
-            request, f"{len(deliveries)} delivery(ies) queued again, same ids.", messages.SUCCESS
+            request,
+            ngettext(
+                "%(count)s delivery queued again, same ids.",
+                "%(count)s deliveries queued again, same ids.",
+                len(deliveries),
+            )
+            % {"count": len(deliveries)},
+            messages.SUCCESS,
         )
 
 
@@ -209,15 +249,15 @@ class DeliveryAdmin(_LogAdmin):
     inlines = (DeliveryAttemptInline,)
     actions = ("redeliver",)
 
-    @admin.display(description="Event")
+    @admin.display(description=_("Event"))
     def event_type(self, obj: Delivery) -> str:
         return obj.event.type
 
-    @admin.display(description="Payload")
+    @admin.display(description=_("Payload"))
     def body(self, obj: Delivery) -> str:
         return format_html("<pre>{}</pre>", obj.event.body)
 
-    @admin.action(description="Redeliver (same webhook-id)", permissions=["redeliver"])
+    @admin.action(description=_("Redeliver (same webhook-id)"), permissions=["redeliver"])
     def redeliver(self, request, queryset):
         self._redeliver(request, list(queryset.select_related("event")))
 
@@ -238,27 +278,27 @@ class DeliveryAttemptAdmin(_LogAdmin):
     list_select_related = ("delivery__subscription", "delivery__event")
     actions = ("redeliver",)
 
-    @admin.display(description="Subscription")
+    @admin.display(description=_("Subscription"))
     def subscription(self, obj: DeliveryAttempt) -> str:
         return obj.delivery.subscription.name
 
-    @admin.display(description="Event")
+    @admin.display(description=_("Event"))
     def event_type(self, obj: DeliveryAttempt) -> str:
         return obj.delivery.event.type
 
-    @admin.display(description="Latency")
+    @admin.display(description=_("Latency"))
     def latency(self, obj: DeliveryAttempt) -> str:
         return f"{obj.latency_ms} ms" if obj.latency_ms is not None else "—"
 
-    @admin.display(description="Error")
+    @admin.display(description=_("Error"))
     def error_short(self, obj: DeliveryAttempt) -> str:
         return shorten(obj.error, 100)
 
-    @admin.display(description="Response")
+    @admin.display(description=_("Response"))
     def response_short(self, obj: DeliveryAttempt) -> str:
         return shorten(obj.response_excerpt, 120)
 
-    @admin.action(description="Redeliver (same webhook-id)", permissions=["redeliver"])
+    @admin.action(description=_("Redeliver (same webhook-id)"), permissions=["redeliver"])
     def redeliver(self, request, queryset):
         ids = set(queryset.values_list("delivery_id", flat=True))
         self._redeliver(request, list(Delivery.objects.filter(pk__in=ids).select_related("event")))

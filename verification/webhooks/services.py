@@ -21,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from verification.webhooks import delivery as http
 from verification.webhooks.models import (
@@ -59,11 +60,15 @@ def subscription_validate(*, target_url: str, events: list[str], payload_format:
         errors["target_url"] = refusal
     unknown = sorted(set(events) - set(SUBSCRIBABLE_EVENTS))
     if unknown:
-        errors["events"] = f"Unknown event types: {', '.join(unknown)}."
+        errors["events"] = gettext("Unknown event types: %(events)s.") % {
+            "events": ", ".join(unknown)
+        }
     elif not events:
-        errors["events"] = "Choose at least one event."
+        errors["events"] = gettext("Choose at least one event.")
     if payload_format not in PayloadFormat.values:
-        errors["payload_format"] = f"Not a payload format: {payload_format}."
+        errors["payload_format"] = gettext("Not a payload format: %(format)s.") % {
+            "format": payload_format
+        }
     if errors:
         raise ValidationError(errors)
     # The order of SUBSCRIBABLE_EVENTS, without repeats, so equal choices compare equal.

@@ -4,6 +4,7 @@ import uuid
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, pagination, status
 from rest_framework.response import Response
@@ -21,7 +22,7 @@ from verification.webhooks.serializers import (
 )
 
 _MANAGE = has_perm("webhooks.change_subscription")
-_MANAGE.message = "Only desk admins can manage webhooks."
+_MANAGE.message = _("Only desk admins can manage webhooks.")
 
 
 class SubscriptionListView(APIView):

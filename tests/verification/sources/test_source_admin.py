@@ -44,7 +44,7 @@ def test_an_annotator_retries_a_failed_source_from_the_admin(
             {"action": "retry_fetch", "_selected_action": [source.pk]},
             follow=True,
         )
-    assert "1 source(s) queued for another fetch." in response.content.decode()
+    assert "1 source queued for another fetch." in response.content.decode()
     source.refresh_from_db()
     assert (source.state, source.failure_reason) == (SourceState.PENDING, "")
     assert len(callbacks) == 1
