@@ -23,6 +23,7 @@ from annotations.language import language_choices
 from annotations.models import Article, Claim, ClaimStatus, Source
 from annotations.text import percent, shorten
 from verification import selectors
+from verification.checks.finding_texts import text_of
 from verification.checks.services import check_run_refusal, check_run_request, claim_submit
 from verification.models import CheckRun, Evidence, Fact, Finding, Review, SourceSnapshot
 from verification.review import admin_views, queue_views
@@ -62,8 +63,12 @@ class FindingInline(admin.TabularInline):
     model = Finding
     extra = 0
     can_delete = False
-    fields = ("position", "kind", "outcome", "message")
+    fields = ("position", "kind", "outcome", "sentence")
     readonly_fields = fields
+
+    @admin.display(description=_("message"))
+    def sentence(self, finding: Finding) -> str:
+        return text_of(finding)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

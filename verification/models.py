@@ -202,6 +202,11 @@ class Finding(models.Model):
     kind = models.CharField(max_length=20, verbose_name=_("kind"))
     outcome = models.CharField(max_length=20, verbose_name=_("outcome"))
     message = models.TextField(verbose_name=_("message"))
+    # The engine's code for the sentence and its data, so the pages and the API can say it in the
+    # reader's language (verification/checks/finding_texts.py).
+    # Blank for findings stored before codes existed (and for source problems): `message` shows.
+    code = models.CharField(max_length=40, blank=True, default="", verbose_name=_("code"))
+    params = models.JSONField(default=dict, blank=True, verbose_name=_("parameters"))
     claim_start = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("claim start"))
     claim_end = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("claim end"))
     snapshot = models.ForeignKey(

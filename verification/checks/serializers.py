@@ -1,11 +1,17 @@
 """The check-run API's shapes: a run with its findings, and a run's summary."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from verification.checks.finding_texts import text_of
 from verification.models import CheckRun, Finding
 
 
 class FindingSerializer(serializers.ModelSerializer):
+    # The sentence in the request's language (the stored English for a finding without a code).
+    message = serializers.SerializerMethodField()
+
     class Meta:
         model = Finding
         fields = (
@@ -19,6 +25,10 @@ class FindingSerializer(serializers.ModelSerializer):
             "source_start",
             "source_end",
         )
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_message(self, finding: Finding) -> str:
+        return text_of(finding)
 
 
 class CheckRunSerializer(serializers.ModelSerializer):

@@ -348,6 +348,8 @@ def check_run_finish(*, run: CheckRun, result: "engine.CheckResult", problems: l
                 kind=f.kind,
                 outcome=f.outcome,
                 message=f.message,
+                code=f.code,
+                params=f.params,
                 claim_start=f.claim_start,
                 claim_end=f.claim_end,
                 snapshot_id=int(f.source_id) if f.source_id in snapshot_ids else None,

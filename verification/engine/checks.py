@@ -22,6 +22,7 @@ from .lexicon import (
     SAY_VERBS,
     SUPERLATIVE_MARKERS,
 )
+from .messages import finding, say
 from .quantities import MONTHS, Quantity, extract
 from .relative_dates import extract_relative
 from .results import Finding
@@ -158,17 +159,6 @@ def _relation(c: Quantity, p: Quantity) -> str:
     return "info"
 
 
-_KIND_WORD = {
-    "number": "number",
-    "percent": "percentage",
-    "rating": "rating",
-    "ordinal": "ordinal",
-    "year": "year",
-    "date": "date",
-    "century": "century",
-}
-
-
 _RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014]|to|until|till)\s*", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
 # "c. 1491-1510", "around 1500-1510": the writer does not know the year, only its bounds.
@@ -232,7 +222,6 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
     taken = _claimed_figures(claim, passage)
     for c in claim.quantities:
         kind = "date" if c.kind in DATED else "number"
-        word = _KIND_WORD[c.kind]
         cands = [p for p in pq if _compatible(c, p)]
         ctext = _q_text(claim, c)
         if cands:
@@ -242,16 +231,13 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
                 said = ", ".join(p.describe(passage.text) for p in cands)
                 theirs = ", ".join(dict.fromkeys(_q_text(claim, o) for o in owners))
                 findings.append(
-                    Finding(
+                    finding(
                         kind,
                         "missing",
-                        f"{word} not found for '{ctext}': what the source gives here ({said}) "
-                        f"matches another of the claim's figures ({theirs})",
-                        c.start,
-                        c.end,
-                        passage.source_id,
-                        cands[0].start,
-                        cands[0].end,
+                        "figure.taken",
+                        {"figure": c.kind, "claim": ctext, "source": said, "others": theirs},
+                        (c.start, c.end),
+                        (passage.source_id, cands[0].start, cands[0].end),
                     )
                 )
                 claim.counts[f"{kind}_missing"] += 1
@@ -259,15 +245,13 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
             cands = [p for p, owner in zip(cands, owners, strict=True) if owner is None]
         if not cands:
             findings.append(
-                Finding(
+                finding(
                     kind,
                     "missing",
-                    f"{word} not found: the source gives no {word} to compare with '{ctext}'",
-                    c.start,
-                    c.end,
-                    passage.source_id,
-                    None,
-                    None,
+                    "figure.absent",
+                    {"figure": c.kind, "claim": ctext},
+                    (c.start, c.end),
+                    (passage.source_id, None, None),
                 )
             )
             claim.counts[f"{kind}_missing"] += 1
@@ -290,24 +274,21 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
         ptext = p.describe(passage.text)
         ends = _year_range(claim, c) if rel == "conflicts" else None
         year = p.date_parts[0] if p.date_parts else None
+        params = {"figure": c.kind, "claim": ctext, "source": ptext}
+        code = {
+            "agrees": "figure.agrees",
+            "differs_slightly": "figure.differs_slightly",
+            "info": "figure.undecided",
+        }.get(rel, "figure.mismatch")
         if ends and year and ends[0].date_parts[0] <= year <= ends[1].date_parts[0]:
-            span = f"{_q_text(claim, ends[0])}-{_q_text(claim, ends[1])}"
+            params["range"] = f"{_q_text(claim, ends[0])}-{_q_text(claim, ends[1])}"
             if ends[0].qualifier == "approx" or _UNCERTAIN.search(claim.text[: ends[0].start]):
                 # "c. 1491-1510" against "around 1500": the source's year lies in the bounds.
-                rel, ctext = "agrees", f"{ctext} (bounds {span})"
+                rel, code = "agrees", "figure.agrees_within_bounds"
             else:
                 # "from 1997 to 2003" against "in 2000": inside, but not the start it names.
-                rel, ctext = "info", f"{ctext} (the range {span})"
-        if rel == "agrees":
-            msg = f"{word} agrees: the claim says {ctext}, the source says {ptext}"
-        elif rel == "differs_slightly":
-            msg = f"{word} differs slightly: the claim says {ctext}, the source says {ptext}"
-        elif rel == "info":
-            msg = (
-                f"{word} not decided: the claim says {ctext}, the source says {ptext}, "
-                "which neither confirms nor contradicts it"
-            )
-        else:
+                rel, code = "info", "figure.undecided_within_range"
+        if rel == "conflicts":
             # Only a mismatch with a number about the same thing is a conflict.
             same_unit = bool(c.unit and c.unit == p.unit)
             other_unit = bool(c.unit and p.unit and c.unit != p.unit)
@@ -316,14 +297,10 @@ def check_quantities(claim: TextView, passage: TextView) -> list[Finding]:
                 or (c.unit and not same_unit and len(cands) > 1)
                 or (not same_unit and not (c.context & p.context) and len(cands) > 1)
             ):
-                rel = "info"
-                msg = (
-                    f"{word} not found: the claim says {ctext}; the source's figures "
-                    f"(e.g. {ptext}) seem to count something else"
-                )
-            else:
-                msg = f"{word} mismatch: the claim says {ctext}, the source says {ptext}"
-        findings.append(Finding(kind, rel, msg, c.start, c.end, passage.source_id, p.start, p.end))
+                rel, code = "info", "figure.counts_other"
+        findings.append(
+            finding(kind, rel, code, params, (c.start, c.end), (passage.source_id, p.start, p.end))
+        )
         claim.counts[f"{kind}_{rel}"] += 1
         if c.kind == "ordinal":
             claim.counts[f"ordinal_{rel}"] += 1
@@ -416,15 +393,13 @@ def check_names(claim: TextView, passage: TextView) -> list[Finding]:
             if g is not None and g in p_groups:
                 other = p_groups[g]
                 findings.append(
-                    Finding(
+                    finding(
                         "name",
                         "agrees",
-                        f"name agrees: the claim says {t.raw}, the source says {other.raw}",
-                        t.start,
-                        t.end,
-                        passage.source_id,
-                        other.start,
-                        other.end,
+                        "name.agrees",
+                        {"claim": t.raw, "source": other.raw},
+                        (t.start, t.end),
+                        (passage.source_id, other.start, other.end),
                     )
                 )
                 claim.counts["name_agrees"] += 1
@@ -438,16 +413,13 @@ def check_names(claim: TextView, passage: TextView) -> list[Finding]:
                 if rivals:
                     other = rivals[0]
                     findings.append(
-                        Finding(
+                        finding(
                             "name",
                             "conflicts",
-                            f"nationality/place mismatch: the claim says {t.raw}, "
-                            f"the source says {other.raw}",
-                            t.start,
-                            t.end,
-                            passage.source_id,
-                            other.start,
-                            other.end,
+                            "name.place_mismatch",
+                            {"claim": t.raw, "source": other.raw},
+                            (t.start, t.end),
+                            (passage.source_id, other.start, other.end),
                         )
                     )
                     claim.counts["name_conflicts"] += 1
@@ -467,16 +439,13 @@ def check_names(claim: TextView, passage: TextView) -> list[Finding]:
                         best, best_ratio = tok, r
                 if best is not None and best_ratio >= 0.8:
                     findings.append(
-                        Finding(
+                        finding(
                             "name",
                             "info",
-                            f"possible spelling or transliteration variant: the claim says "
-                            f"{t.raw}, the source says {best.raw}",
-                            t.start,
-                            t.end,
-                            passage.source_id,
-                            best.start,
-                            best.end,
+                            "name.variant",
+                            {"claim": t.raw, "source": best.raw},
+                            (t.start, t.end),
+                            (passage.source_id, best.start, best.end),
                         )
                     )
                     claim.counts["name_variant"] += 1
@@ -484,35 +453,33 @@ def check_names(claim: TextView, passage: TextView) -> list[Finding]:
             missing.append(t)
         if missing:
             claim.counts["name_missing"] += len(missing)
-            words = " ".join(t.raw for t in missing)
-            what = name if len(missing) == len(run) else f"{words} (of {name})"
+            what = {"name": name}
+            if len(missing) != len(run):
+                what["words"] = " ".join(t.raw for t in missing)
+            part = "_part" if "words" in what else ""
             # The checks read the best passage; say so if the name is elsewhere in the source.
             elsewhere = [_find_word(passage.text, t.raw) for t in missing]
             if all(found is not None for found in elsewhere):
                 source_start, source_end = _name_elsewhere(passage.text, run, missing)
                 findings.append(
-                    Finding(
+                    finding(
                         "name",
                         "info",
-                        f"name not in the best passage, but elsewhere in the source: {what}",
-                        missing[0].start,
-                        missing[-1].end,
-                        passage.source_id,
-                        source_start,
-                        source_end,
+                        f"name.elsewhere{part}",
+                        what,
+                        (missing[0].start, missing[-1].end),
+                        (passage.source_id, source_start, source_end),
                     )
                 )
             else:
                 findings.append(
-                    Finding(
+                    finding(
                         "name",
                         "missing",
-                        f"name not found in the source: {what}",
-                        missing[0].start,
-                        missing[-1].end,
-                        passage.source_id,
-                        None,
-                        None,
+                        f"name.missing{part}",
+                        what,
+                        (missing[0].start, missing[-1].end),
+                        (passage.source_id, None, None),
                     )
                 )
     return findings
@@ -542,15 +509,13 @@ def check_polarity(claim: TextView, passage: TextView) -> list[Finding]:
             if opp in pw and opp not in cw:
                 o = pw[opp]
                 findings.append(
-                    Finding(
+                    finding(
                         "polarity",
                         "conflicts",
-                        f"opposite wording: the claim says '{t.raw}', the source says '{o.raw}'",
-                        t.start,
-                        t.end,
-                        passage.source_id,
-                        o.start,
-                        o.end,
+                        "polarity.opposite",
+                        {"claim": t.raw, "source": o.raw},
+                        (t.start, t.end),
+                        (passage.source_id, o.start, o.end),
                     )
                 )
                 claim.counts["polarity_conflicts"] += 1
@@ -563,30 +528,24 @@ def check_polarity(claim: TextView, passage: TextView) -> list[Finding]:
         if cn:
             neg = next(t for t in claim.tokens if t.norm in NEGATIONS or t.norm == "t")
             findings.append(
-                Finding(
+                finding(
                     "negation",
                     "conflicts",
-                    f"negation differs: the claim says '{neg.raw}', the passage has no matching "
-                    "negation",
-                    neg.start,
-                    neg.end,
-                    passage.source_id,
-                    passage.start,
-                    passage.end,
+                    "negation.claim_only",
+                    {"claim": neg.raw},
+                    (neg.start, neg.end),
+                    (passage.source_id, passage.start, passage.end),
                 )
             )
         else:
             neg = next(t for t in passage.tokens if t.norm in NEGATIONS or t.norm == "t")
             findings.append(
-                Finding(
+                finding(
                     "negation",
                     "conflicts",
-                    f"negation differs: the source says '{neg.raw}', the claim is not negated",
-                    None,
-                    None,
-                    passage.source_id,
-                    neg.start,
-                    neg.end,
+                    "negation.source_only",
+                    {"source": neg.raw},
+                    source=(passage.source_id, neg.start, neg.end),
                 )
             )
     for t in claim.tokens:
@@ -666,15 +625,19 @@ def _similarity(ops: list, n_quote: int, n_window: int, elided: list) -> float:
     return 2 * matched / max(1, n_quote + shown)
 
 
-def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextView | None, int, int]:
-    """Find the quote in the passages; return (outcome, message, passage, start, end).
+def align_quote(
+    quote: str, passages: list[TextView]
+) -> tuple[str, tuple[str, dict], TextView | None, int, int]:
+    """Find the quote in the passages; return (outcome, (code, params), passage, start, end).
+
+    The code and its params make the finding's sentence (messages.py).
 
     outcome is "agrees" (verbatim, ignoring case/punctuation), "differs_slightly" (a word-level
     diff names what was added, dropped or changed) or "missing".
     """
     qwords = _words(quote)[:MAX_QUOTE_WORDS]
     if not qwords:
-        return "missing", "the quote has no words to look for", None, 0, 0
+        return "missing", ("quote.no_words", {}), None, 0, 0
     qn = [t.norm for t in qwords]
     gaps = _gaps(quote, qwords)
     best: tuple[float, int, TextView, int, int, list] | None = None
@@ -701,7 +664,7 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
     if best is None or best[0] < 0.5:
         return (
             "missing",
-            "quote not found: no passage of the sources contains these words",
+            ("quote.not_found", {}),
             None,
             0,
             0,
@@ -729,26 +692,23 @@ def align_quote(quote: str, passages: list[TextView]) -> tuple[str, str, TextVie
         if bool(said) != bool(source_says):
             reversed_by += said or source_says
         if tag == "replace":
-            changes.append(f"changed '{ppart}' to '{qpart}'")
+            changes.append(say("quote.changed", source=ppart, quote=qpart))
         elif tag == "delete":
-            changes.append(f"added '{qpart}'")
+            changes.append(say("quote.added", quote=qpart))
         else:
-            changes.append(f"dropped '{ppart}'")
+            changes.append(say("quote.dropped", source=ppart))
     if not changes:
         left_out = "', '".join(_shortened(pw[op[3] : op[4]]) for op in elided)
         return (
             "agrees",
-            f"quote agrees: the source has these words, and the quote marks where it leaves out "
-            f"'{left_out}'"
-            if elided
-            else "quote verbatim: the source has these exact words",
+            ("quote.elided", {"left_out": left_out}) if elided else ("quote.verbatim", {}),
             p,
             s_tok.start,
             e_tok.end,
         )
-    message = "quote differs from the source: " + "; ".join(changes)
+    message = ("quote.differs", {"changes": changes})
     if reversed_by:
-        message += f" ('{reversed_by[0]}' on one side only reverses the meaning)"
+        message = ("quote.differs_reversing", {"changes": changes, "word": reversed_by[0]})
     return (
         "differs_slightly" if ratio >= 0.75 and not reversed_by else "conflicts",
         message,

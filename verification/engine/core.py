@@ -11,6 +11,7 @@ from . import checks, decision, languages, learned, stance
 from .bm25 import BM25
 from .checks import TextView
 from .lexicon import SAY_VERBS
+from .messages import finding, say
 from .passages import Passage, split_passages
 from .results import CheckResult, ClaimInput, EvidenceSpan, Finding, SourceInput
 from .text import content_stems, passage_content_stems, tokenize
@@ -262,8 +263,8 @@ def analyse(
 
     findings: list[Finding] = []
     if not passages or not query:
-        why = "the sources have no text" if not passages else "the claim has no words to check"
-        findings.append(Finding("retrieval", "info", f"nothing to compare: {why}"))
+        why = "no_source_text" if not passages else "no_claim_words"
+        findings.append(finding("retrieval", "info", f"retrieval.{why}"))
         return Analysis(
             stance.feature_vector({}, checks.coverage(cview, cview), 0, 0),
             [],
@@ -334,15 +335,13 @@ def analyse(
         for f in checks.check_quantities(probe, c.view):
             if f.outcome in ("agrees", "conflicts"):
                 findings.append(
-                    Finding(
+                    finding(
                         f.kind,
                         "info",
-                        f"in another passage: {f.message}",
-                        f.claim_start,
-                        f.claim_end,
-                        f.source_id,
-                        f.source_start,
-                        f.source_end,
+                        "elsewhere",
+                        {"finding": say(f.code, **f.params)},
+                        (f.claim_start, f.claim_end),
+                        (f.source_id, f.source_start, f.source_end),
                     )
                 )
     counts = Counter(cview.counts)
@@ -355,42 +354,43 @@ def analyse(
     quote_outcome = speaker_outcome = None
     if quote:
         qviews = [c.view for c in cands[:QUOTE_PASSAGES]]
-        outcome, message, qview, qs, qe = checks.align_quote(quote, qviews)
+        outcome, (code, params), qview, qs, qe = checks.align_quote(quote, qviews)
         quote_outcome = outcome
         qstart = claim_text.find(quote)
         cs, ce = (qstart, qstart + len(quote)) if qstart >= 0 else (None, None)
         findings.insert(
             0,
-            Finding(
+            finding(
                 "quote",
                 outcome,
-                message,
-                cs,
-                ce,
-                qview.source_id if qview else None,
-                qs if qview else None,
-                qe if qview else None,
+                code,
+                params,
+                (cs, ce),
+                (qview.source_id, qs, qe) if qview else (None, None, None),
             ),
         )
         if claim.speaker and qview is not None and plan.english:
             said_by = checks.attributed_speaker(qview, qs, qe)
             if said_by is None:
-                speaker_outcome = "info"
-                msg = (
-                    f"speaker not stated: the source does not say near the quote who said it "
-                    f"(the claim names {claim.speaker})"
-                )
+                speaker_outcome, code = "info", "speaker.not_stated"
             elif checks.speaker_matches(claim.speaker, said_by):
-                speaker_outcome = "agrees"
-                msg = f"speaker agrees: the source attributes the words to {said_by}"
+                speaker_outcome, code = "agrees", "speaker.agrees"
             else:
-                speaker_outcome = "conflicts"
-                msg = (
-                    f"speaker mismatch: the claim attributes the words to {claim.speaker}, "
-                    f"the source attributes them to {said_by}"
-                )
+                speaker_outcome, code = "conflicts", "speaker.mismatch"
+            params = {"speaker": claim.speaker, "said_by": said_by}
+            if said_by is None:
+                del params["said_by"]
+            elif code == "speaker.agrees":
+                del params["speaker"]
             findings.insert(
-                1, Finding("speaker", speaker_outcome, msg, None, None, qview.source_id, qs, qe)
+                1,
+                finding(
+                    "speaker",
+                    speaker_outcome,
+                    code,
+                    params,
+                    source=(qview.source_id, qs, qe),
+                ),
             )
     if not plan.english:
         findings += languages.check_iso_dates(
@@ -426,14 +426,17 @@ def _model_finding(a: Analysis, reading: dict[str, float], overruled: bool) -> F
     """What the stance model read, so a reviewer can see what weighed in the stance; the span is
     the passage it finds most relevant (the first evidence passage)."""
     said = _stance_of(reading)
-    where = "the passage it finds most relevant"
-    if a.model_read > 1:
-        where += ", read together with the next most relevant"
-    message = f"stance model: {said.replace('_', ' ')} ({reading[said]:.2f}) in {where}"
+    code = "model.read_with_next" if a.model_read > 1 else "model.read"
     if overruled:
-        message += "; not followed, since a check found a conflict"
+        code += "_overruled"
     best = a.evidence[0]
-    return Finding("model", "info", message, None, None, best.source_id, best.start, best.end)
+    return finding(
+        "model",
+        "info",
+        code,
+        {"stance": said, "probability": float(reading[said])},
+        source=(best.source_id, best.start, best.end),
+    )
 
 
 def explained_conflict(a: Analysis) -> bool:

@@ -19,47 +19,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from . import messages
 from .results import Finding
 
 ENGLISH = "en"
-
-SKIPPED = (
-    "number words, ordinals and relative dates",
-    "names and nationalities",
-    "negation and opposite wording",
-    "who the source says spoke a quote",
-    "the stance model",
-)
-STILL_RUN = (
-    "exact quotes",
-    "figures in digits",
-    "dates in numbers",
-)
-
-# English names for the messages (findings are written in English, like every other finding).
-_NAMES = {
-    "ar": "Arabic",
-    "de": "German",
-    "en": "English",
-    "es": "Spanish",
-    "fa": "Persian",
-    "fr": "French",
-    "he": "Hebrew",
-    "hi": "Hindi",
-    "id": "Indonesian",
-    "it": "Italian",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "nl": "Dutch",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "sw": "Swahili",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
-    "ur": "Urdu",
-    "zh": "Chinese",
-}
 
 _DIGIT = re.compile(r"\d")
 # A date written 2024-03-01, in any language.
@@ -69,12 +32,6 @@ _ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
 def _code(language: str | None) -> str:
     # "pt-BR" and "pt_br" are Portuguese: only the language matters to the checks.
     return re.split(r"[-_]", (language or "").strip().lower(), maxsplit=1)[0]
-
-
-def language_label(language: str) -> str:
-    """Say a language code for a reviewer: "Spanish (es)", or the code alone if unnamed."""
-    name = _NAMES.get(language)
-    return f"{name} ({language})" if name else language
 
 
 @dataclass(frozen=True)
@@ -94,15 +51,12 @@ class LanguagePlan:
         """The explained finding for a check that left English-only rules out, else None."""
         if self.english:
             return None
-        claim = language_label(self.claim_language) if self.claim_language else "not known"
         found = [language for language in dict.fromkeys(self.source_languages) if language]
-        sources = ", ".join(language_label(language) for language in found) or "not known"
-        return Finding(
+        return messages.finding(
             "language",
             "info",
-            f"language: the claim is in {claim}, the sources in {sources}; checks that read "
-            f"only English were skipped ({'; '.join(SKIPPED)}); still checked: "
-            f"{', '.join(STILL_RUN)}",
+            "language.skipped",
+            {"claim_language": self.claim_language, "source_languages": found},
         )
 
 
@@ -175,17 +129,15 @@ def check_iso_dates(
         said, s_start, s_end = (same or [t for t in theirs if t[0][:4] == mine.group(1)] or theirs)[
             0
         ]
-        outcome, verb = ("agrees", "agrees") if same else ("conflicts", "mismatch")
+        outcome, code = ("agrees", "figure.agrees") if same else ("conflicts", "figure.mismatch")
         findings.append(
-            Finding(
+            messages.finding(
                 "date",
                 outcome,
-                f"date {verb}: the claim says {mine.group(0)}, the source says {said}",
-                mine.start(),
-                mine.end(),
-                source_id,
-                s_start,
-                s_end,
+                code,
+                {"figure": "date", "claim": mine.group(0), "source": said},
+                (mine.start(), mine.end()),
+                (source_id, s_start, s_end),
             )
         )
     return findings

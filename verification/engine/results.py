@@ -54,6 +54,10 @@ class Finding:
     source_id: str | None = None
     source_start: int | None = None
     source_end: int | None = None
+    # The sentence as a stable code and its data (messages.py), so the desk can show `message`
+    # in the reader's language; "" and {} for a finding written only in English.
+    code: str = ""
+    params: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from annotations.models import (
 from annotations.services import claim_source_refusal
 from annotations.text import percent, shorten
 from verification import selectors
+from verification.checks.finding_texts import text_of
 from verification.checks.services import check_run_refusal, check_run_request
 from verification.facts import matching
 from verification.facts.services import fact_publish, fact_retract
@@ -311,7 +312,8 @@ def review_page(request: HttpRequest, claim_id: int, *, site: AdminSite) -> Temp
         "run": run,
         "shown_run": shown_run,
         "progress": run_progress(run),
-        "findings": findings,
+        # With each its sentence in the reader's language.
+        "findings": [(f, text_of(f)) for f in findings],
         "sources": sources,
         "lease": lease,
         "lease_until": clock_time(lease.expires_at) if lease else "",
