@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from annotations import anchoring, selectors
+from annotations.core import events
 from annotations.core.errors import TransitionError
 from annotations.language import article_language_set, language_detect
 from annotations.models import (
@@ -42,15 +43,6 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     # A fact stays retractable while an edit of its article has its claim under review again.
     S.RETRACTED: (S.PUBLISHED, S.NEEDS_REVIEW, S.IN_REVIEW, S.REVIEWED),
 }
-
-
-# Called inside the transaction as listener(claim_id, from_status, to_status, at) after every
-# status change, and after an article edit moves a claim's words without changing its status
-# (from_status == to_status then). The verification app registers one when it starts, which
-# moves a published fact's `updated_at` when its claim leaves or reaches published (an edit
-# sends it back to review, a retraction, a republication) or its selectors move, so clients
-# syncing on `updated_at` see it; annotations need not import verification.
-CLAIM_STATUS_LISTENERS: list[Callable[[int, str, str, object], None]] = []
 
 
 class ClaimAlreadyMarked(TransitionError):
@@ -116,8 +108,7 @@ def claim_transition(
         _history_record(
             claim=claim, from_status=current, to_status=to_status, actor=actor, reason=reason
         )
-        for listener in CLAIM_STATUS_LISTENERS:
-            listener(claim.pk, current, to_status, now)
+        _claim_status_changed(claim.pk, current, to_status, now)
     claim.status = to_status
     claim.status_changed_at = now
     return claim
@@ -274,8 +265,7 @@ def _claim_apply_anchor(*, claim: Claim, result, text: str, user) -> None:
             f"{result.reason}",
         )
     elif [getattr(claim, field) for field in where] != before:
-        for listener in CLAIM_STATUS_LISTENERS:
-            listener(claim.pk, claim.status, claim.status, claim.updated_at)
+        _claim_status_changed(claim.pk, claim.status, claim.status, claim.updated_at)
 
 
 def claim_create(
@@ -622,3 +612,19 @@ def article_update(
     if text is None:
         return None
     return article_update_text(article=article, text=text, user=user)
+
+
+def _claim_status_changed(claim_id: int, from_status: str, to_status: str, at) -> None:
+    """Announce a status change (or moved words: from == to) inside the caller's transaction.
+
+    verification listens (annotations.core.events): it moves a published fact's `updated_at`
+    when its claim leaves or reaches published or its selectors move, so clients syncing on
+    `updated_at` see it, and webhooks send claim events; annotations need not import either.
+    """
+    events.announce(
+        events.CLAIM_STATUS_CHANGED,
+        claim_id=claim_id,
+        from_status=from_status,
+        to_status=to_status,
+        at=at,
+    )

@@ -11,10 +11,10 @@ class VerificationConfig(AppConfig):
 
         if _source_url_refusal not in annotation_services.SOURCE_URL_CHECKS:
             annotation_services.SOURCE_URL_CHECKS.append(_source_url_refusal)
+        from annotations.core.events import CLAIM_STATUS_CHANGED, listen
         from verification.facts.services import fact_touch_on_claim_status
 
-        if fact_touch_on_claim_status not in annotation_services.CLAIM_STATUS_LISTENERS:
-            annotation_services.CLAIM_STATUS_LISTENERS.append(fact_touch_on_claim_status)
+        listen(CLAIM_STATUS_CHANGED, fact_touch_on_claim_status)
 
 
 def _source_url_refusal(url: str) -> str | None:

@@ -1,37 +1,22 @@
-"""What the desk's services announce, so the packages that react are not imported by them.
+"""What verification's services announce, so the packages that react are not imported by them.
 
 A service calls one of these inside the transaction of its change: a check run finished, a
 verdict was recorded, a fact was published or retracted, a re-check found a cited source
-changed. The packages that react sit above the services in the import layers of
-pyproject.toml (webhooks sends each event out; the library embeds a published fact), so they
-register their listeners in their AppConfig.ready, as annotations' CLAIM_STATUS_LISTENERS are
-registered, and a service never knows who listens. Listeners run in the order they registered,
-inside the caller's transaction; an error in one rolls the change back, as a direct call did.
+changed. The packages that react (webhooks sends each event out; the library embeds a
+published fact) register with `listen` in their AppConfig.ready. The registry and its rules are
+annotations.core.events, which annotations' own claim status event uses too.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+from annotations.core.events import announce as _announce
+from annotations.core.events import listen  # noqa: F401  (re-exported for the listeners)
 
 CHECK_FINISHED = "check_finished"
 REVIEW_RECORDED = "review_recorded"
 FACT_PUBLISHED = "fact_published"
 FACT_RETRACTED = "fact_retracted"
 SOURCE_CHANGED = "source_changed"
-
-_LISTENERS: defaultdict[str, list[Callable[..., None]]] = defaultdict(list)
-
-
-def listen(event: str, listener: Callable[..., None]) -> None:
-    """Call ``listener`` with the event's keyword arguments each time ``event`` is announced."""
-    if listener not in _LISTENERS[event]:
-        _LISTENERS[event].append(listener)
-
-
-def _announce(event: str, **kwargs) -> None:
-    for listener in list(_LISTENERS[event]):
-        listener(**kwargs)
 
 
 def check_finished(*, run) -> None:

@@ -8,14 +8,13 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
-        # Claims change status in annotations, which must not import verification: it calls
-        # the listeners it is given (as verification's own app does for facts).
-        from annotations import services as annotation_services
+        # Claims change status in annotations, which must not import verification: it
+        # announces, webhooks listen (annotations.core.events, as verification's app does).
+        from annotations.core.events import CLAIM_STATUS_CHANGED
         from verification import events
         from verification.webhooks import events as webhook_events
 
-        if webhook_events.claim_status_changed not in annotation_services.CLAIM_STATUS_LISTENERS:
-            annotation_services.CLAIM_STATUS_LISTENERS.append(webhook_events.claim_status_changed)
+        events.listen(CLAIM_STATUS_CHANGED, webhook_events.claim_status_changed)
         # Likewise the services of checks, review, facts and sources announce their changes
         # (verification.events) and webhooks, above them all, turns each into an event.
         events.listen(events.CHECK_FINISHED, webhook_events.check_finished)

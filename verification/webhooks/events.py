@@ -20,8 +20,8 @@ def _claim(claim_id: int):
     return Claim.objects.prefetch_related("tags").get(pk=claim_id)
 
 
-def claim_status_changed(claim_id: int, from_status: str, to_status: str, _at) -> None:
-    """Listener for annotations.services.CLAIM_STATUS_LISTENERS: submitted and needs review."""
+def claim_status_changed(claim_id: int, from_status: str, to_status: str, at) -> None:
+    """Listener for annotations' CLAIM_STATUS_CHANGED: submitted and needs review."""
     from annotations.models import ClaimStatus
 
     if from_status == to_status:
